@@ -17,3 +17,12 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    """Drop PostgreSQL databases created by the tests when the run ends."""
+    yield
+    from tests.databases import drop_created_databases
+
+    drop_created_databases()

@@ -1,0 +1,180 @@
+"""Plain records handed to callers, and the one place that maps table rows to them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage import tables
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    id: int
+    slug: str
+    name: str
+    url: str
+    domain: str
+    added_at: datetime
+    active: bool
+    schedule: str | None
+    select: str | None
+    remove: str | None
+    tags: tuple[str, ...]
+    last_check_at: datetime | None
+    last_outcome: str | None
+    last_change_at: datetime | None
+    consecutive_failures: int
+    broken_since: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "url": self.url,
+            "domain": self.domain,
+            "active": self.active,
+            "schedule": self.schedule,
+            "select": self.select,
+            "remove": self.remove,
+            "tags": list(self.tags),
+            "added_at": _iso(self.added_at),
+            "last_check_at": _iso(self.last_check_at),
+            "last_outcome": self.last_outcome,
+            "last_change_at": _iso(self.last_change_at),
+            "broken": self.broken_since is not None,
+        }
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    id: int
+    policy_id: int
+    source: str
+    captured_at: datetime
+    fetched_at: datetime
+    requested_url: str
+    final_url: str
+    status: int
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str
+    archive_timestamp: str | None
+    text_sha256: str | None
+    extractor_version: str | None
+    extract_note: str | None
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    id: int
+    number: int
+    policy_id: int
+    snapshot_id: int
+    captured_at: datetime
+    source: str
+    text: str
+    text_sha256: str
+    extractor_version: str
+    words: int
+    summary: dict[str, Any] | None
+    url: str
+    archive_timestamp: str | None
+
+    def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "version": self.number,
+            "captured_at": _iso(self.captured_at),
+            "source": self.source,
+            "url": self.url,
+            "sha256": self.text_sha256,
+            "size": len(self.text.encode("utf-8")),
+            "words": self.words,
+            "extractor_version": self.extractor_version,
+            "summary": self.summary,
+        }
+        if self.archive_timestamp:
+            data["archive_timestamp"] = self.archive_timestamp
+        if with_text:
+            data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    id: int
+    policy_id: int
+    started_at: datetime
+    finished_at: datetime
+    source: str
+    outcome: str
+    error_kind: str | None
+    error_message: str | None
+    url: str | None
+    snapshot_id: int | None
+    version_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at),
+            "source": self.source,
+            "outcome": self.outcome,
+            "error_kind": self.error_kind,
+            "error_message": self.error_message,
+            "url": self.url,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def policy_record(row: tables.Policy) -> PolicyRecord:
+    assert row.id is not None
+    return PolicyRecord(
+        id=row.id, slug=row.slug, name=row.name, url=row.url, domain=row.domain,
+        added_at=row.added_at, active=row.active, schedule=row.schedule,
+        select=row.select_rules, remove=row.remove_rules,
+        tags=tuple(t for t in (row.tags or "").split(",") if t),
+        last_check_at=row.last_check_at, last_outcome=row.last_outcome,
+        last_change_at=row.last_change_at, consecutive_failures=row.consecutive_failures,
+        broken_since=row.broken_since,
+    )
+
+
+def snapshot_record(row: tables.Snapshot) -> SnapshotRecord:
+    assert row.id is not None
+    return SnapshotRecord(
+        id=row.id, policy_id=row.policy_id, source=row.source, captured_at=row.captured_at,
+        fetched_at=row.fetched_at, requested_url=row.requested_url, final_url=row.final_url,
+        status=row.status, content_type=row.content_type, etag=row.etag,
+        last_modified=row.last_modified, body_sha256=row.body_sha256,
+        archive_timestamp=row.archive_timestamp, text_sha256=row.text_sha256,
+        extractor_version=row.extractor_version, extract_note=row.extract_note,
+    )
+
+
+def version_record(row: tables.Version, number: int, snapshot: tables.Snapshot) -> VersionRecord:
+    assert row.id is not None
+    return VersionRecord(
+        id=row.id, number=number, policy_id=row.policy_id, snapshot_id=row.snapshot_id,
+        captured_at=row.captured_at, source=row.source, text=row.text,
+        text_sha256=row.text_sha256, extractor_version=row.extractor_version, words=row.words,
+        summary=json.loads(row.summary) if row.summary else None,
+        url=snapshot.final_url if snapshot.source == "live" else snapshot.requested_url,
+        archive_timestamp=snapshot.archive_timestamp,
+    )
+
+
+def check_record(row: tables.Check) -> CheckRecord:
+    assert row.id is not None
+    return CheckRecord(
+        id=row.id, policy_id=row.policy_id, started_at=row.started_at,
+        finished_at=row.finished_at, source=row.source, outcome=row.outcome,
+        error_kind=row.error_kind, error_message=row.error_message, url=row.url,
+        snapshot_id=row.snapshot_id, version_id=row.version_id,
+    )

@@ -1,0 +1,180 @@
+"""The archive repository on SQLite and PostgreSQL: timeline rules, idempotence, blobs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage import Archive, Capture, Conflict, Extraction, NotFound
+from storage.db import make_engine, schema_is_current, upgrade
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def live(day: int, url: str = "https://example.com/privacy") -> Capture:
+    at = T0 + timedelta(days=day)
+    return Capture(source="live", captured_at=at, fetched_at=at, requested_url=url,
+                   final_url=url, status=200, content_type="text/html", etag=f'"e{day}"')
+
+
+def wayback(day: int, url: str = "https://example.com/privacy") -> Capture:
+    at = T0 + timedelta(days=day)
+    return Capture(source="wayback", captured_at=at, fetched_at=T0 + timedelta(days=900),
+                   requested_url=url, final_url=url, status=200, content_type="text/html",
+                   archive_timestamp=at.strftime("%Y%m%d%H%M%S"))
+
+
+def text(n: str) -> Extraction:
+    return Extraction(text=f"# Privacy\n\nWe keep data for {n} days.\n", extractor_version="t1")
+
+
+@pytest.fixture
+def archive(db_url: str):
+    arch = Archive.open(db_url)
+    yield arch
+    arch.close()
+
+
+@pytest.fixture
+def policy(archive: Archive):
+    return archive.add_policy(name="Example", url="https://example.com/privacy",
+                              domain="example.com")
+
+
+def test_schema_upgrade_is_idempotent(db_url: str) -> None:
+    engine = make_engine(db_url)
+    upgrade(engine)
+    assert schema_is_current(engine)
+    upgrade(engine)
+    assert schema_is_current(engine)
+    engine.dispose()
+
+
+def test_slugs_are_unique_and_urls_not_tracked_twice(archive: Archive, policy) -> None:
+    assert policy.slug == "example.com"
+    other = archive.add_policy(name="Example cookies", url="https://example.com/cookies",
+                               domain="www.example.com")
+    assert other.slug == "example.com-2"
+    with pytest.raises(Conflict):
+        archive.add_policy(name="again", url="https://example.com/privacy", domain="example.com")
+    with pytest.raises(NotFound):
+        archive.policy("nope")
+
+
+def test_versioning_rules(archive: Archive, policy) -> None:
+    first = archive.record_fetch(policy.id, live(0), b"<html>A</html>", text("30"), started_at=T0)
+    assert first.outcome == "new-version"
+    assert [v.number for v in first.new_versions] == [1]
+
+    same_body = archive.record_fetch(policy.id, live(1), b"<html>A</html>", None, started_at=T0)
+    assert same_body.outcome == "unchanged" and same_body.snapshot is None
+
+    same_text = archive.record_fetch(policy.id, live(2), b"<html> A </html>", text("30"),
+                                     started_at=T0)
+    assert same_text.outcome == "unchanged" and same_text.snapshot is not None
+    assert same_text.new_versions == ()
+
+    change = archive.record_fetch(policy.id, live(3), b"<html>B</html>", text("90"), started_at=T0)
+    assert change.outcome == "new-version"
+
+    archive.record_not_modified(policy.id, started_at=T0, url=policy.url)
+    history = archive.versions(policy.id)
+    assert [v.number for v in history] == [1, 2]
+    assert "90 days" in history[-1].text
+    assert len(archive.snapshots(policy.id)) == 3
+    outcomes = [c.outcome for c in archive.checks(policy.id)]
+    assert outcomes == ["not-modified", "new-version", "unchanged", "unchanged", "new-version"]
+    assert archive.policy(policy.slug).last_outcome == "not-modified"
+
+
+def test_flapping_text_gives_a_version_per_change(archive: Archive, policy) -> None:
+    for day, (body, n) in enumerate([(b"A", "30"), (b"B", "90"), (b"A", "30")]):
+        archive.record_fetch(policy.id, live(day), body + bytes([day]), text(n), started_at=T0)
+    assert [("30" in v.text) for v in archive.versions(policy.id)] == [True, False, True]
+
+
+def test_not_a_policy_capture_is_kept_but_makes_no_version(archive: Archive, policy) -> None:
+    archive.record_fetch(policy.id, live(0), b"A", text("30"), started_at=T0)
+    wall = archive.record_fetch(policy.id, live(1), b"captcha", Extraction(
+        text=None, extractor_version="t1", note="not a policy: bot wall"), started_at=T0)
+    assert wall.outcome == "error" and wall.check.error_kind == "not-a-policy"
+    assert wall.snapshot is not None
+    assert archive.version_count(policy.id) == 1
+    assert archive.policy(policy.slug).consecutive_failures == 1
+
+
+def test_wayback_captures_interleave_with_live_ones(archive: Archive, policy) -> None:
+    archive.record_fetch(policy.id, live(100), b"L", text("90"), started_at=T0)
+    # Backfill, oldest first, in the past of the live version.
+    archive.record_fetch(policy.id, wayback(10), b"W1", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, wayback(20), b"W2", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, wayback(50), b"W3", text("60"), started_at=T0)
+    # A capture equal to the live text just before it moves that version earlier.
+    archive.record_fetch(policy.id, wayback(80), b"W4", text("90"), started_at=T0)
+    history = archive.versions(policy.id)
+    assert [(v.source, v.captured_at.date().isoformat()) for v in history] == [
+        ("wayback", "2024-01-11"), ("wayback", "2024-02-20"), ("wayback", "2024-03-21")]
+    assert ["30" in history[0].text, "60" in history[1].text, "90" in history[2].text] == [True] * 3
+    assert archive.version_at(policy.id, T0 + timedelta(days=60)).number == 2
+    with pytest.raises(NotFound):
+        archive.version_at(policy.id, T0)
+    # Re-recording the same capture is a no-op.
+    again = archive.record_fetch(policy.id, wayback(20), b"W2", text("30"), started_at=T0)
+    assert again.outcome == "unchanged" and again.new_versions == ()
+    assert archive.archived_timestamps(policy.id) == {
+        (T0 + timedelta(days=d)).strftime("%Y%m%d%H%M%S") for d in (10, 20, 50, 80)}
+
+
+def test_only_live_changes_fire_the_hook(archive: Archive, policy) -> None:
+    events = []
+    hook = lambda tx, event: events.append((event.version.number, event.previous))  # noqa: E731
+    archive.record_fetch(policy.id, wayback(1), b"W", text("30"), started_at=T0, on_new_version=hook)
+    archive.record_fetch(policy.id, live(5), b"L", text("90"), started_at=T0, on_new_version=hook)
+    assert len(events) == 1
+    number, previous = events[0]
+    assert number == 2 and previous is not None and "30 days" in previous.text
+
+
+def test_reextraction_that_changes_nothing_creates_nothing(archive: Archive, policy) -> None:
+    archive.record_fetch(policy.id, live(0), b"A", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, live(1), b"B", text("90"), started_at=T0)
+    before = [(v.id, v.text_sha256) for v in archive.versions(policy.id)]
+    snaps = archive.snapshots(policy.id)
+    same = {s.id: text("30" if i == 0 else "90") for i, s in enumerate(snaps)}
+    assert archive.update_extractions(policy.id, same) == ()
+    assert [(v.id, v.text_sha256) for v in archive.versions(policy.id)] == before
+    # An improved extractor that no longer sees a difference merges the two versions.
+    merged = {s.id: text("30") for s in snaps}
+    archive.update_extractions(policy.id, merged)
+    assert archive.version_count(policy.id) == 1
+
+
+def test_bodies_are_stored_once_compressed(archive: Archive, policy) -> None:
+    body = b"<html>" + b"privacy " * 5000 + b"</html>"
+    other = archive.add_policy(name="Mirror", url="https://mirror.example/privacy",
+                               domain="mirror.example")
+    archive.record_fetch(policy.id, live(0), body, text("30"), started_at=T0)
+    archive.record_fetch(other.id, live(0), body, text("30"), started_at=T0)
+    snap = archive.last_snapshot(policy.id)
+    assert snap is not None and archive.body(snap.body_sha256) == body
+    from sqlmodel import Session, select
+
+    from storage import tables
+    with Session(archive.engine) as session:
+        rows = session.exec(select(tables.Blob).where(tables.Blob.sha256 == snap.body_sha256)).all()
+    assert len(rows) == 1 and len(rows[0].data) < len(body) / 10
+
+
+def test_summaries_go_stale_when_the_timeline_changes(archive: Archive, policy) -> None:
+    archive.record_fetch(policy.id, live(10), b"A", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, live(20), b"B", text("90"), started_at=T0)
+    stale = archive.stale_summaries(policy.id)
+    assert [(prev is None) for _, prev, _ in stale] == [True, False]
+    versions = archive.versions(policy.id)
+    archive.set_summaries({versions[0].id: (None, {"first": True}),
+                           versions[1].id: (versions[0].text_sha256, {"added": 1})})
+    assert archive.stale_summaries(policy.id) == []
+    archive.record_fetch(policy.id, wayback(15), b"W", text("60"), started_at=T0)
+    stale_ids = [vid for vid, _, _ in archive.stale_summaries(policy.id)]
+    assert versions[1].id in stale_ids and versions[0].id not in stale_ids
