@@ -7,6 +7,7 @@ from crawler.errors import (
     BlockedSite,
     BodyTooLarge,
     ConnectError,
+    ContentDecodingError,
     CrawlerError,
     DiscoveryError,
     ExtractionError,
@@ -25,12 +26,16 @@ from crawler.errors import (
     WaybackRateLimited,
     WaybackUnavailable,
 )
+from crawler.charset import detect_charset
+from crawler.live import LiveFetcher
 from crawler.models import FetchResult
+from crawler.urls import normalize_url
 
 __all__ = [
     "BlockedSite",
     "BodyTooLarge",
     "ConnectError",
+    "ContentDecodingError",
     "CrawlerError",
     "DiscoveryError",
     "ExtractionError",
@@ -39,6 +44,7 @@ __all__ = [
     "FetchTimeout",
     "HTTPStatusError",
     "InvalidURL",
+    "LiveFetcher",
     "NoMemento",
     "NotAPolicy",
     "PlaybackError",
@@ -49,4 +55,6 @@ __all__ = [
     "WaybackError",
     "WaybackRateLimited",
     "WaybackUnavailable",
+    "detect_charset",
+    "normalize_url",
 ]

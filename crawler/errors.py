@@ -81,6 +81,12 @@ class RobotsDisallowed(FetchError):
     kind = "robots"
 
 
+class ContentDecodingError(FetchError):
+    """The body's Content-Encoding (gzip, brotli, ...) is corrupt and cannot be decoded."""
+
+    kind = "decoding"
+
+
 class InvalidURL(CrawlerError):
     """The URL or domain given cannot be fetched (not http/https, no host, ...)."""
 

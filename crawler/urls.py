@@ -1,0 +1,67 @@
+"""Turning what a user typed ("example.com") into a fetchable absolute URL."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import httpx
+
+from crawler.errors import InvalidURL
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def normalize_url(value: str) -> str:
+    """Return an absolute http(s) URL: scheme added (https), host lowercased and IDNA-encoded,
+    default port and fragment dropped, empty path made "/".
+
+    Raises ``InvalidURL`` with a one-line reason for anything that cannot be fetched.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"URL must be a string, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        raise InvalidURL("empty URL", url=value)
+    if text.startswith("//"):
+        text = "https:" + text
+    elif not _SCHEME.match(text) or re.match(r"^[^/:]+:\d+(/|$)", text):
+        # "example.com" or "example.com:8080/path": no scheme given.
+        text = "https://" + text
+    try:
+        url = httpx.URL(text)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise InvalidURL(f"not a valid URL: {value!r} ({exc})", url=value) from None
+    if url.scheme not in _DEFAULT_PORTS:
+        raise InvalidURL(f"only http and https URLs can be fetched, not {url.scheme!r}: {value!r}",
+                         url=value)
+    host = url.raw_host.decode("ascii", "replace").lower()
+    if not host:
+        raise InvalidURL(f"URL has no host: {value!r}", url=value)
+    if ":" in host and _is_ip(host):
+        host = f"[{host}]"  # IPv6 literal
+    elif not re.fullmatch(r"[a-z0-9_.-]+", host) or ".." in host:
+        raise InvalidURL(f"host {host!r} is not a valid domain name: {value!r}", url=value)
+    if "." not in host and host != "localhost" and not _is_ip(host):
+        raise InvalidURL(f"host {host!r} has no domain suffix (did you mean {host}.com?)",
+                         url=value)
+    port = url.port
+    netloc = host if port is None or port == _DEFAULT_PORTS[url.scheme] else f"{host}:{port}"
+    path = url.raw_path.decode("ascii")  # path plus query, already percent-encoded
+    if not path.startswith("/"):
+        path = "/" + path
+    return f"{url.scheme}://{netloc}{path}"
+
+
+def host_of(url: str) -> str:
+    """Lowercase host of an absolute URL, without port."""
+    return httpx.URL(url).raw_host.decode("ascii", "replace").lower()
