@@ -325,8 +325,7 @@ class Archive:
                              records.snapshot_record(snapshot), tuple(versions))
 
     def record_failure(self, policy_id: int, *, source: str, started_at: datetime, kind: str,
-                       message: str, url: str | None,
-                       on_failure: Callable[[Transaction, PolicyRecord], None] | None = None) -> CheckRecord:
+                       message: str, url: str | None) -> CheckRecord:
         """Record a failed attempt (nothing fetched, or fetched but unusable)."""
         with self.session() as session:
             policy = session.get(tables.Policy, policy_id, with_for_update=_lock(session))
@@ -341,9 +340,6 @@ class Archive:
             if source == "live":
                 _mark_failure(policy, check)
             session.add(policy)
-            session.flush()
-            if on_failure:
-                on_failure(Transaction(session), records.policy_record(policy))
             return records.check_record(check)
 
     def record_not_modified(self, policy_id: int, *, started_at: datetime, url: str) -> CheckRecord:
@@ -359,6 +355,13 @@ class Archive:
             _mark_success(policy, check, changed=False)
             session.add(policy)
             return records.check_record(check)
+
+    def in_transaction(self, policy_id: int,
+                       work: Callable[[Transaction, PolicyRecord], None]) -> None:
+        """Run ``work`` with the policy locked, in one transaction (hooks after a check)."""
+        with self.session() as session:
+            row = _lock_policy(session, policy_id)
+            work(Transaction(session), records.policy_record(row))
 
     # --- reading history ----------------------------------------------------------------
 

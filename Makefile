@@ -1,0 +1,34 @@
+# policywatch: `make demo` tracks policies on a local demo site with SQLite; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test bench browser clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
+# Headless Chromium from Debian for the web UI test (Playwright uses it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+demo: setup
+	$(BIN)/python scripts/demo.py
+
+test: setup browser
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/diff.py
+	$(BIN)/python bench/backfill.py
+
+clean:
+	rm -rf $(VENV) demo-data *.egg-info

@@ -1,0 +1,112 @@
+"""Wayback history and exports: ``backfill`` and ``export``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crawler import parse_date_bound
+from policywatch.backfill import BackfillProgress, backfill_policy
+from policywatch.context import app_context
+from policywatch.documents import version_document
+from policywatch.errors import UsageError
+from policywatch.output import err_console
+from policywatch.wayback import make_wayback_client
+
+
+def _bound(value: str | None, *, end: bool) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_date_bound(value, end=end)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def backfill(
+    ctx: typer.Context,
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every active policy.")] = False,
+    from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 6m, 1y, ...")] = None,
+) -> None:
+    """Fetch a policy's past versions from the Wayback Machine into its timeline."""
+    app = app_context(ctx)
+    if all_ == bool(slugs):
+        raise UsageError("name policy slugs or use --all")
+    start, end = _bound(from_, end=False), _bound(to, end=True)
+    if every:
+        from crawler import sample_captures
+        try:
+            sample_captures([], every=every)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    archive = app.archive
+    policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+
+    async def run() -> list[tuple[str, BackfillProgress]]:
+        done: list[tuple[str, BackfillProgress]] = []
+        async with make_wayback_client(app.settings) as client:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
+                          TimeElapsedColumn(), console=err_console, transient=False) as bar:
+                for policy in policies:
+                    task = bar.add_task(policy.slug, total=None, counts="searching the archive")
+
+                    def show(p: BackfillProgress, task: int = task) -> None:
+                        bar.update(task, total=max(p.found - p.skipped, 1),
+                                   completed=p.fetched + p.errors,
+                                   counts=f"{p.found} found, {p.fetched} fetched, "
+                                          f"{p.new_versions} new versions, {p.errors} errors")
+                    result = await backfill_policy(archive, client, policy, from_=start, to=end,
+                                                   every=every, on_progress=show)
+                    done.append((policy.slug, result))
+        return done
+
+    for slug, result in asyncio.run(run()):
+        typer.echo(f"{slug}  {result.line()}")
+
+
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR")],
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="seed (DIR/DOMAIN/YYYY-MM-DD.md) or jsonl (DIR/SLUG.jsonl).")] = "seed",
+) -> None:
+    """Write every version of policies to files, as seed markdown or JSON lines."""
+    if fmt not in ("seed", "jsonl"):
+        raise UsageError(f"unknown export format {fmt!r}: use seed or jsonl")
+    archive = app_context(ctx).archive
+    policies = [archive.policy(s) for s in slugs] if slugs else archive.policies()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for policy in policies:
+        versions = archive.versions(policy.id)
+        if fmt == "jsonl":
+            with (directory / f"{policy.slug}.jsonl").open("w", encoding="utf-8") as out:
+                for v in versions:
+                    row = {"slug": policy.slug, "domain": policy.domain, **v.to_dict(with_text=True),
+                           "document": version_document(policy, v)}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    written += 1
+            continue
+        folder = directory / policy.domain.removeprefix("www.")
+        folder.mkdir(parents=True, exist_ok=True)
+        used: dict[str, int] = {}
+        for v in versions:
+            day = v.captured_at.strftime("%Y-%m-%d")
+            used[day] = used.get(day, 0) + 1
+            name = day if used[day] == 1 else f"{day}_{used[day] - 1}"
+            (folder / f"{name}.md").write_text(version_document(policy, v), encoding="utf-8")
+            written += 1
+    typer.echo(f"{written} versions of {len(policies)} policies written to {directory}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(backfill)
+    app.command()(export)

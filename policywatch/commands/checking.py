@@ -1,0 +1,61 @@
+"""Commands that fetch now and show attempts: check, checks."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from policywatch.context import app_context
+from policywatch.errors import UsageError
+from policywatch.output import console, print_json, when
+from policywatch.pipeline import Pipeline
+
+
+def check(
+    ctx: typer.Context,
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...", help="Policies to check.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Check every active policy.")] = False,
+    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch even where robots.txt disallows it.")] = False,
+) -> None:
+    """Fetch policies now; prints one line per policy with the outcome."""
+    app = app_context(ctx)
+    if all_ and slugs:
+        raise UsageError("give slugs or --all, not both")
+    if not all_ and not slugs:
+        raise UsageError("name at least one policy slug, or use --all")
+    archive = app.archive
+    policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+    pipeline = Pipeline(app.settings, archive)
+    results = asyncio.run(pipeline.check_many(
+        policies, on_result=lambda r: typer.echo(r.line()),
+        respect_robots=False if ignore_robots else None))
+    if results and all(r.outcome == "error" for r in results):
+        raise typer.Exit(1)
+
+
+def checks(
+    ctx: typer.Context,
+    slug: str,
+    limit: Annotated[int, typer.Option(help="How many attempts to show.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Recent attempts for a policy, newest first, with outcome and error."""
+    archive = app_context(ctx).archive
+    policy = archive.policy(slug)
+    rows = archive.checks(policy.id, limit=limit)
+    if as_json:
+        print_json([c.to_dict() for c in rows])
+        return
+    table = Table("time (UTC)", "source", "outcome", "error")
+    for c in rows:
+        error = f"{c.error_kind}: {c.error_message}" if c.error_kind else (c.error_message or "")
+        table.add_row(when(c.started_at), c.source, c.outcome, error)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(checks)

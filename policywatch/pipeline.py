@@ -1,0 +1,213 @@
+"""The check pipeline: fetch a live policy, extract its text, record it, emit events.
+
+Like Open Terms Archive's Archivist: the crawler fetches and extracts, storage records
+(one transaction per fetch), then hooks write alerts into the same transaction and are
+told after commit so they can deliver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from crawler import (
+    CrawlerError,
+    ExtractionError,
+    FetchResult,
+    LiveFetcher,
+    NotAPolicy,
+    extract_policy,
+)
+from policywatch.settings import Settings
+from policywatch.summaries import refresh_summaries
+from storage import (
+    Archive,
+    Capture,
+    Extraction,
+    PolicyRecord,
+    Transaction,
+    VersionHook,
+    VersionRecord,
+)
+
+log = logging.getLogger("policywatch.pipeline")
+
+FailureHook = Callable[[Transaction, PolicyRecord], None]
+
+
+@dataclass
+class Hooks:
+    """Subscribers to pipeline events (alerts, feeds)."""
+
+    on_new_version: list[VersionHook] = field(default_factory=list)
+    on_check: list[FailureHook] = field(default_factory=list)
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def version_hook(self) -> VersionHook | None:
+        if not self.on_new_version:
+            return None
+
+        def run(tx: Transaction, event: object) -> None:
+            for hook in self.on_new_version:
+                hook(tx, event)  # type: ignore[arg-type]
+        return run
+
+    def check_hook(self) -> FailureHook | None:
+        if not self.on_check:
+            return None
+
+        def run(tx: Transaction, policy: PolicyRecord) -> None:
+            for hook in self.on_check:
+                hook(tx, policy)
+        return run
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check of one policy came to, for the CLI and logs."""
+
+    policy: PolicyRecord
+    outcome: str
+    message: str = ""
+    error_kind: str | None = None
+    version: VersionRecord | None = None
+
+    def line(self) -> str:
+        """One log/CLI line, e.g. ``example.com  new-version  v3``."""
+        detail = self.message if self.outcome == "error" else (
+            f"version {self.version.number}" if self.version else self.message)
+        kind = f" [{self.error_kind}]" if self.error_kind else ""
+        return f"{self.policy.slug}  {self.outcome}{kind}  {detail}".rstrip()
+
+
+def make_fetcher(settings: Settings, *, respect_robots: bool | None = None) -> LiveFetcher:
+    """A live fetcher configured from settings."""
+    return LiveFetcher(
+        user_agent=settings.user_agent, connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout, max_redirects=settings.max_redirects,
+        max_bytes=settings.max_bytes, retries=settings.retries, backoff=settings.backoff,
+        max_backoff=settings.max_backoff, per_host=settings.per_host,
+        respect_robots=settings.respect_robots if respect_robots is None else respect_robots,
+    )
+
+
+def extract_body(body: bytes, *, url: str, content_type: str | None, charset: str | None,
+                 select: str | None, remove: str | None) -> Extraction:
+    """Run the extractor; a capture that is not the policy gives an Extraction without text."""
+    try:
+        result = extract_policy(body, url=url, content_type=content_type or "text/html",
+                                charset=charset, select=select, remove=remove)
+    except NotAPolicy as exc:
+        return Extraction(text=None, extractor_version=_extractor_version(),
+                          note=f"not a policy ({exc.reason}): {exc}")
+    except ExtractionError as exc:
+        return Extraction(text=None, extractor_version=_extractor_version(),
+                          note=f"extraction failed ({exc.reason}): {exc}")
+    return Extraction(text=result.text, extractor_version=result.extractor_version)
+
+
+def _extractor_version() -> str:
+    from crawler import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
+
+
+class Pipeline:
+    """Checks live policies and records what it finds."""
+
+    def __init__(self, settings: Settings, archive: Archive, *, hooks: Hooks | None = None) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.hooks = hooks or Hooks()
+
+    async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+        """Fetch one policy now and record the attempt; never raises for site failures."""
+        started = datetime.now(UTC)
+        last = await asyncio.to_thread(self.archive.last_snapshot, policy.id, source="live")
+        try:
+            fetched = await fetcher.fetch(
+                policy.url,
+                etag=last.etag if last else None,
+                last_modified=last.last_modified if last else None,
+            )
+        except CrawlerError as exc:
+            check = await asyncio.to_thread(
+                self.archive.record_failure, policy.id, source="live", started_at=started,
+                kind=exc.kind, message=str(exc), url=policy.url)
+            await self._run_check_hooks(policy)
+            await self._after_commit()
+            return CheckResult(policy, "error", str(exc), error_kind=check.error_kind)
+        if fetched.not_modified:
+            await asyncio.to_thread(self.archive.record_not_modified, policy.id,
+                                    started_at=started, url=policy.url)
+            await self._run_check_hooks(policy)
+            await self._after_commit()
+            return CheckResult(policy, "not-modified", "304 Not Modified")
+        return await self.record(policy, fetched, started=started, last_sha=last.body_sha256 if last else None)
+
+    async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
+                     last_sha: str | None) -> CheckResult:
+        """Extract and store a fetched body (skipping extraction when the body is unchanged)."""
+        from storage.blobs import sha256_hex
+
+        extraction: Extraction | None = None
+        if sha256_hex(fetched.body) != last_sha:
+            extraction = await asyncio.to_thread(
+                extract_body, fetched.body, url=fetched.final_url,
+                content_type=fetched.content_type, charset=fetched.charset,
+                select=policy.select, remove=policy.remove)
+        capture = Capture(
+            source="live", captured_at=fetched.fetched_at, fetched_at=fetched.fetched_at,
+            requested_url=fetched.requested_url, final_url=fetched.final_url,
+            status=fetched.status, content_type=fetched.content_type, etag=fetched.etag,
+            last_modified=fetched.last_modified,
+        )
+        recorded = await asyncio.to_thread(
+            self.archive.record_fetch, policy.id, capture, fetched.body, extraction,
+            started_at=started, on_new_version=self.hooks.version_hook())
+        if recorded.new_versions:
+            await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
+        await self._run_check_hooks(policy)
+        await self._after_commit()
+        version = recorded.new_versions[-1] if recorded.new_versions else None
+        message = recorded.check.error_message or ("body changed, same text"
+                                                   if recorded.snapshot else "same body")
+        return CheckResult(policy, recorded.outcome, message,
+                           error_kind=recorded.check.error_kind, version=version)
+
+    async def _run_check_hooks(self, policy: PolicyRecord) -> None:
+        """Let hooks see the policy's tracking state after a check (broken / recovered)."""
+        hook = self.hooks.check_hook()
+        if hook is None:
+            return
+
+        await asyncio.to_thread(self.archive.in_transaction, policy.id, hook)
+
+    async def _after_commit(self) -> None:
+        for hook in self.hooks.after_commit:
+            try:
+                await hook()
+            except Exception:  # delivery problems must never fail a check
+                log.exception("after-commit hook failed")
+
+    async def check_many(self, policies: list[PolicyRecord], *, concurrency: int | None = None,
+                         on_result: Callable[[CheckResult], None] | None = None,
+                         respect_robots: bool | None = None) -> list[CheckResult]:
+        """Check policies concurrently (global limit + the fetcher's per-host limit)."""
+        limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
+        results: list[CheckResult] = []
+        async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
+
+            async def one(policy: PolicyRecord) -> None:
+                async with limit:
+                    result = await self.check(policy, fetcher)
+                results.append(result)
+                log.info("%s", result.line())
+                if on_result:
+                    on_result(result)
+
+            await asyncio.gather(*(one(p) for p in policies))
+        return results
