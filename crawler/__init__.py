@@ -29,9 +29,22 @@ from crawler.errors import (
 from crawler.charset import detect_charset
 from crawler.live import LiveFetcher
 from crawler.models import FetchResult
+from crawler.ratelimit import RateLimiter, TokenBucketLimiter
+from crawler.sampling import parse_date_bound, sample_captures
+from crawler.wayback import CdxRecord, Memento, WaybackClient, public_snapshot_url, url_variants
 from crawler.urls import normalize_url
 
 __all__ = [
+    # Wayback Machine client
+    "CdxRecord",
+    "Memento",
+    "parse_date_bound",
+    "public_snapshot_url",
+    "RateLimiter",
+    "sample_captures",
+    "TokenBucketLimiter",
+    "url_variants",
+    "WaybackClient",
     "BlockedSite",
     "BodyTooLarge",
     "ConnectError",

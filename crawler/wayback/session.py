@@ -1,0 +1,122 @@
+"""Sending requests to the Wayback Machine: rate limits, 429 pauses, retries with backoff.
+
+Every request first waits on its endpoint's limiter (CDX and replay have separate ones,
+shared by every task holding them). A 429 pauses that limiter for at least
+``rate_limit_pause`` seconds (longer if ``Retry-After`` says so), multiplied by
+``backoff`` on each repeat; 5xx answers that are not archived captures and connection
+failures are retried after ``backoff * 2**n`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
+
+import httpx
+
+from crawler.errors import WaybackRateLimited, WaybackUnavailable
+from crawler.ratelimit import RateLimiter
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer, read in full: ``raw`` as sent on the wire, ``body`` decoded."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    raw: bytes
+    body: bytes
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
+
+
+class WaybackSession:
+    """Rate-limited, retrying GETs over one ``httpx.AsyncClient``."""
+
+    def __init__(self, client: httpx.AsyncClient, *, retries: int, backoff: float,
+                 rate_limit_pause: float) -> None:
+        if retries < 0:
+            raise ValueError(f"retries must be 0 or more, got {retries}")
+        if backoff < 0 or rate_limit_pause < 0:
+            raise ValueError("backoff and rate_limit_pause must not be negative")
+        self.client = client
+        self.retries = retries
+        self.backoff = backoff
+        self.rate_limit_pause = rate_limit_pause
+
+    async def _read(self, url: str, params: list[tuple[str, str]] | None) -> Answer:
+        async with self.client.stream("GET", url, params=params) as response:
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding in ("", "identity"):
+                body = raw
+            else:
+                # Decode like httpx would, but keep the wire bytes: the CDX digest of an
+                # archived gzip response is the digest of the compressed payload.
+                body = httpx.Response(response.status_code, headers=response.headers,
+                                      content=raw).content
+            return Answer(url=str(response.url), status=response.status_code,
+                          headers=response.headers, raw=raw, body=body)
+
+    async def get(self, limiter: RateLimiter, url: str,
+                  params: list[tuple[str, str]] | None = None) -> Answer:
+        """GET ``url`` once the limiter allows it; retry 429, 5xx and connection failures.
+
+        Raises:
+            WaybackRateLimited: still 429 after ``retries`` retries.
+            WaybackUnavailable: still 5xx or unreachable after ``retries`` retries.
+        """
+        failures = 0
+        rate_limited = 0
+        while True:
+            await limiter.acquire()
+            try:
+                answer = await self._read(url, params)
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                failures += 1
+                if failures > self.retries:
+                    raise WaybackUnavailable(
+                        f"Wayback Machine unreachable after {failures} attempts: "
+                        f"{type(exc).__name__}: {exc}", url=url) from exc
+                await asyncio.sleep(self.backoff * 2 ** (failures - 1))
+                continue
+            if answer.status == 429:
+                rate_limited += 1
+                retry_after = retry_after_seconds(answer.headers.get("retry-after"))
+                pause = self.rate_limit_pause * max(self.backoff, 1.0) ** (rate_limited - 1)
+                pause = max(pause, retry_after or 0.0)
+                limiter.pause(pause)
+                if rate_limited > self.retries:
+                    raise WaybackRateLimited(
+                        f"Wayback Machine still rate-limiting after {rate_limited} attempts",
+                        retry_after=pause, url=url)
+                continue
+            archived = "memento-datetime" in answer.headers
+            if answer.status >= 500 and not archived:
+                failures += 1
+                if failures > self.retries:
+                    raise WaybackUnavailable(
+                        f"Wayback Machine answered {answer.status} after {failures} attempts",
+                        url=url)
+                await asyncio.sleep(self.backoff * 2 ** (failures - 1))
+                continue
+            return answer
