@@ -1,0 +1,339 @@
+"""Extraction fidelity, speed and version noise on the shared corpus, beside two baselines.
+
+Usage: ``.venv/bin/python bench/extraction.py [--corpus PATH] [--no-baselines] [--worst N]``
+
+Corpora and references:
+
+- Princeton pairs: reference = the pair's ``.md`` (Readability + html2text), header line
+  dropped. Every extractor's output gets ``# <title>`` first, as the reference pipeline does.
+- OTA snapshots: every version whose snapshot body is included; reference = that version's
+  ``.md``. Our ``# title`` line is dropped (OTA has none). Skipped, per the corpus README:
+  Microsoft Copilot versions before the 2026-01-30 upgrade (their selectors matched only
+  the heading block). Buffer (several documents on one page, OTA selects the privacy
+  sections) and Le Chat before 2025-12-15 (mistral.ai/terms/, several documents,
+  selector ``#privacy-policy``) are multi-document pages: they are reported in their own
+  row, once without selectors and once with OTA's ``select``/``remove``.
+
+Metrics: token precision / recall / F1 over the multiset of lowercase ``\\w+`` tokens
+(link targets ``](...)`` removed on both sides: the Princeton reference resolved relative
+links against web.archive.org); mean over pages. "lines" = share of the reference's
+non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages.
+
+Noise: every included snapshot of each OTA stream, in order (A/B/A repeats included), is
+extracted; a version is counted whenever the text differs from the previous one. Compared
+with OTA's real count (first + change versions, upgrades excluded); a change is "missed"
+when our text at OTA's change snapshot equals our text at the snapshot just before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from crawler.errors import ExtractionError  # noqa: E402
+from crawler.extract import extract_policy  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+WORD = re.compile(r"\w+")
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+MULTI_DOCUMENT = {"buffer-privacy-policy"}
+LECHAT_MOVE = "20251215"
+COPILOT_UPGRADE = "20260130"
+
+
+@dataclass
+class Page:
+    """One benchmark page: body, URL, reference text and how to compare."""
+
+    corpus: str
+    name: str
+    body: bytes
+    url: str
+    reference: str
+    keep_title: bool
+    group: str
+    select: str | None = None
+    remove: str | None = None
+
+
+@dataclass
+class Scores:
+    """Accumulated scores of one extractor on one group of pages."""
+
+    p: list[float] = field(default_factory=list)
+    r: list[float] = field(default_factory=list)
+    f: list[float] = field(default_factory=list)
+    lines: list[float] = field(default_factory=list)
+    failures: int = 0
+    seconds: float = 0.0
+    worst: list[tuple[float, str]] = field(default_factory=list)
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(WORD.findall(LINK_TARGET.sub("]", text).lower()))
+
+
+def prf(reference: str, candidate: str) -> tuple[float, float, float]:
+    ref, cand = tokens(reference), tokens(candidate)
+    common = sum((ref & cand).values())
+    p = common / max(1, sum(cand.values()))
+    r = common / max(1, sum(ref.values()))
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def verbatim_lines(reference: str, candidate: str) -> float:
+    ref = [ln.strip() for ln in reference.split("\n") if ln.strip()]
+    have = {ln.strip() for ln in candidate.split("\n")}
+    return sum(ln in have for ln in ref) / max(1, len(ref))
+
+
+def drop_first_line(text: str) -> str:
+    return text.split("\n", 1)[1] if "\n" in text else ""
+
+
+# --- corpora -----------------------------------------------------------------------------
+
+
+def princeton_pages(corpus: Path) -> list[Page]:
+    pages = []
+    for line in (corpus / "princeton" / "index.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        url = unquote(row["wayback_url"].split("id_/", 1)[1])
+        ref = (corpus / "princeton" / row["md"]).read_text(encoding="utf-8")
+        ref = ref.split("\n", 2)[2] if ref.startswith(">") else ref
+        body = (corpus / "princeton" / row["html"]).read_bytes()
+        pages.append(Page("princeton", row["domain"], body, url, ref, True, "princeton"))
+    return pages
+
+
+def ota_pages(corpus: Path) -> list[Page]:
+    pages = []
+    for folder in sorted((corpus / "ota").iterdir()):
+        if not folder.is_dir():
+            continue
+        meta = json.loads((folder / "meta.json").read_text())
+        snapshots = [json.loads(x) for x in (folder / "snapshots.jsonl").read_text().splitlines()]
+        urls = {s["file"]: s["url"] for s in snapshots if s.get("file")}
+        for line in (folder / "versions.jsonl").read_text().splitlines():
+            version = json.loads(line)
+            snap = version.get("snapshot_file")
+            if not snap or not (folder / snap).exists():
+                continue
+            stamp = version["snapshot_timestamp"]
+            slug = folder.name
+            if slug.startswith("microsoft-copilot") and stamp < COPILOT_UPGRADE:
+                continue
+            multi = slug in MULTI_DOCUMENT or (slug.startswith("le-chat")
+                                               and stamp < LECHAT_MOVE)
+            select, remove = _declaration(meta, stamp) if multi else (None, None)
+            body = gzip.decompress((folder / snap).read_bytes())
+            ref = (folder / version["file"]).read_text(encoding="utf-8")
+            pages.append(Page("ota", f"{slug}@{stamp}", body, urls.get(snap, meta["url"]),
+                              ref, False, "ota-multi" if multi else "ota", select, remove))
+    return pages
+
+
+def _declaration(meta: dict, stamp: str) -> tuple[str | None, str | None]:
+    """OTA's select/remove CSS in force at ``stamp`` (string selectors only)."""
+    entry = meta.get("declaration")
+    for past in meta.get("declaration_history") or []:
+        until = (past.get("validUntil") or past.get("ValidUntil") or "").replace("-", "")
+        if until and stamp[:8] < until[:8]:
+            entry = past
+            break
+    if not entry:
+        return None, None
+
+    def css(value: object) -> str | None:
+        items = value if isinstance(value, list) else [value] if value else []
+        strings = [x for x in items if isinstance(x, str)]
+        return ", ".join(strings) or None
+
+    return css(entry.get("select")), css(entry.get("remove"))
+
+
+# --- extractors ---------------------------------------------------------------------------
+
+
+def ours(page: Page, *, selectors: bool = False) -> str:
+    extracted = extract_policy(page.body, url=page.url,
+                               select=page.select if selectors else None,
+                               remove=page.remove if selectors else None)
+    return extracted.text
+
+
+def readability_html2text(page: Page) -> str:
+    import html2text
+    from readability import Document
+
+    doc = Document(page.body.decode("utf-8", "replace"), url=page.url)
+    conv = html2text.HTML2Text(baseurl=page.url, bodywidth=0)
+    conv.unicode_snob = True
+    return f"# {doc.title()}\n\n" + conv.handle(doc.summary(html_partial=True))
+
+
+def trafilatura_md(page: Page) -> str:
+    import trafilatura
+
+    html = page.body.decode("utf-8", "replace")
+    text = trafilatura.extract(html, url=page.url, output_format="markdown",
+                               include_links=True, include_formatting=True,
+                               include_tables=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta else "") or ""
+    return f"# {title}\n\n{text}"
+
+
+def score(pages: list[Page], run: Callable[[Page], str], worst: int) -> dict[str, Scores]:
+    groups: dict[str, Scores] = {}
+    for page in pages:
+        sc = groups.setdefault(page.group, Scores())
+        start = time.perf_counter()
+        try:
+            out = run(page)
+        except ExtractionError:
+            out = ""
+            sc.failures += 1
+        sc.seconds += time.perf_counter() - start
+        cand = out if page.keep_title else drop_first_line(out)
+        p, r, f = prf(page.reference, cand)
+        sc.p.append(p)
+        sc.r.append(r)
+        sc.f.append(f)
+        sc.lines.append(verbatim_lines(page.reference, cand))
+        sc.worst.append((f, page.name))
+    for sc in groups.values():
+        sc.worst = sorted(sc.worst)[:worst]
+    return groups
+
+
+# --- noise ----------------------------------------------------------------------------------
+
+
+def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str]]]:
+    rows = []
+    for folder in sorted((corpus / "ota").iterdir()):
+        if not folder.is_dir():
+            continue
+        snapshots = [json.loads(x) for x in (folder / "snapshots.jsonl").read_text().splitlines()]
+        versions = [json.loads(x) for x in (folder / "versions.jsonl").read_text().splitlines()]
+        real = sum(v["kind"] in ("first", "change") for v in versions)
+        cache: dict[str, str | None] = {}
+        produced = 0
+        previous: str | None = None
+        by_file: list[tuple[str, str | None]] = []
+        for snap in snapshots:
+            file = snap.get("file")
+            if not file or not (folder / file).exists():
+                continue
+            if file not in cache:
+                try:
+                    cache[file] = extract_policy(gzip.decompress((folder / file).read_bytes()),
+                                                 url=snap["url"]).text
+                except ExtractionError:
+                    cache[file] = None
+            text = cache[file]
+            by_file.append((file, text))
+            if text is not None and text != previous:
+                produced += 1
+                previous = text
+        checked, missed = 0, []
+        order = [f for f, _ in by_file]
+        for v in versions:
+            if v["kind"] != "change" or not v.get("snapshot_file"):
+                continue
+            if v["snapshot_file"] not in order:
+                continue
+            i = order.index(v["snapshot_file"])
+            if i == 0:
+                continue
+            checked += 1
+            if by_file[i][1] == by_file[i - 1][1]:
+                missed.append(v["snapshot_timestamp"])
+        rows.append((folder.name, len(by_file), real, produced, checked, missed))
+    return rows
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs) if xs else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--no-noise", action="store_true")
+    parser.add_argument("--worst", type=int, default=3)
+    args = parser.parse_args()
+
+    pages = princeton_pages(args.corpus) + ota_pages(args.corpus)
+    extractors: list[tuple[str, Callable[[Page], str]]] = [("policywatch", ours)]
+    if not args.no_baselines:
+        extractors += [("readability+html2text", readability_html2text),
+                       ("trafilatura (markdown)", trafilatura_md)]
+    print(f"pages: {len(pages)} ({sum(p.corpus == 'princeton' for p in pages)} Princeton, "
+          f"{sum(p.corpus == 'ota' for p in pages)} OTA versions)\n")
+    header = f"| {'corpus':<22} | {'extractor':<24} | {'n':>3} | {'P':>5} | {'R':>5} | " \
+             f"{'F1':>5} | {'lines':>5} | {'fail':>4} | {'pages/s':>7} |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    speeds: dict[str, float] = {}
+    worst_report: list[str] = []
+    runs = list(extractors)
+    runs.insert(1, ("policywatch + OTA selectors", lambda p: ours(p, selectors=True)))
+    for name, run in runs:
+        subset = pages if name != "policywatch + OTA selectors" else \
+            [p for p in pages if p.group == "ota-multi"]
+        groups = score(subset, run, args.worst)
+        total_time = sum(g.seconds for g in groups.values())
+        if name != "policywatch + OTA selectors":
+            speeds[name] = len(subset) / total_time if total_time else 0.0
+        for group in ("princeton", "ota", "ota-multi"):
+            if group not in groups:
+                continue
+            sc = groups[group]
+            pps = len(sc.f) / sc.seconds if sc.seconds else 0.0
+            lines = f"{mean(sc.lines):5.3f}" if group == "princeton" else "    -"
+            print(f"| {group:<22} | {name:<24} | {len(sc.f):>3} | {mean(sc.p):5.3f} | "
+                  f"{mean(sc.r):5.3f} | {mean(sc.f):5.3f} | {lines} | {sc.failures:>4} | "
+                  f"{pps:7.1f} |")
+            if name == "policywatch":
+                worst_report.append(f"  {group}: " + ", ".join(
+                    f"{n} {f:.3f}" for f, n in sc.worst))
+    print("\nall pages, pages/s: " + ", ".join(f"{k} {v:.1f}" for k, v in speeds.items()))
+    if "trafilatura (markdown)" in speeds and speeds["trafilatura (markdown)"]:
+        print(f"speed vs trafilatura: "
+              f"{speeds['policywatch'] / speeds['trafilatura (markdown)']:.1f}x")
+    print("worst pages (policywatch F1):")
+    print("\n".join(worst_report))
+    if args.no_noise:
+        return
+    print("\n| OTA stream | snapshots fed | OTA versions | ours | ratio | changes checked "
+          "| missed |")
+    print("|---|---|---|---|---|---|---|")
+    total_real = total_ours = 0
+    for slug, fed, real, produced, checked, missed in noise(args.corpus):
+        total_real += real
+        total_ours += produced
+        print(f"| {slug} | {fed} | {real} | {produced} | {produced / max(1, real):.2f} | "
+              f"{checked} | {len(missed)}{' ' + ','.join(missed) if missed else ''} |")
+    print(f"| all | | {total_real} | {total_ours} | {total_ours / max(1, total_real):.2f} | | |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""``extract_policy``: one body (HTML or PDF) to seed-style markdown, or a typed error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.errors import ExtractionError
+from crawler.extract.decode import decode_body
+from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
+from crawler.extract.markdown import _tidy, to_markdown
+from crawler.extract.pdf import pdf_to_markdown
+from crawler.extract.verdict import check_policy
+
+# Bump whenever the text produced for the same body changes.
+EXTRACTOR_VERSION = "2026.11.1"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Policy text: ``text`` starts with ``# title`` and has no header line."""
+
+    title: str
+    text: str
+    extractor_version: str
+
+
+def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
+                   charset: str | None = None, select: str | None = None,
+                   remove: str | None = None) -> Extracted:
+    """Turn a fetched HTML or PDF body into seed-style markdown.
+
+    ``select``/``remove`` are per-policy CSS selectors (comma-separated groups) that
+    replace the automatic main-content choice. Raises NotAPolicy for error pages, bot
+    walls and near-empty captures, ExtractionError for undecodable or broken bodies.
+    """
+    if not isinstance(body, (bytes, bytearray)):
+        raise TypeError("body must be bytes")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime == "application/pdf" or body.lstrip()[:5] == b"%PDF-":
+        return _extract_pdf(bytes(body), url=url)
+    text = decode_body(bytes(body), charset=charset, url=url)
+    root = parse_document(text, url=url)
+    title = document_title(root)
+    first_h1 = root.find(".//h1")
+    heading = SPACES.sub(" ", first_h1.text_content()).strip() if first_h1 is not None else ""
+    container = isolate_main(root, url=url, select=select, remove=remove)
+    markdown = to_markdown(container, title=title, url=url)
+    check_policy(title=title, text=markdown, raw_html=text, first_heading=heading, url=url)
+    return Extracted(title=title, text=markdown, extractor_version=EXTRACTOR_VERSION)
+
+
+def _extract_pdf(body: bytes, *, url: str) -> Extracted:
+    title, markdown = pdf_to_markdown(body, url=url)
+    markdown = _tidy(markdown)
+    text = f"# {title}\n\n{markdown}\n" if markdown else f"# {title}\n"
+    check_policy(title=title, text=text, url=url)
+    return Extracted(title=title, text=text, extractor_version=EXTRACTOR_VERSION)

@@ -1,0 +1,123 @@
+"""Heuristics kept as data: tag sets, class/id words, button labels, error-page phrases.
+
+Kept apart from the code that applies them (as trafilatura keeps its XPaths in
+``xpaths.py``) so rules can be read and tuned in one place. Words are matched against
+whole tokens of ``id``/``class`` values split on ``-``, ``_``, spaces and camelCase, never as
+substrings: a policy's own ``cookie-policy`` or ``accordion-hidden`` section must survive.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Elements whose content is never policy text.
+DROP_TAGS: frozenset[str] = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "frame",
+    "frameset", "object", "embed", "applet", "audio", "video", "source", "track", "picture",
+    "map", "head", "title", "meta", "link", "base", "input", "select", "textarea", "button",
+    "option", "optgroup", "datalist", "output", "progress", "meter", "dialog",
+})
+
+# Block-level elements (for whitespace normalisation and structure scoring).
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "caption", "col", "colgroup", "br",
+})
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Landmark tags and ARIA roles that hold site furniture, not the document.
+FURNITURE_TAGS: frozenset[str] = frozenset({"nav", "aside", "footer", "header"})
+FURNITURE_ROLES: frozenset[str] = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar",
+    "toolbar",
+})
+OVERLAY_ROLES: frozenset[str] = frozenset({"dialog", "alertdialog", "alert", "status"})
+
+# id/class tokens naming site furniture. Deliberately absent: cookie, consent, banner,
+# hidden, expandable, options, collapse, accordion, modal (a policy's own sections use them).
+FURNITURE_WORDS: frozenset[str] = frozenset({
+    "nav", "navbar", "navigation", "menu", "megamenu", "submenu", "menubar", "breadcrumb",
+    "breadcrumbs", "sidebar", "sidenav", "share", "sharing", "social", "newsletter",
+    "subscribe", "subscription", "related", "footer", "masthead", "skip", "skiplink",
+    "pagination", "pager", "comments", "comment", "advert", "advertisement", "ads", "ad",
+    "sponsor", "sponsored", "promo", "promotion", "carousel", "slider", "widget", "toolbar",
+    "topbar", "utility", "signup", "login", "search", "searchbox", "feedback", "rating",
+    "tags", "tagcloud", "byline", "author", "print", "language", "locale", "switcher",
+})
+
+# Tokens that mark an overlay (banner, popup) when the element also has consent buttons.
+OVERLAY_WORDS: frozenset[str] = frozenset({
+    "modal", "overlay", "popup", "popover", "dialog", "banner", "toast", "snackbar",
+    "lightbox", "interstitial", "sticky", "fixed", "flyout", "drawer", "notice", "bar",
+    "sdk", "cmp",
+})
+
+# Labels of the buttons a consent banner or popup offers (compared lowercased, trimmed).
+CONSENT_ACTION = re.compile(
+    r"^(?:i\s+)?(?:accept|agree|allow|reject|decline|deny|refuse|got\s+it|ok(?:ay)?|"
+    r"understood|i\s+understand|confirm(?:\s+my)?\s+choices|save(?:\s+my)?\s+(?:choices|"
+    r"preferences|settings)|manage|customi[sz]e|(?:cookie|privacy)\s+(?:settings|"
+    r"preferences)|settings|preferences|more\s+options|necessary\s+only|only\s+necessary|"
+    r"close|dismiss|continue|no,?\s+thanks|not\s+now|subscribe|sign\s+up|accepter|"
+    r"tout\s+accepter|tout\s+refuser|alle\s+akzeptieren|ablehnen|akzeptieren|aceptar|"
+    r"rechazar)\b",
+)
+
+# Selectors for elements dropped before anything else (comments handled separately).
+SKIP_LINK_TEXT = re.compile(r"^(?:skip\s+to\s+(?:main\s+)?content|skip\s+navigation|"
+                            r"back\s+to\s+top|top\s+of\s+page|return\s+to\s+top)$", re.I)
+
+# Not-a-policy detection: phrases in the title, first heading or (short) body text.
+NOT_FOUND_PHRASES = re.compile(
+    r"\b(?:404|page\s+not\s+found|not\s+found|no\s+longer\s+(?:exists|available)|"
+    r"page\s+(?:you\s+(?:requested|were\s+looking\s+for)|cannot\s+be\s+found|"
+    r"doesn'?t\s+exist|does\s+not\s+exist|could\s+not\s+be\s+found)|"
+    r"has\s+not\s+archived\s+that\s+url|seite\s+nicht\s+gefunden|page\s+introuvable|"
+    r"p[áa]gina\s+no\s+encontrada)\b",
+    re.I,
+)
+ERROR_PAGE_PHRASES = re.compile(
+    r"\b(?:(?:500\s+)?internal\s+server\s+error|502\s+bad\s+gateway|bad\s+gateway|"
+    r"503\s+service\s+(?:temporarily\s+)?unavailable|service\s+unavailable|"
+    r"gateway\s+time-?out|403\s+forbidden|^forbidden$|access\s+denied|"
+    r"an\s+error\s+(?:has\s+)?occurred|server\s+error|site\s+(?:is\s+)?(?:under\s+)?"
+    r"maintenance|temporarily\s+unavailable|error\s+(?:4|5)\d\d|database\s+error|"
+    r"runtime\s+error)\b",
+    re.I,
+)
+BOT_WALL_PHRASES = re.compile(
+    r"(?:just\s+a\s+moment\.\.\.|attention\s+required!?\s*\|\s*cloudflare|"
+    r"checking\s+(?:if\s+the\s+site\s+connection\s+is\s+secure|your\s+browser)|"
+    r"verify(?:ing)?\s+(?:you\s+are|that\s+you\s+are)\s+(?:a\s+)?human|"
+    r"are\s+you\s+a\s+(?:robot|human)|i'?m\s+not\s+a\s+robot|"
+    r"enable\s+javascript\s+and\s+cookies\s+to\s+continue|"
+    r"access\s+to\s+this\s+page\s+has\s+been\s+denied|pardon\s+our\s+interruption|"
+    r"request\s+unsuccessful\.\s+incapsula|press\s+&\s+hold|please\s+complete\s+the\s+"
+    r"security\s+check|ddos\s+protection\s+by|unusual\s+traffic\s+from\s+your|"
+    r"captcha)",
+    re.I,
+)
+BOT_WALL_MARKERS = re.compile(
+    r"(?:cf-browser-verification|cf_chl_|challenge-platform|g-recaptcha|h-captcha|"
+    r"px-captcha|_incapsula_resource|distil_r_captcha|datadome|captcha-delivery)",
+    re.I,
+)
+JS_REQUIRED_PHRASES = re.compile(
+    r"(?:you\s+need\s+to\s+enable\s+javascript|please\s+enable\s+javascript|"
+    r"javascript\s+(?:is\s+)?(?:required|disabled)|requires\s+javascript)",
+    re.I,
+)
+PARKED_PHRASES = re.compile(
+    r"(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|"
+    r"domain\s+(?:is\s+)?parked|parked\s+free)",
+    re.I,
+)
+
+# Below this many words of extracted text a capture is not a policy.
+MIN_POLICY_WORDS = 40
+# Error, bot-wall and parking phrases only decide when the text is at most this long.
+SHORT_PAGE_WORDS = 400

@@ -1,0 +1,459 @@
+"""Main-content isolation: from a whole page to the element(s) holding the policy.
+
+How it decides, in order:
+
+1. Parse (lxml), read the ``<title>``, drop scripts, styles, forms controls and embeds.
+2. Remove overlays by what they are: a small block (relative to the page) offering
+   consent-style actions (Accept / Reject / Manage / Close ...) that is marked as an
+   overlay (``role=dialog``, ``aria-modal``, fixed position, overlay words) or offers at
+   least two distinct actions. The word "cookie" plays no part, so a policy's own Cookies
+   section stays.
+3. Score prose: every block (p, li, td, div with its own text ...) whose inline text is
+   long enough and not mostly links counts its length. From ``<body>`` (or a dominant
+   ``<main>``) descend into a child while it holds nearly all of the prose; stop where the
+   prose is split, so a policy spread over sibling containers is kept whole.
+4. Prune inside the chosen element: landmarks (nav, aside, site header/footer), furniture
+   named by whole class/id words (menu, breadcrumb, share, newsletter, related ...),
+   tables of contents (lists of in-page links) and link lists that point back into the
+   site. Lists of links to other sites (sub-processors, opt-outs) stay. Nothing that
+   holds a large share of the prose is ever pruned, and hidden/collapsed sections
+   (accordions, tabs, ``<details>``) are kept.
+
+Per-policy ``select``/``remove`` CSS selectors replace steps 2-4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from cssselect import SelectorError
+
+from crawler.errors import ExtractionError
+from crawler.extract import heuristics as H
+from crawler.extract.noise import clean_url, decode_cfemail
+
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+SPACES = re.compile(r"[ \t\n\r\f\v]+")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+TOKEN_SPLIT = re.compile(r"[\s\-_:./]+")
+FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
+
+# Descend into a child holding at least this share of its parent's prose.
+DOMINANCE = 0.85
+# A <main>/[role=main]/single <article> holding this share of the prose is the start.
+LANDMARK_SHARE = 0.6
+# Never prune an element holding this share of the main element's prose.
+MAJOR_SHARE = 0.2
+# A block counts as prose when its own inline text is this long and not mostly links.
+PROSE_MIN_CHARS = 50
+PROSE_MAX_LINK_DENSITY = 0.4
+
+
+@dataclass
+class Stats:
+    """Text measures of one element (characters without whitespace)."""
+
+    total: int = 0
+    link: int = 0
+    prose: int = 0
+    links: int = 0
+
+    @property
+    def link_density(self) -> float:
+        return self.link / self.total if self.total else 0.0
+
+
+def parse_document(text: str, *, url: str | None = None) -> etree._Element:
+    """Parse HTML text into an lxml tree; raise ExtractionError on unparsable input."""
+    text = XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    if not text.strip():
+        raise ExtractionError("body is empty", reason="empty", url=url)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True,
+                                  collect_ids=False, default_doctype=False)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"HTML cannot be parsed: {exc}", reason="unparsable",
+                              url=url) from exc
+    if root is None:
+        raise ExtractionError("HTML cannot be parsed", reason="unparsable", url=url)
+    return root
+
+
+def document_title(root: etree._Element) -> str:
+    """The page's ``<title>`` (whitespace collapsed), else its first ``<h1>``."""
+    for path in (".//head/title", ".//title", ".//h1"):
+        for el in root.iterfind(path):
+            title = SPACES.sub(" ", el.text_content()).strip()
+            if title:
+                return title
+    return ""
+
+
+def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
+                 remove: str | None = None) -> etree._Element:
+    """Return a ``<div>`` holding the policy's content, cleaned for conversion."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    if remove:
+        for el in _css(remove, body, url=url):
+            _drop(el)
+    if select:
+        matched = _outermost(_css(select, body, url=url))
+        if not matched:
+            raise ExtractionError(f"selector {select!r} matches nothing",
+                                  reason="select-no-match", url=url)
+        _drop_junk(body)
+        container = lxml.html.Element("div")
+        for el in matched:
+            _detach(el)
+            container.append(el)
+        _prepare_links(container, url=url)
+        return container
+    _remove_overlays(body)
+    _drop_junk(body)
+    stats = _measure(body)
+    main = _choose_main(body, stats)
+    heading = _lost_heading(main, body)
+    _prune(main, stats, stats[main].prose, url=url)
+    container = lxml.html.Element("div")
+    if heading is not None:
+        container.append(heading)
+    _detach(main)
+    container.append(main)
+    _prepare_links(container, url=url)
+    return container
+
+
+# --- selectors ---------------------------------------------------------------------------
+
+
+def _css(selectors: str, scope: etree._Element, *, url: str) -> list[etree._Element]:
+    try:
+        return CSSSelector(selectors, translator="html")(scope)
+    except (SelectorError, etree.XPathError) as exc:
+        raise ExtractionError(f"invalid CSS selector {selectors!r}: {exc}",
+                              reason="bad-selector", url=url) from exc
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    chosen = set(elements)
+    result = []
+    for el in elements:
+        if not any(anc in chosen for anc in el.iterancestors()):
+            result.append(el)
+    return result
+
+
+# --- cleaning -----------------------------------------------------------------------------
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep its tail text."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def _detach(el: etree._Element) -> None:
+    """Take an element out of its parent, leaving its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail, el.tail = el.tail, None
+    prev = el.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _tokens(el: etree._Element) -> set[str]:
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not raw.strip():
+        return set()
+    return {t for t in TOKEN_SPLIT.split(CAMEL.sub(" ", raw).lower()) if t}
+
+
+def _text_len(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
+
+
+def _label(el: etree._Element) -> str:
+    text = el.text_content() if el.tag != "input" else (el.get("value") or "")
+    if not text.strip():
+        text = el.get("aria-label") or el.get("title") or ""
+    return SPACES.sub(" ", text).strip().lower()
+
+
+def _is_action(el: etree._Element) -> bool:
+    tag = el.tag
+    if tag == "input":
+        return (el.get("type") or "").lower() in ("button", "submit")
+    return tag in ("button", "a") or el.get("role") == "button"
+
+
+def _remove_overlays(body: etree._Element) -> None:
+    """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
+    page = _text_len(body.text_content())
+    cap = min(4000, max(800, int(page * 0.3)))
+    actions = [el for el in body.iter("button", "a", "input", "div", "span")
+               if _is_action(el) and len(_label(el)) <= 40
+               and H.CONSENT_ACTION.match(_label(el))]
+    doomed: list[etree._Element] = []
+    seen: set[etree._Element] = set()
+    for action in actions:
+        if action in seen or any(anc in seen for anc in action.iterancestors()):
+            continue
+        best = None
+        for anc in action.iterancestors():
+            if anc is body or anc.tag in ("html", "body", "main"):
+                break
+            if _text_len(anc.text_content()) > cap or anc.find(".//h1") is not None:
+                break
+            if _is_overlay(anc) or _distinct_actions(anc) >= 2:
+                best = anc
+        if best is not None:
+            seen.add(best)
+            doomed.append(best)
+    for el in doomed:
+        _drop(el)
+
+
+def _is_overlay(el: etree._Element) -> bool:
+    if el.tag == "dialog" or el.get("role") in H.OVERLAY_ROLES:
+        return True
+    if (el.get("aria-modal") or "").lower() == "true":
+        return True
+    if FIXED_STYLE.search(el.get("style") or ""):
+        return True
+    return bool(_tokens(el) & H.OVERLAY_WORDS)
+
+
+def _distinct_actions(el: etree._Element) -> int:
+    labels = {_label(a) for a in el.iter("button", "a", "input", "div", "span")
+              if _is_action(a)}
+    return len({lab for lab in labels if len(lab) <= 40 and H.CONSENT_ACTION.match(lab)})
+
+
+def _drop_junk(body: etree._Element) -> None:
+    """Drop scripts, embeds and form controls; keep accordion toggles' text."""
+    for el in list(body.iter("button", "summary")):
+        if el.tag == "button" and (el.get("aria-expanded") is not None
+                                   or el.get("aria-controls") is not None
+                                   or any(a.tag in H.HEADING_TAGS or a.tag == "summary"
+                                          for a in el.iterancestors())):
+            el.tag = "span"
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str):
+            _drop(el)
+        elif el.tag in H.DROP_TAGS:
+            _drop(el)
+        elif el.tag in ("a", "p", "li", "div", "span") and _text_len(el.text) and \
+                len(el) == 0 and H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
+            _drop(el)
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
+    """Compute text, link text and prose scores of every element (post-order)."""
+    stats: dict[etree._Element, Stats] = {}
+
+    def visit(el: etree._Element, in_link: bool) -> tuple[Stats, int, int]:
+        is_link = in_link or el.tag == "a"
+        st = Stats()
+        own = _text_len(el.text)
+        st.total = own
+        st.link = own if is_link else 0
+        st.links = 1 if el.tag == "a" and el.get("href") else 0
+        inline, inline_link = own, st.link
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            cs, c_inline, c_inline_link = visit(child, is_link)
+            st.total += cs.total
+            st.link += cs.link
+            st.prose += cs.prose
+            st.links += cs.links
+            inline += c_inline
+            inline_link += c_inline_link
+            tail = _text_len(child.tail)
+            st.total += tail
+            inline += tail
+            if is_link:
+                st.link += tail
+                inline_link += tail
+        stats[el] = st
+        if el.tag in H.BLOCK_TAGS or el is body:
+            if inline >= PROSE_MIN_CHARS and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
+                st.prose += inline - inline_link
+            return st, 0, 0
+        return st, inline, inline_link
+
+    visit(body, False)
+    if stats[body].prose == 0:
+        # No paragraph is long enough: fall back to plain non-link text.
+        for st in stats.values():
+            st.prose = st.total - st.link
+    return stats
+
+
+def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
+    """Descend from body (or a dominant landmark) while one child holds nearly all prose."""
+    total = stats[body].prose
+    node = body
+    landmarks = [el for el in body.iter("main", "article", "div", "section")
+                 if el.tag == "main" or el.get("role") == "main"]
+    articles = [el for el in body.iter("article")]
+    if len(articles) == 1:
+        landmarks.append(articles[0])
+    for el in landmarks:
+        if total and stats[el].prose >= LANDMARK_SHARE * total:
+            node = el
+            break
+    while True:
+        children = [c for c in node if isinstance(c.tag, str) and c in stats]
+        if not children:
+            return node
+        best = max(children, key=lambda c: stats[c].prose)
+        if stats[best].prose == 0 or stats[best].prose < DOMINANCE * stats[node].prose:
+            return node
+        node = best
+
+
+def _lost_heading(main: etree._Element, body: etree._Element) -> etree._Element | None:
+    """The document's own ``<h1>`` when it sits just before the chosen element."""
+    if main is body or main.find(".//h1") is not None:
+        return None
+    node = main
+    for _ in range(4):
+        sibling = node.getprevious()
+        hops = 0
+        while sibling is not None and hops < 4:
+            if isinstance(sibling.tag, str):
+                hops += 1
+                if sibling.tag == "h1":
+                    return _copy(sibling)
+                h1s = sibling.findall(".//h1")
+                if len(h1s) == 1 and _text_len(sibling.text_content()) <= \
+                        2 * _text_len(h1s[0].text_content()) + 80 and \
+                        sibling.find(".//nav") is None:
+                    return _copy(h1s[0])
+            sibling = sibling.getprevious()
+        node = node.getparent()
+        if node is None or node is body:
+            break
+    return None
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    clone = lxml.html.fromstring(lxml.html.tostring(el, encoding="unicode", with_tail=False))
+    return clone
+
+
+def _prune(el: etree._Element, stats: dict[etree._Element, Stats], main_prose: int, *,
+           url: str) -> None:
+    """Remove furniture below ``el`` (see module doc); never a major share of the prose."""
+    for child in list(el):
+        if not isinstance(child.tag, str):
+            continue
+        st = stats.get(child)
+        if st is None:
+            continue
+        if _is_furniture(child, st, main_prose, url=url):
+            _drop(child)
+        else:
+            _prune(child, stats, main_prose, url=url)
+
+
+def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -> bool:
+    if main_prose and st.prose >= MAJOR_SHARE * main_prose:
+        return False
+    tag = el.tag
+    role = (el.get("role") or "").lower()
+    small = st.prose <= 0.1 * main_prose or st.prose < 300
+    if tag in ("nav", "aside") or role in H.FURNITURE_ROLES - {"banner", "contentinfo"}:
+        return small
+    if tag in ("header", "footer") or role in ("banner", "contentinfo"):
+        return small and (st.link_density >= 0.25 or el.find(".//nav") is not None
+                          or el.find(".//ul") is not None)
+    if small and _tokens(el) & H.FURNITURE_WORDS:
+        return True
+    if st.links >= 3 and st.link_density >= 0.6 and st.prose == 0:
+        return _is_site_link_list(el, url=url)
+    return False
+
+
+def _is_site_link_list(el: etree._Element, *, url: str) -> bool:
+    """A block of links back into the site or into the page (TOC), not a list of vendors."""
+    hrefs = [a.get("href") or "" for a in el.iter("a")]
+    hrefs = [h for h in hrefs if h]
+    if not hrefs:
+        return True
+    page_host = _site(url)
+    internal = 0
+    for href in hrefs:
+        if href.startswith("#"):
+            internal += 1
+            continue
+        target = clean_url(href, base=url)
+        host = _site(target)
+        if not host or host == page_host:
+            internal += 1
+    return internal >= 0.5 * len(hrefs)
+
+
+def _site(url: str) -> str:
+    match = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", url or "", re.I)
+    if not match:
+        return ""
+    labels = match.group(1).lower().split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in (
+            "co", "com", "org", "net", "ac", "gov", "edu"):
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+# --- preparing for conversion -------------------------------------------------------------
+
+
+def _prepare_links(container: etree._Element, *, url: str) -> None:
+    """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
+    for el in list(container.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        encoded = el.get("data-cfemail")
+        if encoded:
+            email = decode_cfemail(encoded)
+            if email:
+                for child in list(el):
+                    _drop(child)
+                el.text = email
+        tag = el.tag
+        if tag == "a":
+            href = el.get("href") or ""
+            if "/cdn-cgi/l/email-protection#" in href:
+                email = decode_cfemail(href.rsplit("#", 1)[1])
+                href = f"mailto:{email}" if email else ""
+            cleaned = clean_url(href, base=url) if href else ""
+            for attr in list(el.attrib):
+                del el.attrib[attr]
+            if cleaned:
+                el.set("href", cleaned)
+        elif tag == "img":
+            _drop(el)
+        elif tag == "details":
+            el.tag = "div"
+        elif tag == "summary":
+            el.tag = "p"
+        for attr in ("style", "class", "id"):
+            if attr in el.attrib:
+                del el.attrib[attr]

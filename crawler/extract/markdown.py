@@ -1,0 +1,198 @@
+"""html2text configured for the seed format, its post-processing, and the seed header."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import quote
+
+import html2text
+import lxml.html
+from lxml import etree
+
+from crawler.extract import heuristics as H
+from crawler.extract.noise import drop_volatile_lines
+
+# Block tags html2text does not know: renamed to div so their text does not run together.
+AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "aside",
+                    "figure", "figcaption", "address", "center", "hgroup", "fieldset",
+                    "legend", "form", "details", "menu", "dir", "caption",
+                    "noframes", "body", "html", "frame"})
+WS = re.compile(r"[ \t\n\r\f\v]+")
+ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
+EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
+BLANK_RUN = re.compile(r"\n{5,}")
+DATA_TABLE_MAX_CELL = 400
+
+
+def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
+    """Seed-style markdown: ``# title``, a blank line, the body, one final newline."""
+    _normalise_tree(container)
+    source = lxml.html.tostring(container, encoding="unicode", method="html")
+    body = _converter(url).handle(source)
+    body = _tidy(body)
+    heading = f"# {title}" if title else "#"
+    return f"{heading}\n\n{body}\n" if body else f"{heading}\n"
+
+
+def _converter(url: str) -> html2text.HTML2Text:
+    conv = html2text.HTML2Text(baseurl=url, bodywidth=0)
+    conv.unicode_snob = True          # keep U+00A0 as the seeds do
+    conv.ignore_images = True
+    conv.protect_links = False
+    conv.wrap_links = False
+    conv.wrap_list_items = False
+    conv.wrap_tables = False
+    conv.skip_internal_links = False
+    conv.inline_links = True
+    conv.single_line_break = False
+    conv.mark_code = False
+    conv.pad_tables = False
+    conv.use_automatic_links = False
+    return conv
+
+
+def _normalise_tree(container: etree._Element) -> None:
+    """Collapse source whitespace and flatten layout tables before conversion."""
+    for table in list(container.iter("table")):
+        if not _is_data_table(table):
+            for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+                if el is table or el.getparent() is not None:
+                    el.tag = "div"
+    for el in container.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in AS_DIV:
+            el.tag = "div"
+        if el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()):
+            continue
+        if el.text:
+            el.text = WS.sub(" ", el.text)
+        if el.tail:
+            el.tail = WS.sub(" ", el.tail)
+    for el in list(container.iter("div", "blockquote")):
+        _wrap_inline_runs(el)
+    # Whitespace next to block boundaries renders as nothing; removing it makes output
+    # independent of source indentation.
+    for el in container.iter():
+        if not isinstance(el.tag, str) or el.tag not in H.BLOCK_TAGS and el.tag != "div":
+            continue
+        if el.text and not el.text.strip(" "):
+            el.text = None
+        if el.tail and not el.tail.strip(" "):
+            el.tail = None
+        prev = el.getprevious()
+        if prev is not None and prev.tail and not prev.tail.strip(" "):
+            prev.tail = None
+
+
+def _wrap_inline_runs(el: etree._Element) -> None:
+    """Wrap text mixed with blocks into ``<p>`` (as Readability does) so it is spaced."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in children):
+        return
+    items: list[str | etree._Element] = [el.text or ""]
+    for child in list(el):
+        tail, child.tail = child.tail, None
+        el.remove(child)
+        items.extend((child, tail or ""))
+    el.text = None
+    para: etree._Element | None = None
+    for item in items:
+        if isinstance(item, str):
+            if not item:
+                continue
+            if para is None:
+                if not item.strip():
+                    continue
+                para = etree.SubElement(el, "p")
+            if len(para):
+                para[-1].tail = (para[-1].tail or "") + item
+            else:
+                para.text = (para.text or "") + item
+        elif not isinstance(item.tag, str):
+            continue
+        elif item.tag in H.BLOCK_TAGS and item.tag != "br":
+            para = None
+            el.append(item)
+        else:
+            if para is None:
+                if item.tag == "br" or not item.text_content().strip():
+                    continue
+                para = etree.SubElement(el, "p")
+            para.append(item)
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """Readability-style test: a table of data, not a page layout grid."""
+    if table.find(".//table") is not None:
+        return False
+    if (table.get("role") or "").lower() == "presentation":
+        return False
+    rows = table.findall(".//tr")
+    if len(rows) < 2:
+        return False
+    columns = max((len(r.findall("td")) + len(r.findall("th")) for r in rows), default=0)
+    if columns < 2:
+        return False
+    for cell in table.iter("td", "th"):
+        if cell.find(".//div") is not None or cell.find(".//p") is not None and \
+                len(cell.findall(".//p")) > 2:
+            return False
+        if len(cell.text_content()) > DATA_TABLE_MAX_CELL:
+            return False
+        for block in ("h1", "h2", "h3", "ul", "ol"):
+            if cell.find(f".//{block}") is not None:
+                return False
+    if table.find(".//th") is not None or table.find(".//thead") is not None or \
+            table.find("caption") is not None:
+        return True
+    return len(rows) * columns >= 6
+
+
+def _tidy(markdown: str) -> str:
+    """Fix html2text habits the seeds do not share; strip space noise."""
+    markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
+    markdown = EMPTY_LINK.sub("", markdown)
+    lines = []
+    for line in markdown.split("\n"):
+        hard_break = line.endswith("  ") and line.strip()
+        line = line.rstrip()
+        if not line.strip():
+            line = ""
+        elif hard_break:
+            line += "  "
+        lines.append(line)
+    markdown = "\n".join(lines)
+    markdown = drop_volatile_lines(markdown)
+    markdown = BLANK_RUN.sub("\n\n\n\n", markdown)
+    return markdown.strip("\n")
+
+
+def render_header(*, domain: str, captured_at: datetime, url: str, source: str,
+                  wayback_timestamp: str | None = None) -> str:
+    """The seed header line naming where the text comes from (no trailing newline).
+
+    ``source`` is ``"live"`` or ``"wayback"``; a wayback header needs the capture's
+    14-digit ``wayback_timestamp`` (else it is derived from ``captured_at``).
+    """
+    day = captured_at.strftime("%Y-%m-%d")
+    if source == "wayback":
+        stamp = wayback_timestamp or captured_at.strftime("%Y%m%d%H%M%S")
+        if not re.fullmatch(r"\d{4,14}", stamp):
+            raise ValueError(f"wayback_timestamp must be digits, got {stamp!r}")
+        snapshot = f"https://web.archive.org/web/{stamp}id_/{quote(url, safe='/')}"
+        return (f"> *The following text is extracted and transformed from the {domain} "
+                f"privacy policy that was archived on {day}. Please check the "
+                f"[original snapshot on the Wayback Machine]({snapshot}) for the most "
+                f"accurate reproduction.*")
+    if source == "live":
+        return (f"> *The following text is extracted and transformed from the {domain} "
+                f"privacy policy that was fetched on {day}. Please check the "
+                f"[live page]({url}) for the most accurate reproduction.*")
+    raise ValueError(f"source must be 'live' or 'wayback', got {source!r}")
+
+
+def compose_document(header: str, text: str) -> str:
+    """A full document as users see it: header line, one blank line, the text."""
+    return f"{header.rstrip()}\n\n{text.lstrip()}"

@@ -1,0 +1,95 @@
+"""Volatile noise: parts of a page that change between fetches while the policy does not.
+
+Link targets lose tracking and session parameters and Wayback rewriting; Cloudflare's
+per-request email obfuscation is decoded; short lines that only state the time of the
+visit ("Last visited", "Page generated in 0.12 s") are dropped from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+# Query parameters that track the click or the session, or bust caches.
+TRACKING_PARAMS = re.compile(
+    r"^(?:utm_[a-z_]+|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|"
+    r"ttclid|li_fat_id|igshid|mc_cid|mc_eid|_ga|_gl|_hsenc|_hsmi|__hstc|__hssc|__hsfp|"
+    r"hsctatracking|mkt_tok|oly_anon_id|oly_enc_id|vero_id|wickedid|rb_clickid|s_cid|"
+    r"ef_id|cmpid|trk|trkid|tracking_id|clickid|ref_src|ref_url|spm|scm|"
+    r"phpsessid|jsessionid|sessionid|session_id|sessid|sid|cfid|cftoken|aspsessionid|"
+    r"osCsid|zenid|csrf|csrf_token|csrftoken|_csrf|authenticity_token|_token|token|nonce|"
+    r"_|cb|cachebuster|cache_buster|nocache|rnd|rand|random|timestamp|ts|_t|t)$",
+    re.I,
+)
+PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
+WAYBACK_PREFIX = re.compile(
+    r"^(?:https?:)?//(?:web\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?=.)", re.I)
+HEX_TOKEN = re.compile(r"^[0-9a-f]{24,}$", re.I)
+
+# Whole lines (after extraction) that only tell when the page was served or visited.
+VOLATILE_LINE = re.compile(
+    r"^(?:[*_#>\s-]*)(?:"
+    r"(?:last|you\s+last)\s+visited\b|"
+    r"(?:page\s+)?(?:generated|rendered|served|created|built|loaded)\s+in\s+[\d.,]+\s*"
+    r"(?:s|sec|seconds|ms|milliseconds)\b|"
+    r"(?:current|server|local)\s+(?:date|time)\s*[:\-]|"
+    r"(?:today\s+is|it\s+is\s+now)\s+\w+day\b|"
+    r"(?:you\s+are\s+(?:not\s+)?logged\s+in|welcome,?\s+guest)\b|"
+    r"(?:queries|sql\s+queries)\s*:\s*\d+|"
+    r"(?:cache[d]?|rendered)\s+(?:on|at)\s+\d|"
+    r"(?:request|trace|ray)\s+id\s*[:#]"
+    r")",
+    re.I,
+)
+MAX_VOLATILE_LINE = 160
+
+
+def clean_url(href: str, *, base: str) -> str:
+    """Absolute URL without Wayback rewriting, tracking/session parameters or cache busters."""
+    href = href.strip()
+    if not href or href.startswith(("javascript:", "data:")):
+        return ""
+    lowered = href.lower()
+    if lowered.startswith(("mailto:", "tel:")):
+        return href
+    href = WAYBACK_PREFIX.sub("", href)
+    try:
+        absolute = urljoin(base, href) if base else href
+        absolute = WAYBACK_PREFIX.sub("", absolute)
+        parts = urlsplit(absolute)
+    except ValueError:
+        return href
+    path = PATH_SESSION.sub("", parts.path)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs
+                if not TRACKING_PARAMS.match(k) and not HEX_TOKEN.match(v)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept, doseq=True)
+    if parts.netloc and not path:
+        path = "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+def decode_cfemail(encoded: str) -> str | None:
+    """Decode Cloudflare's per-request email obfuscation (``data-cfemail`` hex)."""
+    try:
+        data = bytes.fromhex(encoded)
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    key = data[0]
+    try:
+        return bytes(b ^ key for b in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def drop_volatile_lines(markdown: str) -> str:
+    """Remove short lines that only state the time of the visit or of rendering."""
+    lines = markdown.split("\n")
+    kept = [line for line in lines
+            if not (len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
+    return "\n".join(kept) if len(kept) != len(lines) else markdown

@@ -1,0 +1,49 @@
+"""Not-a-policy detection: error pages archived as 200, bot walls, empty captures."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.errors import NotAPolicy
+from crawler.extract import heuristics as H
+
+WORD = re.compile(r"\w+")
+MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def check_policy(*, title: str, text: str, raw_html: str | None = None,
+                 first_heading: str = "", url: str | None = None) -> None:
+    """Raise NotAPolicy when the extracted capture is clearly not a policy.
+
+    ``text`` is the extracted markdown; phrases only decide on short pages so a policy
+    that mentions "404" or "captcha" is never rejected.
+    """
+    body = MARKDOWN_LINK_TARGET.sub("]", text)
+    # The "# title" line is ours, not the page's text.
+    body_lines = body.split("\n", 1)
+    words = len(WORD.findall(body_lines[1] if len(body_lines) > 1 else ""))
+    labels = f"{title}\n{first_heading}"
+    if raw_html is not None and H.BOT_WALL_MARKERS.search(raw_html) and \
+            words < H.SHORT_PAGE_WORDS:
+        raise NotAPolicy("page is a bot check or captcha, not the policy", reason="bot-wall",
+                         url=url)
+    if words < H.SHORT_PAGE_WORDS:
+        sample = f"{labels}\n{body[:4000]}"
+        if H.BOT_WALL_PHRASES.search(sample):
+            raise NotAPolicy("page is a bot check or captcha, not the policy",
+                             reason="bot-wall", url=url)
+        if H.NOT_FOUND_PHRASES.search(labels) or (
+                words < H.MIN_POLICY_WORDS * 3 and H.NOT_FOUND_PHRASES.search(body)):
+            raise NotAPolicy("page says it was not found", reason="not-found", url=url)
+        if H.ERROR_PAGE_PHRASES.search(labels) or (
+                words < H.MIN_POLICY_WORDS * 3 and H.ERROR_PAGE_PHRASES.search(body)):
+            raise NotAPolicy("page is a server or access error page", reason="error-page",
+                             url=url)
+        if H.PARKED_PHRASES.search(sample):
+            raise NotAPolicy("domain is parked or for sale", reason="parked", url=url)
+    if words < H.MIN_POLICY_WORDS:
+        if H.JS_REQUIRED_PHRASES.search(body) or (
+                raw_html is not None and H.JS_REQUIRED_PHRASES.search(raw_html[:200000])):
+            raise NotAPolicy("page needs JavaScript to show any text", reason="js-required",
+                             url=url)
+        raise NotAPolicy(f"page has almost no text ({words} words)", reason="empty", url=url)
