@@ -27,6 +27,7 @@ from crawler.errors import (
     WaybackUnavailable,
 )
 from crawler.charset import detect_charset
+from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
 from crawler.live import LiveFetcher
 from crawler.models import FetchResult
 from crawler.ratelimit import RateLimiter, TokenBucketLimiter
@@ -60,6 +61,7 @@ __all__ = [
     "LiveFetcher",
     "NoMemento",
     "NotAPolicy",
+    "PolicyCandidate",
     "PlaybackError",
     "RedirectLoop",
     "RobotsDisallowed",
@@ -68,6 +70,8 @@ __all__ = [
     "WaybackError",
     "WaybackRateLimited",
     "WaybackUnavailable",
+    "best_policy_link",
     "detect_charset",
+    "find_policy_links",
     "normalize_url",
 ]
