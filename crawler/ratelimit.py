@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
 from typing import Protocol, runtime_checkable
 
 
@@ -79,3 +80,24 @@ class TokenBucketLimiter:
 
     def __repr__(self) -> str:
         return f"TokenBucketLimiter({self.rate_per_second!r}, burst={self.burst!r})"
+
+
+_PROCESS_LIMITERS: weakref.WeakValueDictionary[tuple[str, float], TokenBucketLimiter] = (
+    weakref.WeakValueDictionary())
+_PROCESS_LOCK = threading.Lock()
+
+
+def process_limiter(name: str, rate_per_second: float) -> TokenBucketLimiter:
+    """The TokenBucketLimiter every live holder in this process shares for ``name``.
+
+    Clients built without explicit limiters use this, so two clients of the same endpoint
+    alive at once never add up their rates. The registry holds limiters weakly: once no
+    client holds one, the next call starts afresh.
+    """
+    key = (name, float(rate_per_second))
+    with _PROCESS_LOCK:
+        limiter = _PROCESS_LIMITERS.get(key)
+        if limiter is None:
+            limiter = TokenBucketLimiter(rate_per_second)
+            _PROCESS_LIMITERS[key] = limiter
+        return limiter

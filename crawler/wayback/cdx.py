@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.errors import InvalidURL, WaybackError
@@ -46,10 +46,12 @@ def url_variants(url: str) -> list[str]:
         InvalidURL: not an http(s) URL with a host.
     """
     text = url.strip()
+    if "://" not in text and re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", text, re.IGNORECASE):
+        raise InvalidURL(f"not an http(s) URL: {url!r}", url=url)
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         raise InvalidURL(f"not an http(s) URL with a host: {url!r}", url=url)
     netloc = parts.netloc
     host = parts.hostname
@@ -144,6 +146,11 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def clean_result(records: Iterable[CdxRecord]) -> list[CdxRecord]:
+    """The captures worth replaying: transient redirects dropped, one per digest, by time."""
+    return dedupe(prune_redirects(records))
+
+
 def clean_row(row: dict[str, str]) -> CdxRecord | None:
     """A CdxRecord from one row, or None for rows that name no replayable capture."""
     original = row.get("original", "").strip()
@@ -191,13 +198,15 @@ def dedupe(records: Iterable[CdxRecord]) -> list[CdxRecord]:
     return kept
 
 
-def prune_redirects(records: Sequence[CdxRecord]) -> list[CdxRecord]:
-    """Drop redirect rows lying between two captures of the page itself.
+def prune_redirects(records: Iterable[CdxRecord]) -> list[CdxRecord]:
+    """Drop redirect rows lying between two captures of the page itself, sorted by time.
 
     While the address served the page (a 200 or revisit before and after), its 3xx
     captures are http->https or www hops to a page already captured; redirects before the
-    first or after the last such capture (the page moved) are kept to be followed.
+    first or after the last such capture (the page moved) are kept to be followed. Run it
+    before ``dedupe``, which would hide a page's later reappearance (A/B/A).
     """
+    records = sorted(records, key=lambda r: (r.captured_at, r.timestamp))
     pages = [i for i, record in enumerate(records) if not record.is_redirect]
     if not pages:
         return list(records)

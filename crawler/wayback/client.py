@@ -12,7 +12,7 @@ import httpx
 
 from crawler.errors import BlockedSite, NoMemento, PlaybackError, WaybackError
 from crawler.http import DEFAULT_USER_AGENT, build_client
-from crawler.ratelimit import RateLimiter, TokenBucketLimiter
+from crawler.ratelimit import RateLimiter, process_limiter
 from crawler.sampling import parse_date_bound
 from crawler.wayback import cdx
 from crawler.wayback.models import CdxRecord, Memento, parse_timestamp, sha1_digest
@@ -38,10 +38,10 @@ def split_wayback_url(url: str) -> tuple[str, str] | None:
 class WaybackClient:
     """Client of the Wayback Machine's CDX search and raw replay.
 
-    Rate limits are objects: pass the same ``cdx_limiter`` / ``replay_limiter`` to every
-    client of a process (or a deployment-wide implementation) so that all tasks share
-    them; without them each client builds its own ``TokenBucketLimiter`` from
-    ``cdx_per_second`` and ``replay_per_second``. ``redirect_window`` bounds how far from
+    Rate limits are objects shared by every task holding them: pass ``cdx_limiter`` /
+    ``replay_limiter`` (e.g. a deployment-wide implementation); without them the client
+    takes the process-wide ``TokenBucketLimiter`` of its base URL and endpoint at
+    ``cdx_per_second`` / ``replay_per_second``, so concurrent clients share one budget. ``redirect_window`` bounds how far from
     the requested time Wayback may send us when it redirects to its nearest capture.
     Use as ``async with WaybackClient(...) as client``.
     """
@@ -60,8 +60,10 @@ class WaybackClient:
         if max_redirects < 0:
             raise ValueError(f"max_redirects must be 0 or more, got {max_redirects}")
         self.base_url = base_url.rstrip("/")
-        self.cdx_limiter: RateLimiter = cdx_limiter or TokenBucketLimiter(cdx_per_second)
-        self.replay_limiter: RateLimiter = replay_limiter or TokenBucketLimiter(replay_per_second)
+        self.cdx_limiter: RateLimiter = cdx_limiter or process_limiter(
+            f"{self.base_url} cdx", cdx_per_second)
+        self.replay_limiter: RateLimiter = replay_limiter or process_limiter(
+            f"{self.base_url} replay", replay_per_second)
         self.redirect_window = redirect_window
         self.page_size = page_size
         self.max_redirects = max_redirects
@@ -111,7 +113,7 @@ class WaybackClient:
                 continue
             queried.add(key)
             records.extend(await self._search_variant(variant, start, stop))
-        return cdx.prune_redirects(cdx.dedupe(records))
+        return cdx.clean_result(records)
 
     async def _search_variant(self, url: str, start: str | None,
                               stop: str | None) -> list[CdxRecord]:
