@@ -12,12 +12,16 @@ Corpora and references:
   the heading block). Buffer (several documents on one page, OTA selects the privacy
   sections) and Le Chat before 2025-12-15 (mistral.ai/terms/, several documents,
   selector ``#privacy-policy``) are multi-document pages: they are reported in their own
-  row, once without selectors and once with OTA's ``select``/``remove``.
+  row, once without selectors and once with OTA's ``select``/``remove``. References of
+  fewer than 40 words (Le Chat's "Redirecting to legal.mistral.ai" stub) are skipped: we
+  answer NotAPolicy there, which is right.
 
 Metrics: token precision / recall / F1 over the multiset of lowercase ``\\w+`` tokens
 (link targets ``](...)`` removed on both sides: the Princeton reference resolved relative
 links against web.archive.org); mean over pages. "lines" = share of the reference's
 non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages.
+On OTA, repeated lines of 40+ characters count once on both sides: Le Chat's page (and
+so OTA's reference) holds the whole statement twice.
 
 Noise: every included snapshot of each OTA stream, in order (A/B/A repeats included), is
 extracted; a version is counted whenever the text differs from the previous one. Compared
@@ -50,6 +54,7 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)")
 MULTI_DOCUMENT = {"buffer-privacy-policy"}
 LECHAT_MOVE = "20251215"
 COPILOT_UPGRADE = "20260130"
+MIN_REFERENCE_WORDS = 40
 
 
 @dataclass
@@ -84,7 +89,23 @@ def tokens(text: str) -> Counter[str]:
     return Counter(WORD.findall(LINK_TARGET.sub("]", text).lower()))
 
 
-def prf(reference: str, candidate: str) -> tuple[float, float, float]:
+def once(text: str) -> str:
+    """Drop repeated long lines (a page or a reference holding the document twice)."""
+    seen: set[str] = set()
+    kept = []
+    for line in text.split("\n"):
+        key = line.strip()
+        if len(key) >= 40:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def prf(reference: str, candidate: str, *, dedupe: bool = False) -> tuple[float, float, float]:
+    if dedupe:
+        reference, candidate = once(reference), once(candidate)
     ref, cand = tokens(reference), tokens(candidate)
     common = sum((ref & cand).values())
     p = common / max(1, sum(cand.values()))
@@ -140,6 +161,8 @@ def ota_pages(corpus: Path) -> list[Page]:
             select, remove = _declaration(meta, stamp) if multi else (None, None)
             body = gzip.decompress((folder / snap).read_bytes())
             ref = (folder / version["file"]).read_text(encoding="utf-8")
+            if len(WORD.findall(ref)) < MIN_REFERENCE_WORDS:
+                continue        # e.g. a "Redirecting to ..." stub recorded as a version
             pages.append(Page("ota", f"{slug}@{stamp}", body, urls.get(snap, meta["url"]),
                               ref, False, "ota-multi" if multi else "ota", select, remove))
     return pages
@@ -208,7 +231,7 @@ def score(pages: list[Page], run: Callable[[Page], str], worst: int) -> dict[str
             sc.failures += 1
         sc.seconds += time.perf_counter() - start
         cand = out if page.keep_title else drop_first_line(out)
-        p, r, f = prf(page.reference, cand)
+        p, r, f = prf(page.reference, cand, dedupe=page.corpus == "ota")
         sc.p.append(p)
         sc.r.append(r)
         sc.f.append(f)

@@ -35,17 +35,20 @@ def _codec(label: str | None) -> str | None:
 
 
 def decode_body(body: bytes, *, charset: str | None = None, url: str | None = None) -> str:
-    """Decode an HTML body the way a browser would; raise ExtractionError if impossible."""
+    """Decode an HTML body: BOM, HTTP charset, valid UTF-8, ``<meta>`` charset, detection.
+
+    Raises ExtractionError when the body is binary or cannot be decoded at all.
+    """
     for bom, name in BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(name, errors="replace")
     candidates: list[str] = []
-    for label in (charset, _meta_charset(body)):
+    # Valid UTF-8 with multibyte sequences is never accidental: it beats a <meta> label
+    # (saved DOMs and re-encoded archives keep their old iso-8859-1 declaration).
+    for label in (charset, "utf-8", _meta_charset(body)):
         name = _codec(label)
         if name and name not in candidates:
             candidates.append(name)
-    if "utf-8" not in candidates:
-        candidates.append("utf-8")
     for name in candidates:
         try:
             return body.decode(name)

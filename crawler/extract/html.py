@@ -46,6 +46,9 @@ FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 DOMINANCE = 0.85
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
 LANDMARK_SHARE = 0.6
+# Stop descending when the element's own text (outside child blocks) is this substantial.
+OWN_PROSE_MIN = 100
+OWN_PROSE_SHARE = 0.03
 # Never prune an element holding this share of the main element's prose.
 MAJOR_SHARE = 0.2
 # A block counts as prose when its own inline text is this long and not mostly links.
@@ -61,6 +64,7 @@ class Stats:
     link: int = 0
     prose: int = 0
     links: int = 0
+    own_prose: int = 0
 
     @property
     def link_density(self) -> float:
@@ -294,7 +298,8 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
         stats[el] = st
         if el.tag in H.BLOCK_TAGS or el is body:
             if inline >= PROSE_MIN_CHARS and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
-                st.prose += inline - inline_link
+                st.own_prose = inline - inline_link
+                st.prose += st.own_prose
             return st, 0, 0
         return st, inline, inline_link
 
@@ -325,6 +330,9 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
             return node
         best = max(children, key=lambda c: stats[c].prose)
         if stats[best].prose == 0 or stats[best].prose < DOMINANCE * stats[node].prose:
+            return node
+        # Text written directly in this element, beside the best child, belongs with it.
+        if stats[node].own_prose >= max(OWN_PROSE_MIN, OWN_PROSE_SHARE * stats[node].prose):
             return node
         node = best
 
@@ -369,9 +377,20 @@ def _prune(el: etree._Element, stats: dict[etree._Element, Stats], main_prose: i
         if st is None:
             continue
         if _is_furniture(child, st, main_prose, url=url):
-            _drop(child)
+            _drop_with_empty_heading(child)
         else:
             _prune(child, stats, main_prose, url=url)
+
+
+def _drop_with_empty_heading(el: etree._Element) -> None:
+    """Drop furniture, and a heading right before it left with an empty section."""
+    prev, nxt = el.getprevious(), el.getnext()
+    _drop(el)
+    if prev is None or prev.tag not in H.HEADING_TAGS:
+        return
+    if nxt is None or (nxt.tag in H.HEADING_TAGS and nxt.tag <= prev.tag):
+        if not (prev.tail or "").strip():
+            _drop(prev)
 
 
 def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -> bool:
@@ -387,7 +406,7 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
                           or el.find(".//ul") is not None)
     if small and _tokens(el) & H.FURNITURE_WORDS:
         return True
-    if st.links >= 3 and st.link_density >= 0.6 and st.prose == 0:
+    if st.links >= 2 and st.link_density >= 0.6 and st.prose == 0:
         return _is_site_link_list(el, url=url)
     return False
 
@@ -443,7 +462,10 @@ def _prepare_links(container: etree._Element, *, url: str) -> None:
             if "/cdn-cgi/l/email-protection#" in href:
                 email = decode_cfemail(href.rsplit("#", 1)[1])
                 href = f"mailto:{email}" if email else ""
-            cleaned = clean_url(href, base=url) if href else ""
+            if href.startswith("#"):
+                cleaned = href          # in-page link: html2text renders its text only
+            else:
+                cleaned = clean_url(href, base=url) if href else ""
             for attr in list(el.attrib):
                 del el.attrib[attr]
             if cleaned:

@@ -43,7 +43,7 @@ def _converter(url: str) -> html2text.HTML2Text:
     conv.wrap_links = False
     conv.wrap_list_items = False
     conv.wrap_tables = False
-    conv.skip_internal_links = False
+    conv.skip_internal_links = True   # in-page (#...) links become plain text
     conv.inline_links = True
     conv.single_line_break = False
     conv.mark_code = False
@@ -59,6 +59,9 @@ def _normalise_tree(container: etree._Element) -> None:
             for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
                 if el is table or el.getparent() is not None:
                     el.tag = "div"
+    for el in container.iter("td", "th", "tr", "tbody", "thead", "tfoot"):
+        if not any(a.tag == "table" for a in el.iterancestors()):
+            el.tag = "div"      # a cell chosen as main content, outside its table
     for el in container.iter():
         if not isinstance(el.tag, str):
             continue
@@ -70,6 +73,7 @@ def _normalise_tree(container: etree._Element) -> None:
             el.text = WS.sub(" ", el.text)
         if el.tail:
             el.tail = WS.sub(" ", el.tail)
+    _breaks_to_paragraphs(container)
     for el in list(container.iter("div", "blockquote")):
         _wrap_inline_runs(el)
     # Whitespace next to block boundaries renders as nothing; removing it makes output
@@ -84,6 +88,34 @@ def _normalise_tree(container: etree._Element) -> None:
         prev = el.getprevious()
         if prev is not None and prev.tail and not prev.tail.strip(" "):
             prev.tail = None
+
+
+def _breaks_to_paragraphs(container: etree._Element) -> None:
+    """Two or more ``<br>`` in a row end a paragraph (as Readability's replaceBrs)."""
+    for br in list(container.iter("br")):
+        if br.getparent() is None:
+            continue
+        chain = [br]
+        nxt = br.getnext()
+        while nxt is not None and nxt.tag == "br" and not (chain[-1].tail or "").strip():
+            chain.append(nxt)
+            nxt = nxt.getnext()
+        if len(chain) < 2:
+            continue
+        for extra in chain[1:]:
+            _remove_keep_tail(extra)
+        chain[0].tag = "p"
+
+
+def _remove_keep_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    prev = el.getprevious()
+    if el.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _wrap_inline_runs(el: etree._Element) -> None:
