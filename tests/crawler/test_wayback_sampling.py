@@ -90,7 +90,7 @@ def test_sampling_keeps_exactly_one_capture_per_calendar_period(moments: list[da
 
 
 def test_token_bucket_spaces_requests_shared_by_concurrent_tasks() -> None:
-    limiter = TokenBucketLimiter(50)
+    limiter = TokenBucketLimiter(25)
     assert isinstance(limiter, RateLimiter)
     starts: list[float] = []
 
@@ -106,12 +106,13 @@ def test_token_bucket_spaces_requests_shared_by_concurrent_tasks() -> None:
     starts.sort()
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert len(starts) == 20
-    assert min(gaps) >= 1 / 50 - 0.002
-    assert starts[-1] - starts[0] >= 19 / 50 - 0.01
+    # wake-up jitter on a loaded machine can shorten one gap, never the whole span
+    assert min(gaps) >= 1 / 25 - 0.02
+    assert starts[-1] - starts[0] >= 19 / 25 - 0.005
 
 
 def test_token_bucket_pause_holds_back_waiting_tasks() -> None:
-    limiter = TokenBucketLimiter(100, burst=3)
+    limiter = TokenBucketLimiter(20, burst=3)
     starts: list[float] = []
 
     async def main() -> float:
@@ -129,8 +130,8 @@ def test_token_bucket_pause_holds_back_waiting_tasks() -> None:
     paused_at = asyncio.run(main())
     assert min(starts) - paused_at >= 0.3 - 0.005
     starts.sort()
-    # after a pause requests resume one by one, not as a burst
-    assert starts[1] - starts[0] >= 1 / 100 - 0.002
+    # after a pause requests resume one by one (50 ms apart), not as a burst of 3
+    assert starts[2] - starts[0] >= 2 / 20 - 0.02
 
 
 def test_token_bucket_rejects_nonsense() -> None:
