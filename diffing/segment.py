@@ -1,0 +1,160 @@
+"""Segmentation: seed-style markdown into clauses with their section path.
+
+Blocks are recognised line by line: ATX (``#``) and setext (``===``/``---``) headings, a
+paragraph made only of bold text (``**7. Security**``; the seeds' way to write headings),
+list items (``*``, ``-``, ``+``, ``•``, ``1.``, ``1)``) with their continuation lines,
+pipe-table rows (separator rows dropped) and paragraphs. Horizontal rules, blank or
+markup-only blocks and the seed header (a first block quote starting ``> *The following
+text``) are skipped. Paragraphs and list items of ``SPLIT_FROM_CHARS`` characters or more
+are split into sentences (``diffing.sentences``). A clause's section is the chain of
+headings above it (plain text); bold-only headings rank below every ``#`` level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from diffing.models import Clause, ClauseKind
+from diffing.normalize import strip_markup
+from diffing.sentences import split_sentences
+
+HEADER_PREFIX = "> *The following text"
+BOLD_HEADING_MAX_CHARS = 150
+_BOLD_LEVEL = 7
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[*+\-\u2022\u00b7\u25aa\u25e6\u25cf]|\d{1,3}[.)])[ \t]+(\S.*)$")
+_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_BOLD_ONLY = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1[ \t]*:?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of markdown before sentence splitting."""
+
+    kind: ClauseKind
+    text: str
+    level: int = 0  # heading level; 0 for other kinds
+
+
+def _strip_header(lines: list[str]) -> list[str]:
+    """Drop the seed header block quote if the text starts with it."""
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start < len(lines) and lines[start].lstrip().startswith(HEADER_PREFIX):
+        end = start
+        while end < len(lines) and lines[end].strip():
+            end += 1
+        return lines[end:]
+    return lines
+
+
+def _is_table_row(line: str) -> bool:
+    return line.lstrip().startswith("|") and line.count("|") >= 2
+
+
+def _table_text(line: str) -> str:
+    cells = [cell.strip() for cell in _CELL_SPLIT.split(line.strip())]
+    if cells and not cells[0]:
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return " | ".join(cells)
+
+
+def blocks(markdown: str) -> Iterator[Block]:
+    """Yield the blocks of a markdown text, in order."""
+    lines = _strip_header(markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    buffer: list[str] = []
+    buffer_kind: ClauseKind = "paragraph"
+    in_table = False
+
+    def flush() -> Iterator[Block]:
+        nonlocal buffer
+        if buffer:
+            text = " ".join(part.strip() for part in buffer).strip()
+            buffer = []
+            if text:
+                bold = _BOLD_ONLY.match(text) if buffer_kind == "paragraph" else None
+                if bold and len(text) <= BOLD_HEADING_MAX_CHARS:
+                    yield Block("heading", text, _BOLD_LEVEL)
+                else:
+                    yield Block(buffer_kind, text)
+
+    for index, line in enumerate(lines):
+        if not line.strip():
+            yield from flush()
+            in_table = False
+            continue
+        if in_table or _is_table_row(line) or (
+            "|" in line and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1])
+            and "-" in lines[index + 1]
+        ):
+            if not in_table:
+                yield from flush()
+                in_table = True
+            if "|" in line and not (_TABLE_SEPARATOR.match(line) and "-" in line):
+                text = _table_text(line)
+                if text.strip(" |"):
+                    yield Block("table-row", text)
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            yield from flush()
+            yield Block("heading", atx.group(2) or "", len(atx.group(1)))
+            continue
+        setext = _SETEXT.match(line)
+        if setext and buffer and buffer_kind == "paragraph":
+            text = " ".join(part.strip() for part in buffer)
+            buffer = []
+            yield Block("heading", text, 1 if setext.group(1)[0] == "=" else 2)
+            continue
+        if _RULE.match(line) or setext:
+            yield from flush()
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            yield from flush()
+            buffer_kind = "list-item"
+            buffer = [item.group(2)]
+            continue
+        if not buffer:
+            buffer_kind = "paragraph"
+        buffer.append(line)
+    yield from flush()
+
+
+def segment(markdown: str) -> list[Clause]:
+    """Split a seed-style markdown text into clauses (header line ignored)."""
+    clauses: list[Clause] = []
+    stack: list[tuple[int, str]] = []
+    for block in blocks(markdown):
+        plain = strip_markup(block.text)
+        if not plain:
+            continue
+        if block.kind == "heading":
+            while stack and stack[-1][0] >= block.level:
+                stack.pop()
+            clauses.append(Clause(tuple(title for _, title in stack), "heading", block.text))
+            stack.append((block.level, plain))
+            continue
+        section = tuple(title for _, title in stack)
+        if block.kind == "table-row":
+            clauses.append(Clause(section, block.kind, block.text))
+            continue
+        for sentence in split_sentences(block.text):
+            if strip_markup(sentence):
+                clauses.append(Clause(section, block.kind, sentence))
+    return clauses
+
+
+def body_text(markdown: str) -> str:
+    """The text without the seed header, line endings unified, ends stripped."""
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(_strip_header(lines)).strip()
