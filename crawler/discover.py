@@ -233,8 +233,9 @@ def find_policy_links(html: bytes | str, base_url: str) -> list[PolicyCandidate]
     found: dict[str, _Scored] = {}
     links = soup.find_all(["a", "area", "link"], href=True)
     for order, anchor in enumerate(links):
-        rel = anchor.get("rel") or []
-        rel_policy = "privacy-policy" in [str(r).lower() for r in rel]
+        rel = anchor.get("rel")
+        rels: list[str] = rel.split() if isinstance(rel, str) else [str(r) for r in rel or []]
+        rel_policy = "privacy-policy" in [r.lower() for r in rels]
         if anchor.name == "link" and not rel_policy:
             continue
         url = _resolve(str(anchor.get("href", "")), base)

@@ -32,10 +32,3 @@ class HostLimiter:
         """Hold one of the host's slots for the duration of the ``async with`` block."""
         async with self._semaphore(host):
             yield
-
-    def in_use(self, host: str) -> int:
-        """How many slots of ``host`` are held right now."""
-        semaphore = self._semaphores.get(host.lower())
-        if semaphore is None:
-            return 0
-        return self.per_host - semaphore._value  # no public accessor in asyncio

@@ -47,6 +47,9 @@ SNIFFED_TYPES = frozenset({
 })
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _SNIFF_BYTES = 1024
+# The read timeout restarts with every chunk, so a server trickling bytes could hold a
+# request for ever; one exchange may take at most connect + this many read timeouts.
+_TOTAL_READ_TIMEOUTS = 4
 
 
 def _is_retryable_status(status: int) -> bool:
@@ -127,6 +130,10 @@ class LiveFetcher:
         ``backoff * 2**attempt`` seconds (half of it random jitter), at most ``max_backoff``.
         A Retry-After up to ``max_backoff`` is waited out; a longer one is not waited for:
         ``HTTPStatusError.retry_after`` carries it so a scheduler can come back later.
+        Read timeouts are not retried: a slow server stays slow; the scheduler tries later.
+    connect_timeout, read_timeout:
+        Seconds to connect, and to wait for each piece of the answer; a whole exchange
+        gets at most ``connect_timeout + 4 * read_timeout``.
     per_host:
         Requests in flight to one host at a time, across every ``fetch`` of this fetcher.
     respect_robots:
@@ -257,14 +264,19 @@ class LiveFetcher:
     async def _request_once(self, client: httpx.AsyncClient, url: str,
                             headers: dict[str, str]) -> _Attempt | _Redirect:
         host = host_of(url)
+        deadline = self.connect_timeout + _TOTAL_READ_TIMEOUTS * self.read_timeout
         async with self._limiter.slot(host):
             try:
-                request = client.build_request("GET", url, headers=headers)
-                response = await client.send(request, stream=True)
-                try:
-                    return await self._handle(url, response)
-                finally:
-                    await response.aclose()
+                async with asyncio.timeout(deadline):
+                    request = client.build_request("GET", url, headers=headers)
+                    response = await client.send(request, stream=True)
+                    try:
+                        return await self._handle(url, response)
+                    finally:
+                        await response.aclose()
+            except TimeoutError:
+                raise FetchTimeout(f"{host} took more than {deadline:g}s to send {url}",
+                                   url=url) from None
             except httpx.HTTPError as exc:
                 raise self._translate(exc, url) from exc
 

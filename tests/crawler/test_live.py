@@ -268,6 +268,16 @@ def test_server_stalling_mid_body_times_out(site: FakeSite) -> None:
         fetch(site.url("/stall"), read_timeout=0.2)
 
 
+def test_server_trickling_bytes_hits_the_overall_deadline(site: FakeSite) -> None:
+    # Each chunk comes well within the read timeout, but the whole body would take 4s.
+    site.add("/trickle", "<html>" + "x" * 400 + "</html>", chunk_size=10, trickle=0.1)
+
+    with pytest.raises(FetchTimeout) as caught:
+        fetch(site.url("/trickle"), connect_timeout=0.1, read_timeout=0.2)
+
+    assert "took more than" in str(caught.value)
+
+
 # -- size limits -----------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ class Response:
     request; ``gzip`` compresses the body and sends ``Content-Encoding: gzip`` (a body that
     is already gzip bytes can be sent as is with ``headers={"Content-Encoding": "gzip"}``).
     ``delay`` pauses before the status line (to provoke read timeouts), ``body_delay``
-    between the headers and the body.
+    between the headers and the body, ``trickle`` between body chunks of ``chunk_size``.
     """
 
     body: bytes | str = b""
@@ -54,6 +54,8 @@ class Response:
     gzip: bool = False
     delay: float = 0.0
     body_delay: float = 0.0
+    trickle: float = 0.0
+    chunk_size: int = 64 * 1024
 
     @property
     def body_bytes(self) -> bytes:
@@ -209,8 +211,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if self.server.site._stopping.wait(response.body_delay):
                 return
         view = memoryview(body)
-        for start in range(0, len(body), 64 * 1024):
-            self.wfile.write(view[start:start + 64 * 1024])
+        size = max(1, response.chunk_size)
+        for start in range(0, len(body), size):
+            if start and response.trickle:
+                self.wfile.flush()
+                if self.server.site._stopping.wait(response.trickle):
+                    return
+            self.wfile.write(view[start:start + size])
 
 
 class FakeSite:
@@ -290,14 +297,15 @@ class FakeSite:
     def add(self, path: str, body: bytes | str = b"", *, status: int = 200,
             content_type: str | None = HTML, headers: dict[str, str] | None = None,
             etag: str | bool | None = None, last_modified: str | None = None,
-            gzip: bool = False, delay: float = 0.0, body_delay: float = 0.0) -> Route:
+            gzip: bool = False, delay: float = 0.0, body_delay: float = 0.0,
+            trickle: float = 0.0, chunk_size: int = 64 * 1024) -> Route:
         """A static answer. ``etag=True`` derives the ETag from the body (and keeps it in
         step when the body is changed with ``set_body``)."""
         response = Response(body=body, status=status, content_type=content_type,
                             headers=dict(headers or {}),
                             etag=etag if isinstance(etag, str) else None,
                             last_modified=last_modified, gzip=gzip, delay=delay,
-                            body_delay=body_delay)
+                            body_delay=body_delay, trickle=trickle, chunk_size=chunk_size)
         return self.route(path, Route([response], auto_etag=etag is True))
 
     def sequence(self, path: str, responses: Iterable[Response]) -> Route:
