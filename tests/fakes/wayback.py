@@ -315,8 +315,8 @@ class FakeWayback:
         server.daemon_threads = True
         server.fake = self  # type: ignore[attr-defined]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-wayback",
-                                        daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                                        name="fake-wayback", daemon=True)
         self._thread.start()
         return self
 
