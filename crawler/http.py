@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+
 import httpx
 
 DEFAULT_USER_AGENT = (
@@ -26,11 +28,14 @@ def robots_token(user_agent: str) -> str:
 def build_client(*, user_agent: str = DEFAULT_USER_AGENT, connect_timeout: float = 10,
                  read_timeout: float = 30, max_connections: int = 100,
                  max_keepalive: int = 20, headers: dict[str, str] | None = None,
+                 keep_cookies: bool = True,
                  transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     """Build an async client that never follows redirects itself (callers record the chain).
 
     ``read_timeout`` bounds each wait for data (also used for writes); waiting for a free
     pooled connection is unbounded because per-host limits already queue requests.
+    ``keep_cookies=False`` makes the client store no cookies, so every fetch starts as a
+    first-time visitor (callers may still carry cookies within one fetch themselves).
     """
     if not user_agent or not user_agent.strip():
         raise ValueError("user_agent must not be empty: sites need to know who is crawling")
@@ -39,5 +44,6 @@ def build_client(*, user_agent: str = DEFAULT_USER_AGENT, connect_timeout: float
     limits = httpx.Limits(max_connections=max_connections,
                           max_keepalive_connections=max_keepalive)
     merged = {**DEFAULT_HEADERS, **(headers or {}), "User-Agent": user_agent}
-    return httpx.AsyncClient(timeout=timeout, limits=limits, headers=merged,
+    cookies = None if keep_cookies else CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.AsyncClient(timeout=timeout, limits=limits, headers=merged, cookies=cookies,
                              follow_redirects=False, transport=transport)

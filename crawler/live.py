@@ -174,7 +174,8 @@ class LiveFetcher:
             raise RuntimeError("LiveFetcher is already open")
         self._client = build_client(user_agent=self.user_agent,
                                     connect_timeout=self.connect_timeout,
-                                    read_timeout=self.read_timeout, transport=self._transport)
+                                    read_timeout=self.read_timeout, keep_cookies=False,
+                                    transport=self._transport)
         if self.respect_robots:
             self._robots = RobotsCache(self._client, user_agent=robots_token(self.user_agent),
                                        limiter=self._limiter)
@@ -214,19 +215,22 @@ class LiveFetcher:
             headers["If-Modified-Since"] = last_modified
         current = requested
         chain: list[str] = []
-        seen = {(current, self._cookie_state(client))}
+        # Cookies live for one fetch only (a consent or session dance across redirects),
+        # so every check sees the page as a first-time visitor does.
+        cookies = httpx.Cookies()
+        seen = {(current, self._cookie_state(cookies))}
         while True:
             if self._robots is not None and not await self._robots.allowed(current):
                 raise RobotsDisallowed(f"robots.txt of {host_of(current)} disallows {current}",
                                        url=current)
-            outcome = await self._request_with_retries(client, current, headers)
+            outcome = await self._request_with_retries(client, current, headers, cookies)
             if isinstance(outcome, _Attempt):
                 return self._result(requested, current, outcome, tuple(chain))
             chain.append(current)
             target = self._redirect_target(current, outcome.location)
             # A site may redirect to the same URL after setting a cookie; that is only a
             # loop if nothing changed in between.
-            state = (target, self._cookie_state(client))
+            state = (target, self._cookie_state(cookies))
             if state in seen:
                 raise RedirectLoop(
                     f"redirect loop: {' -> '.join([*chain, target])}", url=requested)
@@ -240,11 +244,12 @@ class LiveFetcher:
     # -- one hop, with retries -----------------------------------------------------------
 
     async def _request_with_retries(self, client: httpx.AsyncClient, url: str,
-                                    headers: dict[str, str]) -> _Attempt | _Redirect:
+                                    headers: dict[str, str],
+                                    cookies: httpx.Cookies) -> _Attempt | _Redirect:
         attempt = 0
         while True:
             try:
-                return await self._request_once(client, url, headers)
+                return await self._request_once(client, url, headers, cookies)
             except _Retryable as failure:
                 if attempt >= self.retries:
                     raise failure.error from None
@@ -262,14 +267,17 @@ class LiveFetcher:
         return ceiling / 2 + self._random.uniform(0, ceiling / 2)
 
     async def _request_once(self, client: httpx.AsyncClient, url: str,
-                            headers: dict[str, str]) -> _Attempt | _Redirect:
+                            headers: dict[str, str],
+                            cookies: httpx.Cookies) -> _Attempt | _Redirect:
         host = host_of(url)
         deadline = self.connect_timeout + _TOTAL_READ_TIMEOUTS * self.read_timeout
         async with self._limiter.slot(host):
             try:
                 async with asyncio.timeout(deadline):
                     request = client.build_request("GET", url, headers=headers)
+                    cookies.set_cookie_header(request)
                     response = await client.send(request, stream=True)
+                    cookies.extract_cookies(response)
                     try:
                         return await self._handle(url, response)
                     finally:
@@ -360,8 +368,8 @@ class LiveFetcher:
                              url=current) from None
 
     @staticmethod
-    def _cookie_state(client: httpx.AsyncClient) -> frozenset[tuple[str, str, str, str | None]]:
-        return frozenset((c.domain, c.path, c.name, c.value) for c in client.cookies.jar)
+    def _cookie_state(cookies: httpx.Cookies) -> frozenset[tuple[str, str, str, str | None]]:
+        return frozenset((c.domain, c.path, c.name, c.value) for c in cookies.jar)
 
     def _translate(self, exc: httpx.HTTPError, url: str) -> CrawlerError | _Retryable:
         """Map an httpx failure to a crawler error (wrapped when a retry may help)."""

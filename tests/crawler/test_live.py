@@ -154,10 +154,18 @@ def test_redirect_to_same_url_after_setting_a_cookie_is_not_a_loop(site: FakeSit
 
     site.handler("/privacy", consent_wall)
 
-    result = fetch(site.url("/privacy"))
+    async def twice() -> list[FetchResult]:
+        async with LiveFetcher(user_agent=UA, **FAST) as fetcher:
+            return [await fetcher.fetch(site.url("/privacy")) for _ in range(2)]
 
-    assert result.body == b"<html><body>The policy</body></html>"
-    assert result.redirects == (site.url("/privacy"),)
+    results = asyncio.run(twice())
+
+    for result in results:
+        assert result.body == b"<html><body>The policy</body></html>"
+        assert result.redirects == (site.url("/privacy"),)
+    # Each fetch starts without cookies, as a first-time visitor.
+    first_requests = [r for r in site.requests_to("/privacy") if "cookie" not in r.headers]
+    assert len(first_requests) == 2
 
 
 def test_too_many_redirects(site: FakeSite) -> None:
