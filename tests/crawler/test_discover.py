@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler import (
     DiscoveryError,
@@ -202,3 +204,27 @@ def test_discover_then_fetch_from_a_live_homepage(corpus: Path) -> None:
                 return (await fetcher.fetch(best.url)).body
 
         assert asyncio.run(discover()) == policy
+
+
+LINK_TEXTS = st.sampled_from(["Privacy Policy", "Privacy settings", "Datenschutz", "", "Home",
+                              "Do Not Sell", "Política de privacidad", "<b>x</b>"])
+HREFS = st.one_of(st.sampled_from(["/privacy", "privacy.html", "#", "mailto:a@b.c",
+                                   "javascript:void(0)", "https://other.example/privacy",
+                                   "http://[broken", "//cdn.example/p", "  /x y ", "http://a:xx/"]),
+                  st.text(max_size=30))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(HREFS, LINK_TEXTS), max_size=8), st.text(max_size=200))
+def test_any_markup_gives_ranked_absolute_http_links(links: list[tuple[str, str]],
+                                                    noise: str) -> None:
+    anchors = "".join(f'<a href="{href}">{text}</a>' for href, text in links)
+    html = f"<html><body>{noise}<footer>{anchors}</footer></body></html>"
+
+    candidates = find_policy_links(html, "https://site.example/")
+
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+    for candidate in candidates:
+        assert candidate.url.startswith(("http://", "https://"))
+        assert "#" not in candidate.url
+        assert candidate.score > 0 and candidate.reason

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler import (
     BodyTooLarge,
@@ -545,3 +547,16 @@ def test_real_corpus_pages_round_trip(site: FakeSite, corpus: Path) -> None:
         assert result.charset == "utf-8", page.name  # the corpus stores UTF-8 DOMs
     meta = json.loads((corpus / "ota" / "brevo-privacy-policy" / "meta.json").read_text())
     assert normalize_url(meta["url"]) == meta["url"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_normalize_url_either_gives_a_fetchable_url_or_says_why(typed: str) -> None:
+    try:
+        url = normalize_url(typed)
+    except InvalidURL as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert url.startswith(("http://", "https://"))
+    assert normalize_url(url) == url  # idempotent
+    assert httpx.URL(url).host
