@@ -27,6 +27,11 @@ Noise: every included snapshot of each OTA stream, in order (A/B/A repeats inclu
 extracted; a version is counted whenever the text differs from the previous one. Compared
 with OTA's real count (first + change versions, upgrades excluded); a change is "missed"
 when our text at OTA's change snapshot equals our text at the snapshot just before it.
+OTA changes that only flip Cloudflare's email obfuscation (``[email protected]`` <->
+address) or only change whitespace are listed apart ("OTA cosmetic"): no new version is
+the right answer there.
+Multi-document pages (Buffer, Le Chat before the move) use OTA's selectors here, as a
+user tracking one document of such a page would declare them.
 """
 
 from __future__ import annotations
@@ -245,11 +250,12 @@ def score(pages: list[Page], run: Callable[[Page], str], worst: int) -> dict[str
 # --- noise ----------------------------------------------------------------------------------
 
 
-def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str]]]:
+def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str], int]]:
     rows = []
     for folder in sorted((corpus / "ota").iterdir()):
         if not folder.is_dir():
             continue
+        meta = json.loads((folder / "meta.json").read_text())
         snapshots = [json.loads(x) for x in (folder / "snapshots.jsonl").read_text().splitlines()]
         versions = [json.loads(x) for x in (folder / "versions.jsonl").read_text().splitlines()]
         real = sum(v["kind"] in ("first", "change") for v in versions)
@@ -262,9 +268,14 @@ def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str]]]:
             if not file or not (folder / file).exists():
                 continue
             if file not in cache:
+                stamp = snap["timestamp"]
+                multi = folder.name in MULTI_DOCUMENT or (
+                    folder.name.startswith("le-chat") and stamp < LECHAT_MOVE)
+                select, remove = _declaration(meta, stamp) if multi else (None, None)
                 try:
                     cache[file] = extract_policy(gzip.decompress((folder / file).read_bytes()),
-                                                 url=snap["url"]).text
+                                                 url=snap["url"], select=select,
+                                                 remove=remove).text
                 except ExtractionError:
                     cache[file] = None
             text = cache[file]
@@ -272,9 +283,10 @@ def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str]]]:
             if text is not None and text != previous:
                 produced += 1
                 previous = text
-        checked, missed = 0, []
+        checked, missed, cosmetic = 0, [], 0
         order = [f for f, _ in by_file]
-        for v in versions:
+        texts = {v["file"]: (folder / v["file"]).read_text(encoding="utf-8") for v in versions}
+        for before, v in zip(versions, versions[1:]):
             if v["kind"] != "change" or not v.get("snapshot_file"):
                 continue
             if v["snapshot_file"] not in order:
@@ -282,11 +294,24 @@ def noise(corpus: Path) -> list[tuple[str, int, int, int, int, list[str]]]:
             i = order.index(v["snapshot_file"])
             if i == 0:
                 continue
+            if _cosmetic(texts[before["file"]], texts[v["file"]]):
+                cosmetic += 1       # OTA recorded an email-obfuscation flip, not a change
+                continue
             checked += 1
             if by_file[i][1] == by_file[i - 1][1]:
                 missed.append(v["snapshot_timestamp"])
-        rows.append((folder.name, len(by_file), real, produced, checked, missed))
+        rows.append((folder.name, len(by_file), real, produced, checked, missed, cosmetic))
     return rows
+
+
+CF_PLACEHOLDER = re.compile(r"\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _cosmetic(old: str, new: str) -> bool:
+    """Two OTA versions differing only in whitespace or Cloudflare's email placeholder."""
+    def norm(text: str) -> str:
+        return " ".join(CF_PLACEHOLDER.sub("EMAIL", LINK_TARGET.sub("]", text)).split())
+    return norm(old) == norm(new)
 
 
 # --- report --------------------------------------------------------------------------------
@@ -347,15 +372,17 @@ def main() -> None:
     if args.no_noise:
         return
     print("\n| OTA stream | snapshots fed | OTA versions | ours | ratio | changes checked "
-          "| missed |")
-    print("|---|---|---|---|---|---|---|")
+          "| missed | OTA cosmetic |")
+    print("|---|---|---|---|---|---|---|---|")
     total_real = total_ours = 0
-    for slug, fed, real, produced, checked, missed in noise(args.corpus):
+    for slug, fed, real, produced, checked, missed, cosmetic in noise(args.corpus):
         total_real += real
         total_ours += produced
         print(f"| {slug} | {fed} | {real} | {produced} | {produced / max(1, real):.2f} | "
-              f"{checked} | {len(missed)}{' ' + ','.join(missed) if missed else ''} |")
-    print(f"| all | | {total_real} | {total_ours} | {total_ours / max(1, total_real):.2f} | | |")
+              f"{checked} | {len(missed)}{' ' + ','.join(missed) if missed else ''} | "
+              f"{cosmetic} |")
+    print(f"| all | | {total_real} | {total_ours} | {total_ours / max(1, total_real):.2f} "
+          f"| | | |")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 SPACES = re.compile(r"[ \t\n\r\f\v]+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 TOKEN_SPLIT = re.compile(r"[\s\-_:./]+")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 
 # Descend into a child holding at least this share of its parent's prose.
@@ -447,29 +448,21 @@ def _site(url: str) -> str:
 def _prepare_links(container: etree._Element, *, url: str) -> None:
     """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
     for el in list(container.iter()):
+        encoded = el.get("data-cfemail") if isinstance(el.tag, str) else None
+        email = decode_cfemail(encoded) if encoded else None
+        if email:
+            for child in list(el):
+                _drop(child)
+            el.text = email
+    for el in list(container.iter()):
         if not isinstance(el.tag, str):
             continue
-        encoded = el.get("data-cfemail")
-        if encoded:
-            email = decode_cfemail(encoded)
-            if email:
-                for child in list(el):
-                    _drop(child)
-                el.text = email
         tag = el.tag
         if tag == "a":
-            href = el.get("href") or ""
-            if "/cdn-cgi/l/email-protection#" in href:
-                email = decode_cfemail(href.rsplit("#", 1)[1])
-                href = f"mailto:{email}" if email else ""
-            if href.startswith("#"):
-                cleaned = href          # in-page link: html2text renders its text only
-            else:
-                cleaned = clean_url(href, base=url) if href else ""
+            el.set("href", _link_target(el, url=url))
             for attr in list(el.attrib):
-                del el.attrib[attr]
-            if cleaned:
-                el.set("href", cleaned)
+                if attr != "href" or not el.get("href"):
+                    del el.attrib[attr]
         elif tag == "img":
             _drop(el)
         elif tag == "details":
@@ -479,3 +472,17 @@ def _prepare_links(container: etree._Element, *, url: str) -> None:
         for attr in ("style", "class", "id"):
             if attr in el.attrib:
                 del el.attrib[attr]
+
+
+def _link_target(a: etree._Element, *, url: str) -> str:
+    href = (a.get("href") or "").strip()
+    if "/cdn-cgi/l/email-protection" in href:
+        # Cloudflare re-encodes addresses on every request: link to the decoded address.
+        email = decode_cfemail(href.rsplit("#", 1)[1]) if "#" in href else None
+        text = SPACES.sub("", a.text_content())
+        if not email and EMAIL.fullmatch(text):
+            email = text
+        return f"mailto:{email}" if email else ""
+    if href.startswith("#"):
+        return href             # in-page link: html2text renders its text only
+    return clean_url(href, base=url) if href else ""

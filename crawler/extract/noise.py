@@ -7,6 +7,7 @@ visit ("Last visited", "Page generated in 0.12 s") are dropped from the text.
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -24,6 +25,7 @@ TRACKING_PARAMS = re.compile(
 PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
 WAYBACK_PREFIX = re.compile(
     r"^(?:https?:)?//(?:web\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?=.)", re.I)
+ENTITY = re.compile(r"&#(?:x[0-9a-f]+|\d+);?", re.I)
 HEX_TOKEN = re.compile(r"^[0-9a-f]{24,}$", re.I)
 
 # Whole lines (after extraction) that only tell when the page was served or visited.
@@ -47,6 +49,9 @@ MAX_VOLATILE_LINE = 160
 def clean_url(href: str, *, base: str) -> str:
     """Absolute URL without Wayback rewriting, tracking/session parameters or cache busters."""
     href = href.strip()
+    if "&" in href and ENTITY.search(href):
+        # Obfuscated mailto: links carry entities whose mix changes on every request.
+        href = html.unescape(href)
     if not href or href.startswith(("javascript:", "data:")):
         return ""
     lowered = href.lower()
