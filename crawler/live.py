@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -147,6 +146,8 @@ class LiveFetcher:
                  max_bytes: int = 10_000_000, retries: int = 3, backoff: float = 1.0,
                  max_backoff: float = 60, per_host: int = 2, respect_robots: bool = True,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
+        if not user_agent or not user_agent.strip():
+            raise ValueError("user_agent must name the crawler (sites read it in their logs)")
         if retries < 0 or max_redirects < 0:
             raise ValueError("retries and max_redirects must not be negative")
         if max_bytes < 1:
@@ -167,7 +168,6 @@ class LiveFetcher:
         self._client: httpx.AsyncClient | None = None
         self._robots: RobotsCache | None = None
         self._random = random.Random()
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def __aenter__(self) -> LiveFetcher:
         if self._client is not None:
@@ -258,7 +258,7 @@ class LiveFetcher:
                     raise failure.error from None
                 log.info("retrying %s in %.2fs after: %s", url, delay, failure.error)
                 attempt += 1
-                await self._sleep(delay)
+                await asyncio.sleep(delay)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float | None:
         if retry_after is not None:

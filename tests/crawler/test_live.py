@@ -521,6 +521,13 @@ def test_fetch_outside_the_context_manager_is_misuse() -> None:
         asyncio.run(misuse())
 
 
+@pytest.mark.parametrize("options", [{"user_agent": " "}, {"per_host": 0}, {"max_bytes": 0},
+                                     {"retries": -1}])
+def test_bad_fetcher_options_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        LiveFetcher(**{"user_agent": UA, **options})
+
+
 def test_mock_transport_can_replace_the_network() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/robots.txt":
