@@ -28,6 +28,13 @@ from crawler.errors import (
 )
 from crawler.charset import detect_charset
 from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
+from crawler.extract import (
+    EXTRACTOR_VERSION,
+    Extracted,
+    compose_document,
+    extract_policy,
+    render_header,
+)
 from crawler.live import LiveFetcher
 from crawler.models import FetchResult
 from crawler.ratelimit import RateLimiter, TokenBucketLimiter
@@ -36,6 +43,11 @@ from crawler.wayback import CdxRecord, Memento, WaybackClient, public_snapshot_u
 from crawler.urls import normalize_url
 
 __all__ = [
+    "EXTRACTOR_VERSION",
+    "Extracted",
+    "compose_document",
+    "extract_policy",
+    "render_header",
     # Wayback Machine client
     "CdxRecord",
     "Memento",
