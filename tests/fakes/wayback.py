@@ -470,6 +470,9 @@ class FakeWayback:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Send head and body in one segment: split writes meet delayed ACKs (40 ms a request).
+    disable_nagle_algorithm = True
+    wbufsize = 1 << 16
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         answer = self.server.fake.handle(self.path)  # type: ignore[attr-defined]
