@@ -16,7 +16,17 @@ from storage.archive import (
 from storage.browse import ChangeRow, DashboardRow, Page, TimelineEntry, dashboard, recent_changes, timeline
 from storage.db import make_engine, schema_is_current, upgrade
 from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
-from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
+from storage.leases import Leases
+from storage.outbox import AlertWriter, NewAlert, Outbox
+from storage.records import (
+    AlertRecord,
+    CheckRecord,
+    LeaseRecord,
+    PolicyRecord,
+    SnapshotRecord,
+    SubscriptionRecord,
+    VersionRecord,
+)
 from storage.tokens import TokenRecord, create_token, list_tokens, revoke_token, token_by_id, verify_token
 
 __all__ = [
@@ -33,6 +43,8 @@ __all__ = [
     "Page",
     "DashboardRow",
     "ChangeRow",
+    "AlertRecord",
+    "AlertWriter",
     "Archive",
     "Capture",
     "CheckRecord",
@@ -41,10 +53,15 @@ __all__ = [
     "Extraction",
     "FetchRecorded",
     "LeaseHeld",
+    "LeaseRecord",
+    "Leases",
+    "NewAlert",
     "NotFound",
+    "Outbox",
     "PolicyRecord",
     "SnapshotRecord",
     "StorageError",
+    "SubscriptionRecord",
     "Transaction",
     "VersionEvent",
     "VersionHook",

@@ -178,3 +178,94 @@ def check_record(row: tables.Check) -> CheckRecord:
         error_kind=row.error_kind, error_message=row.error_message, url=row.url,
         snapshot_id=row.snapshot_id, version_id=row.version_id,
     )
+
+
+@dataclass(frozen=True)
+class SubscriptionRecord:
+    """Where alerts go; empty ``policies`` / ``topics`` mean every policy / every topic."""
+
+    id: int
+    target: str
+    channel: str  # email | webhook | apprise
+    policies: tuple[str, ...]
+    topics: tuple[str, ...]
+    secret: str | None
+    created_at: datetime
+    active: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; the secret itself is never shown, only whether there is one."""
+        return {
+            "id": self.id, "target": self.target, "channel": self.channel,
+            "policies": list(self.policies), "topics": list(self.topics),
+            "signed": self.secret is not None, "created_at": _iso(self.created_at),
+            "active": self.active,
+        }
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """One outbox row: an alert for one subscription and its delivery state."""
+
+    id: int
+    dedupe_key: str
+    subscription_id: int
+    policy_id: int | None
+    version_id: int | None
+    kind: str  # change | broken | recovered | test
+    payload: dict[str, Any]
+    created_at: datetime
+    status: str  # pending | sending | sent | failed
+    attempts: int
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "subscription_id": self.subscription_id,
+            "policy_id": self.policy_id, "version_id": self.version_id, "status": self.status,
+            "attempts": self.attempts, "created_at": _iso(self.created_at),
+            "next_attempt_at": _iso(self.next_attempt_at), "sent_at": _iso(self.sent_at),
+            "last_error": self.last_error,
+            "subject": self.payload.get("subject"),
+        }
+
+
+@dataclass(frozen=True)
+class LeaseRecord:
+    """Who holds a named lease and until when."""
+
+    name: str
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime
+
+
+def _json_list(value: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(value)) if value else ()
+
+
+def subscription_record(row: tables.Subscription) -> SubscriptionRecord:
+    assert row.id is not None
+    return SubscriptionRecord(
+        id=row.id, target=row.target, channel=row.channel, policies=_json_list(row.policies),
+        topics=_json_list(row.topics), secret=row.secret, created_at=row.created_at,
+        active=row.active,
+    )
+
+
+def alert_record(row: tables.Alert) -> AlertRecord:
+    assert row.id is not None
+    return AlertRecord(
+        id=row.id, dedupe_key=row.dedupe_key, subscription_id=row.subscription_id,
+        policy_id=row.policy_id, version_id=row.version_id, kind=row.kind,
+        payload=json.loads(row.payload), created_at=row.created_at, status=row.status,
+        attempts=row.attempts, next_attempt_at=row.next_attempt_at, sent_at=row.sent_at,
+        last_error=row.last_error,
+    )
+
+
+def lease_record(row: tables.Lease) -> LeaseRecord:
+    return LeaseRecord(name=row.name, holder=row.holder, acquired_at=row.acquired_at,
+                       expires_at=row.expires_at)
