@@ -26,6 +26,10 @@ TEXT_TERMS = _terms(
     (r"\bdata\s+protection\b", 6, "mentions data protection"),
     (r"\bpersonal\s+(data|information)\b", 3, "mentions personal data"),
     (r"\bcookies?\s+(policy|notice|statement)\b", 3, "names the cookie policy"),
+    # A bare "Legal" hub often holds the policy when no link names it (buffer.com/legal).
+    (r"^(legal|legal (center|centre|hub|information|info|documents|terms)|policies"
+     r"|legal (and|&) policies|policies (and|&) terms)$", 2,
+     "is a legal page that may hold the policy"),
     # Other languages: lower weight, the app asks for English pages first.
     (r"datenschutz", 5, "German for data protection"),
     (r"\bconfidentialite\b|\bdonnees personnelles\b", 5, "French for privacy"),

@@ -137,6 +137,19 @@ def test_only_an_off_site_policy_is_still_found() -> None:
     assert urls(candidates) == ["https://policies.parent.example/privacy"]
 
 
+def test_a_legal_hub_is_the_fallback_when_no_link_names_privacy() -> None:
+    html = """<html><body><footer><a href="/legal">Legal</a> <a href="/impressum">Impressum</a>
+      <a href="/terms">Terms of Service</a></footer></body></html>"""
+
+    candidates = find_policy_links(html, "https://tool.example/")
+
+    assert urls(candidates) == ["https://tool.example/legal"]
+    assert "legal page" in candidates[0].reason
+    with_policy = html.replace("</footer>", '<a href="/privacy">Privacy</a></footer>')
+    assert urls(find_policy_links(with_policy, "https://tool.example/"))[0] \
+        == "https://tool.example/privacy"
+
+
 def test_link_repeated_in_header_and_footer_is_listed_once() -> None:
     html = """<html><body><nav><a href="/privacy">Privacy</a></nav>
       <footer><a href="/privacy#top">Privacy Policy</a></footer></body></html>"""
