@@ -82,13 +82,13 @@ def _placement(anchor: Tag) -> tuple[float, str | None]:
         elif parent.name in ("main", "article") or parent.get("role") == "main":
             in_main = True
     if in_footer:
-        return 1.0, "in the page footer"
+        return terms.IN_FOOTER, "in the page footer"
     if inline:
-        return -2.0, "inline in body text"
+        return terms.INLINE_IN_PROSE, "inline in body text"
     if in_nav:
-        return 0.5, "in the navigation"
+        return terms.IN_NAVIGATION, "in the navigation"
     if in_main:
-        return -2.0, "in the main content"
+        return terms.IN_MAIN_CONTENT, "in the main content"
     return 0.0, None
 
 
@@ -171,17 +171,17 @@ def _score_link(url: str, label: str, page_host: str, *, rel_policy: bool,
         score += url_weight
         reasons.append(url_why.lower())
     if terms.PRIVACY_HOST.match(host):
-        score += 3
+        score += terms.PRIVACY_HOST_BONUS
         reasons.append(f"hosted on {host}")
         url_weight = max(url_weight, 3)
     if rel_policy:
-        score += 8
+        score += terms.REL_PRIVACY_POLICY
         reasons.append('marked rel="privacy-policy"')
     if not (text_why or url_weight >= 3 or rel_policy):
         return None  # nothing about privacy: not a candidate at all
 
     if len(folded.split()) > _MAX_LABEL_WORDS:
-        score -= 2
+        score += terms.LONG_LABEL_PENALTY
         reasons.append("penalised: long link text, reads like a headline")
     for weight, why in _penalties(folded, terms.TEXT_PENALTIES):
         score += weight
@@ -193,18 +193,18 @@ def _score_link(url: str, label: str, page_host: str, *, rel_policy: bool,
     page_host = page_host.lower()
     bare = host.removeprefix("www.")
     if bare == page_host.removeprefix("www."):
-        score += 2
+        score += terms.SAME_HOST
         reasons.append("same site")
     elif _site_key(host) == _site_key(page_host):
-        score += 1.5
+        score += terms.SAME_SITE
         reasons.append(f"same site ({host})")
     else:
         # Third-party policies (reCAPTCHA's "Google Privacy Policy", a vendor's) are the
         # classic decoy; a real off-site policy still wins when nothing local matches.
-        score -= 8
+        score += terms.OTHER_SITE
         reasons.append(f"penalised: on another site ({host})")
     if terms.SIDE_HOST.match(host) and bare != page_host.removeprefix("www."):
-        score -= 3
+        score += terms.SIDE_HOST_PENALTY
         reasons.append(f"penalised: on the {host.split('.')[0]} subdomain")
 
     bonus, where = placement
@@ -212,7 +212,7 @@ def _score_link(url: str, label: str, page_host: str, *, rel_policy: bool,
         score += bonus
         reasons.append(where if bonus >= 0 else f"penalised: {where}")
     if hidden:
-        score -= 3
+        score += terms.HIDDEN_PENALTY
         reasons.append("penalised: hidden")
     return score, reasons
 

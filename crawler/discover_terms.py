@@ -100,6 +100,20 @@ PRIVACY_HOST = re.compile(r"^(privacy|legal|policies)\.")
 SIDE_HOST = re.compile(r"^(jobs|careers?|help|support|docs|developers?|blog|community|status"
                        r"|investors?|ir|news|press|forum|academy|learn)\.")
 
+# Weights of the other signals (anchor text "Privacy Policy" is worth 10).
+REL_PRIVACY_POLICY = 8.0  # <a|link rel="privacy-policy"> (RFC 6903 link relation)
+PRIVACY_HOST_BONUS = 3.0
+SAME_HOST = 2.0
+SAME_SITE = 1.5  # another subdomain of the same registrable domain
+OTHER_SITE = -8.0
+SIDE_HOST_PENALTY = -3.0
+LONG_LABEL_PENALTY = -2.0
+HIDDEN_PENALTY = -3.0
+IN_FOOTER = 1.0
+IN_NAVIGATION = 0.5
+INLINE_IN_PROSE = -2.0
+IN_MAIN_CONTENT = -2.0
+
 # Where the link sits in the page.
 FOOTER_HINT = re.compile(r"foot|bottom|colophon|legal", re.I)
 NAV_HINT = re.compile(r"\bnav|menu|header", re.I)
