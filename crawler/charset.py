@@ -11,6 +11,8 @@ from charset_normalizer import from_bytes
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard): pages declaring them
 # routinely use the 0x80-0x9F range for curly quotes and dashes.
 _AS_WINDOWS_1252 = {"ascii", "iso8859-1", "latin-1", "cp1252"}
+# Chinese labels browsers read as their superset GB18030.
+_AS_GB18030 = {"gb2312", "gbk"}
 # Per the HTML spec a <meta> declaring UTF-16 is read as UTF-8: a page whose bytes
 # could be parsed far enough to find the meta is not UTF-16.
 _META_UTF16 = {"utf-16", "utf-16-le", "utf-16-be"}
@@ -42,6 +44,8 @@ def canonical_codec(label: str | None) -> str | None:
         return None
     if name in _AS_WINDOWS_1252:
         return "windows-1252"
+    if name in _AS_GB18030:
+        return "gb18030"
     return name
 
 

@@ -401,6 +401,15 @@ def test_meta_charset_is_used_when_the_header_has_none(site: FakeSite) -> None:
     assert ru.body.decode(ru.charset or "") == http_equiv
 
 
+def test_chinese_gb2312_label_reads_as_its_superset() -> None:
+    text = "<html><meta charset=gb2312><body>隐私政策：我们重视您的个人信息。</body></html>"
+    body = text.encode("gb18030")
+
+    charset = detect_charset(body, "text/html")
+
+    assert body.decode(charset) == text
+
+
 def test_detect_charset_prefers_the_byte_order_mark() -> None:
     assert detect_charset(b"\xef\xbb\xbf<html>caf\xc3\xa9</html>", "text/html; charset=latin1") \
         == "utf-8"
