@@ -202,6 +202,17 @@ def test_server_errors_are_retried_until_success(site: FakeSite) -> None:
     assert len(site.requests_to("/flaky")) == 3
 
 
+def test_backoff_grows_between_attempts(site: FakeSite) -> None:
+    site.sequence("/flaky", [Response(status=503)] * 3 + [Response("<html>ok</html>")])
+
+    fetch(site.url("/flaky"), retries=3, backoff=0.1, max_backoff=10)
+
+    times = [r.received_at for r in site.requests_to("/flaky")]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    # Waits are backoff * 2**attempt, the lower half of it fixed, the upper half jitter.
+    assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and gaps[2] >= 0.2
+
+
 def test_retries_run_out(site: FakeSite) -> None:
     site.sequence("/down", [Response(status=502)])
 
