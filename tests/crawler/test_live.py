@@ -37,7 +37,7 @@ from tests.fakes.site import FakeSite, Response, http_date
 
 UA = "policywatch-test/1.0 (+https://example.org/policywatch)"
 # Sub-second backoffs keep retry tests fast.
-FAST = {"backoff": 0.01, "max_backoff": 0.5, "read_timeout": 5, "connect_timeout": 2}
+FAST: dict[str, Any] = {"backoff": 0.01, "max_backoff": 0.5, "read_timeout": 5, "connect_timeout": 2}
 
 
 @pytest.fixture
