@@ -107,7 +107,7 @@ class Memento:
 
     @property
     def digest(self) -> str:
-        """base32 SHA-1 of ``body`` (equals ``record.digest`` when no redirect was followed)."""
+        """base32 SHA-1 of the decoded ``body`` (the record's digest may be of the wire bytes)."""
         return sha1_digest(self.body)
 
     @property

@@ -64,7 +64,9 @@ class WaybackSession:
         self.rate_limit_pause = rate_limit_pause
 
     async def _read(self, url: str, params: list[tuple[str, str]] | None) -> Answer:
-        async with self.client.stream("GET", url, params=params) as response:
+        items: list[tuple[str, str | int | float | bool | None]] = list(params or [])
+        query = httpx.QueryParams(items) if items else None
+        async with self.client.stream("GET", url, params=query) as response:
             raw = b"".join([chunk async for chunk in response.aiter_raw()])
             encoding = response.headers.get("content-encoding", "identity").strip().lower()
             if encoding in ("", "identity"):

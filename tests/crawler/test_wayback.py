@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -254,6 +255,21 @@ def test_digest_mismatch_is_detected() -> None:
         with pytest.raises(PlaybackError, match="does not match its CDX digest") as error:
             replay_one(fake, "https://example.com/privacy", "20200101000000")
         assert error.value.kind == "playback"
+
+
+def test_digest_check_can_be_turned_off_and_reads_the_wire_bytes() -> None:
+    with FakeWayback() as fake:
+        capture = fake.add_capture("https://example.com/privacy", "20200101000000", b"<p>real</p>")
+        fake.corrupt(capture, b"<p>tampered</p>")
+        memento = replay_one(fake, "https://example.com/privacy", "20200101000000",
+                             verify_digest=False)
+        assert memento.body == b"<p>tampered</p>"
+        # An archived gzip response: the CDX digest is that of the compressed payload.
+        packed = gzip.compress(b"<p>zipped policy</p>")
+        fake.add_capture("https://example.com/gz", "20200101000000", packed,
+                         headers={"Content-Encoding": "gzip"})
+        memento = replay_one(fake, "https://example.com/gz", "20200101000000")
+        assert memento.body == b"<p>zipped policy</p>"
 
 
 def test_redirect_loop_and_redirect_cap() -> None:

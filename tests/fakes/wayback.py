@@ -89,7 +89,8 @@ class FakeCapture:
 
     ``status`` None lists the row with ``-`` (a revisit); ``listed`` puts it in CDX
     answers, ``replayable`` lets replay serve it at its exact timestamp; ``location`` makes
-    it an archived redirect; ``served_body`` replaces the body on replay (digest mismatch).
+    it an archived redirect; ``served_body`` replaces the body on replay (digest mismatch);
+    ``headers`` are archived response headers replayed as they were (Content-Encoding...).
     """
 
     url: str
@@ -104,6 +105,7 @@ class FakeCapture:
     listed: bool = True
     replayable: bool = True
     served_body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
     def read_body(self) -> bytes:
         if self.served_body is not None:
@@ -229,12 +231,14 @@ class FakeWayback:
     def add_capture(self, url: str, timestamp: str, body: bytes = b"", *, status: int | None = 200,
                     mimetype: str = "text/html", digest: str | None = None,
                     location: str | None = None, listed: bool = True,
-                    replayable: bool = True, length: int | None = None) -> FakeCapture:
-        """Add one capture (its digest defaults to that of ``body``)."""
+                    replayable: bool = True, length: int | None = None,
+                    headers: dict[str, str] | None = None) -> FakeCapture:
+        """Add one capture (its digest defaults to that of ``body``, as stored on the wire)."""
         capture = FakeCapture(url=url, timestamp=timestamp, status=status, mimetype=mimetype,
                               body=body, digest=digest if digest is not None else digest_of(body),
                               length=length if length is not None or status is None else len(body),
-                              location=location, listed=listed, replayable=replayable)
+                              location=location, listed=listed, replayable=replayable,
+                              headers=dict(headers or {}))
         with self._lock:
             self.captures.append(capture)
         return capture
@@ -307,8 +311,8 @@ class FakeWayback:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("FakeWayback is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> FakeWayback:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -463,6 +467,7 @@ class FakeWayback:
         headers = {"Memento-Datetime": format_datetime(_parse_ts(capture.timestamp), usegmt=True),
                    "Content-Type": capture.mimetype if capture.status is not None
                    and capture.mimetype != "warc/revisit" else "text/html"}
+        headers.update(capture.headers)
         if capture.location:
             headers["Location"] = f"{self.base_url}/web/{capture.timestamp}id_/{capture.location}"
         return _Answer(capture.status or 200, capture.read_body(), headers)
@@ -485,3 +490,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         """Keep test output quiet; the fake logs requests in ``FakeWayback.requests``."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the corpus until interrupted: ``python -m tests.fakes.wayback [--slug S]...``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Fake Wayback Machine over the OTA corpus.")
+    parser.add_argument("--ota", type=Path,
+                        default=Path(__file__).resolve().parents[2].parent / "shared/corpus/ota")
+    parser.add_argument("--slug", action="append", help="document folder (default: all)")
+    parser.add_argument("--page-size", type=int, default=None)
+    parser.add_argument("--cdx-rate", type=float, default=None)
+    parser.add_argument("--replay-rate", type=float, default=None)
+    args = parser.parse_args(argv)
+    fake = FakeWayback.from_corpus(args.ota, slugs=args.slug, page_size=args.page_size,
+                                   cdx_rate=args.cdx_rate, cdx_burst=2,
+                                   replay_rate=args.replay_rate, replay_burst=3)
+    with fake:
+        urls = sorted({c.url for c in fake.captures})
+        print(f"fake Wayback at {fake.base_url} ({len(fake.captures)} captures)", flush=True)
+        for url in urls:
+            print(f"  {url}", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
