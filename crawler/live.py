@@ -136,7 +136,8 @@ class LiveFetcher:
     per_host:
         Requests in flight to one host at a time, across every ``fetch`` of this fetcher.
     respect_robots:
-        Check robots.txt (cached per site) before each request, redirects included.
+        Check robots.txt (cached per site) before each request, redirects included, and
+        space requests to a site by its Crawl-delay (at most ``max_backoff`` seconds).
     transport:
         Handed to httpx (tests pass ``httpx.MockTransport``).
     """
@@ -271,7 +272,11 @@ class LiveFetcher:
                             cookies: httpx.Cookies) -> _Attempt | _Redirect:
         host = host_of(url)
         deadline = self.connect_timeout + _TOTAL_READ_TIMEOUTS * self.read_timeout
-        async with self._limiter.slot(host):
+        spacing = 0.0
+        if self._robots is not None:
+            # Honour a Crawl-delay, but never wait longer than a retry would.
+            spacing = min(await self._robots.crawl_delay(url) or 0.0, self.max_backoff)
+        async with self._limiter.slot(host, min_interval=spacing):
             try:
                 async with asyncio.timeout(deadline):
                     request = client.build_request("GET", url, headers=headers)

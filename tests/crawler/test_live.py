@@ -470,6 +470,17 @@ def test_robots_is_fetched_once_per_site(site: FakeSite) -> None:
     assert site.requests_to("/robots.txt")[0].headers["user-agent"] == UA
 
 
+def test_crawl_delay_spaces_requests_to_a_site(site: FakeSite) -> None:
+    site.robots("User-agent: *\nCrawl-delay: 0.3\n")
+    for n in range(3):
+        site.add(f"/p{n}", f"<html>{n}</html>")
+
+    asyncio.run(fetch_all([site.url(f"/p{n}") for n in range(3)], per_host=3))
+
+    starts = sorted(r.received_at for r in site.requests if r.route != "/robots.txt")
+    assert all(later - earlier >= 0.25 for earlier, later in zip(starts, starts[1:]))
+
+
 @pytest.mark.parametrize("status", [404, 500, 503])
 def test_missing_or_broken_robots_allows_everything(site: FakeSite, status: int) -> None:
     site.robots("User-agent: *\nDisallow: /\n", status=status)
