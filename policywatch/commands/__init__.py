@@ -14,6 +14,7 @@ MODULES = [
     "extracting",
     "diffs",
     "archiving",
+    "web",
 ]
 
 

@@ -1,0 +1,140 @@
+"""The FastAPI application: pages, REST API, Atom feeds, security headers and error pages.
+
+``create_app(settings, archive=None)`` is the only entry point; ``policywatch serve`` and the
+tests call it. Nothing is read from the environment here: settings come in as an argument.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from crawler import CrawlerError
+from policywatch import __version__
+from policywatch.errors import UsageError
+from policywatch.settings import Settings
+from policywatch.web import api, auth, feed_routes, pages
+from policywatch.web.templating import templates
+from storage import Archive, Conflict, NotFound, StorageError
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+# The API docs page loads Swagger UI from its CDN (when online); it shows no policy content.
+DOCS_CSP = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; "
+            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+            "https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'")
+
+
+def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
+    """Build the web app over ``archive`` (opened from ``settings.database_url`` when None)."""
+    app = FastAPI(
+        title="policywatch",
+        version=__version__,
+        description="Privacy-policy archive: policies, versions, clause-level diffs, changes.",
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.archive = archive if archive is not None else Archive.open(settings.database_url)
+    app.state.owns_archive = archive is None
+    # Without a configured secret, sessions last as long as the process (sign in again after
+    # a restart); set POLICYWATCH_SECRET_KEY to keep them.
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key or secrets.token_urlsafe(32),
+                       session_cookie="policywatch_session", max_age=14 * 24 * 3600,
+                       same_site="lax", https_only=settings.public_url.startswith("https://"))
+
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        docs = request.url.path == "/docs"
+        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("Cache-Control", "no-store" if request.session.get(
+            auth.SESSION_TOKEN_ID) is not None else "no-cache")
+        return response
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(feed_routes.router)
+    app.include_router(pages.router)
+    _error_handlers(app)
+
+    @app.on_event("shutdown")
+    def _close() -> None:
+        if app.state.owns_archive:
+            app.state.archive.close()
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _error(request: Request, status: int, message: str,
+           headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    return templates.TemplateResponse(request, "error.html",
+                                      {"status": status, "message": message},
+                                      status_code=status, headers=headers)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        return _error(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_params(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body"))
+        return _error(request, 422, f"invalid {where or 'input'}: {first.get('msg', 'bad value')}")
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> Response:
+        return _error(request, 409, str(exc))
+
+    @app.exception_handler(UsageError)
+    async def usage(request: Request, exc: UsageError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(CrawlerError)
+    async def crawler_error(request: Request, exc: CrawlerError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(StorageError)
+    async def storage_error(request: Request, exc: StorageError) -> Response:
+        log.error("storage error on %s: %s", request.url.path, exc)
+        return _error(request, 503, "the archive database is unavailable; try again shortly")
+
+
+def _plain(errors: object) -> object:
+    """Validation errors without the raw input echoed back (it may be huge or binary)."""
+    if isinstance(errors, list):
+        return [{k: v for k, v in e.items() if k in ("loc", "msg", "type")}
+                for e in errors if isinstance(e, dict)]
+    return errors

@@ -1,0 +1,112 @@
+"""Who may write: bearer tokens for the API, a signed session cookie and CSRF tokens for forms.
+
+Tokens are created with ``policywatch token create`` and stored hashed (``storage.tokens``).
+Signing in on ``/login`` with a token puts only the token's id in the session cookie
+(signed by Starlette's SessionMiddleware); the token is looked up again on each request, so
+revoking it signs the browser out. Every form carries a per-session CSRF token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import HTTPException, Request
+
+from policywatch.settings import Settings
+from storage import Archive, NotFound, TokenRecord, token_by_id, verify_token
+
+SESSION_TOKEN_ID = "token_id"
+SESSION_CSRF = "csrf"
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def archive_of(request: Request) -> Archive:
+    return request.app.state.archive  # type: ignore[no-any-return]
+
+
+def bearer(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None when there is none."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise HTTPException(403, "malformed Authorization header: use 'Bearer <token>'")
+    return value.strip()
+
+
+def session_admin(request: Request) -> TokenRecord | None:
+    """The token the browser signed in with, if it still exists."""
+    token_id = request.session.get(SESSION_TOKEN_ID)
+    if not isinstance(token_id, int):
+        return None
+    try:
+        return token_by_id(archive_of(request), token_id)
+    except NotFound:
+        request.session.pop(SESSION_TOKEN_ID, None)
+        return None
+
+
+def require_token(request: Request) -> TokenRecord:
+    """API writes: 401 without a bearer token, 403 with a wrong one."""
+    plaintext = bearer(request)
+    if plaintext is None:
+        raise HTTPException(401, "this endpoint needs 'Authorization: Bearer <token>' "
+                                 "(create one with `policywatch token create`)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    token = verify_token(archive_of(request), plaintext)
+    if token is None:
+        raise HTTPException(403, "invalid or revoked token")
+    return token
+
+
+def require_reader(request: Request) -> TokenRecord | None:
+    """API reads: open when ``public_read`` is on, else a bearer token or a signed-in session."""
+    if settings_of(request).public_read:
+        return None
+    admin = session_admin(request)
+    if admin is not None and request.headers.get("authorization") is None:
+        return admin
+    return require_token(request)
+
+
+def sign_in(request: Request, plaintext: str) -> TokenRecord | None:
+    """Check a token typed into the login form; on success remember it in the session."""
+    token = verify_token(archive_of(request), plaintext.strip())
+    if token is None:
+        return None
+    request.session.clear()  # a fresh session (and CSRF token) on privilege change
+    request.session[SESSION_TOKEN_ID] = token.id
+    return token
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token (created on first use)."""
+    token = request.session.get(SESSION_CSRF)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return token
+
+
+def check_csrf(request: Request, submitted: object) -> None:
+    """Reject a form post whose CSRF token does not match the session's (403)."""
+    expected = request.session.get(SESSION_CSRF)
+    if not isinstance(expected, str) or not isinstance(submitted, str) or not hmac.compare_digest(
+            expected.encode(), submitted.encode()):
+        raise HTTPException(403, "the form expired or did not come from this site; reload it and retry")
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after signing in (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"

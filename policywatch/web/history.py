@@ -1,0 +1,97 @@
+"""History lookups shared by pages, API and feeds: comparing two versions, filling summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from diffing import diff_texts
+from policywatch.summaries import refresh_summaries
+from storage import Archive, DashboardRow, NotFound, PolicyRecord, VersionRecord
+
+if TYPE_CHECKING:
+    from diffing import DiffReport
+
+STATUSES = ("active", "paused", "ok", "failing", "broken", "never-checked")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two versions of a policy and the differ's report between them."""
+
+    old: VersionRecord
+    new: VersionRecord
+    count: int
+    report: DiffReport
+
+
+def version_meta(policy: PolicyRecord, version: VersionRecord) -> dict[str, Any]:
+    return {"policy": policy.slug, "version": version.number,
+            "captured_at": version.captured_at.isoformat(), "source": version.source,
+            "url": version.url}
+
+
+def compare(archive: Archive, policy: PolicyRecord, from_: int | None, to: int | None) -> Comparison:
+    """Versions ``from_`` -> ``to`` (default: the newest and the one before it); NotFound if absent."""
+    count = archive.version_count(policy.id)
+    if count < 2 and (from_ is None or to is None):
+        raise NotFound(f"{policy.slug} has {count} version(s): nothing to compare yet")
+    new_number = to if to is not None else (from_ + 1 if from_ is not None and from_ < count else count)
+    new = archive.version(policy.id, new_number)
+    old = archive.version(policy.id, from_ if from_ is not None else max(new.number - 1, 1))
+    if old.number == new.number and from_ is None:
+        raise NotFound(f"version {new.number} is the first: nothing before it to compare with")
+    report = diff_texts(old.text, new.text, old_meta=version_meta(policy, old),
+                        new_meta=version_meta(policy, new))
+    return Comparison(old=old, new=new, count=count, report=report)
+
+
+def ensure_summaries(archive: Archive, policy_id: int) -> None:
+    """Compute change summaries that were never stored (a cache; the first view pays for it)."""
+    refresh_summaries(archive, policy_id)
+
+
+def status_of(row: DashboardRow) -> str:
+    """One word for the dashboard: paused, broken, failing, ok or never-checked."""
+    policy = row.policy
+    if not policy.active:
+        return "paused"
+    if policy.broken_since is not None:
+        return "broken"
+    if policy.last_outcome == "error":
+        return "failing"
+    if policy.last_check_at is None and row.versions == 0:
+        return "never-checked"
+    return "ok"
+
+
+def filter_rows(rows: list[DashboardRow], *, q: str | None = None, tag: str | None = None,
+                status: str | None = None) -> list[DashboardRow]:
+    """Dashboard rows matching a text (name, slug, URL), a tag and a status."""
+    needle = (q or "").strip().lower()
+    out = []
+    for row in rows:
+        p = row.policy
+        if needle and not any(needle in field.lower() for field in (p.name, p.slug, p.url, p.domain)):
+            continue
+        if tag and tag not in p.tags:
+            continue
+        if status:
+            mine = status_of(row)
+            if status == "active":
+                if not p.active:
+                    continue
+            elif mine != status:
+                continue
+        out.append(row)
+    return out
+
+
+def summary_line(summary: dict[str, Any] | None) -> str:
+    """``+2 -1 ~3 >0`` for a stored summary; 'first version' for the first."""
+    if not summary:
+        return "not summarised yet"
+    if summary.get("first"):
+        return "first version"
+    return (f"+{summary.get('added', 0)} -{summary.get('removed', 0)} "
+            f"~{summary.get('modified', 0)} >{summary.get('moved', 0)}")

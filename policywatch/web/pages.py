@@ -1,0 +1,306 @@
+"""HTML pages: dashboard, policy timeline, version, diff, changes, sign-in and admin forms.
+
+URLs are stable (people bookmark them): ``/``, ``/policies/{slug}``,
+``/policies/{slug}/versions/{n}``, ``/policies/{slug}/diff?from=N&to=M``, ``/changes``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse
+
+from crawler import CrawlerError, public_snapshot_url
+from policywatch.documents import version_document
+from policywatch.errors import UsageError
+from policywatch.web import auth, writes
+from policywatch.web.auth import archive_of
+from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
+from policywatch.web.diffview import sections
+from policywatch.web.history import (
+    STATUSES,
+    compare,
+    ensure_summaries,
+    filter_rows,
+    status_of,
+    summary_line,
+)
+from policywatch.web.markdown import render_markdown
+from policywatch.web.templating import templates
+from storage import Conflict, NotFound, Outbox, PolicyRecord, VersionRecord, dashboard, recent_changes, timeline
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 50
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _int(value: str | None, what: str, *, minimum: int = 1) -> int | None:
+    """Parse a page's integer query/path value; 422 page for junk, 404 below ``minimum``."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise HTTPException(422, f"{what} must be a whole number, not {value[:40]!r}") from None
+    if number < minimum:
+        raise HTTPException(404, f"no {what} {number}")
+    return number
+
+
+def original_link(version: VersionRecord) -> str:
+    """Where a version came from: the live URL, or the raw Wayback ``id_`` capture."""
+    if version.source == "wayback" and version.archive_timestamp:
+        return public_snapshot_url(version.archive_timestamp, version.url)
+    return version.url
+
+
+def _require_admin(request: Request) -> Response | None:
+    """A redirect to /login when the browser is not signed in, else None."""
+    if auth.session_admin(request) is None:
+        target = quote(request.url.path, safe="/")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@router.get("/")
+def dashboard_page(request: Request, q: str | None = None, tag: str | None = None,
+                   status: str | None = None) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    rows = dashboard(archive_of(request))
+    tags = sorted({t for r in rows for t in r.policy.tags})
+    if status and status not in STATUSES:
+        raise HTTPException(422, f"unknown status {status[:40]!r}: use one of {', '.join(STATUSES)}")
+    shown = filter_rows(rows, q=q, tag=tag or None, status=status or None)
+    return _render(request, "dashboard.html", {
+        "rows": [(r, status_of(r)) for r in shown], "total": len(rows), "tags": tags,
+        "statuses": STATUSES, "q": q or "", "tag": tag or "", "status": status or "",
+    })
+
+
+@router.get("/policies/{slug}")
+def policy_page(request: Request, slug: str) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    policy = archive.policy(slug)
+    ensure_summaries(archive, policy.id)
+    entries = timeline(archive, policy.id)
+    chart = render_chart([ChartPoint(e.number, e.captured_at, e.words, changed_clauses(e.summary))
+                          for e in entries])
+    return _render(request, "policy.html", {
+        "policy": policy, "entries": list(reversed(entries)), "chart": chart,
+        "checks": archive.checks(policy.id, limit=10), "summary_line": summary_line,
+        "count": len(entries),
+    })
+
+
+@router.get("/policies/{slug}/versions/{number}")
+def version_page(request: Request, slug: str, number: str) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    policy = archive.policy(slug)
+    n = _int(number, "version")
+    assert n is not None
+    version = archive.version(policy.id, n)
+    count = archive.version_count(policy.id)
+    return _render(request, "version.html", {
+        "policy": policy, "version": version, "count": count,
+        "original": original_link(version),
+        "html": render_markdown(version.text, base_url=version.url),
+        "summary_line": summary_line,
+    })
+
+
+@router.get("/policies/{slug}/versions/{number}/raw")
+def version_raw(request: Request, slug: str, number: str) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    policy = archive.policy(slug)
+    n = _int(number, "version")
+    assert n is not None
+    version = archive.version(policy.id, n)
+    filename = f"{policy.slug}-v{version.number}-{version.captured_at:%Y%m%d}.md"
+    return PlainTextResponse(_document(policy, version), media_type="text/markdown; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _document(policy: PolicyRecord, version: VersionRecord) -> str:
+    try:
+        return version_document(policy, version)
+    except CrawlerError:
+        return version.text
+
+
+@router.get("/policies/{slug}/diff")
+def diff_page(request: Request, slug: str) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    params = request.query_params
+    archive = archive_of(request)
+    policy = archive.policy(slug)
+    from_, to = _int(params.get("from"), "version"), _int(params.get("to"), "version")
+    view = params.get("view", "side")
+    if view not in ("side", "inline"):
+        view = "side"
+    comparison = compare(archive, policy, from_, to)
+    old, new, report = comparison.old, comparison.new, comparison.report
+    return _render(request, "diff.html", {
+        "policy": policy, "old": old, "new": new, "count": comparison.count,
+        "report": report, "sections": sections(report), "view": view,
+        "summary": report.summary, "old_link": original_link(old), "new_link": original_link(new),
+    })
+
+
+@router.get("/changes")
+def changes_page(request: Request, page: str | None = None) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    number = _int(page, "page") or 1
+    result = recent_changes(archive, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    missing = {r.slug for r in result.rows if r.summary is None}
+    if missing:
+        for slug in missing:
+            ensure_summaries(archive, archive.policy(slug).id)
+        result = recent_changes(archive, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    if number > 1 and not result.rows:
+        raise HTTPException(404, f"no page {number} of changes")
+    return _render(request, "changes.html", {
+        "changes": result.rows, "page": number, "has_next": result.has_next,
+        "total": result.total, "summary_line": summary_line,
+    })
+
+
+def _reader_gate(request: Request) -> Response | None:
+    """With ``public_read`` off, pages need a signed-in browser."""
+    if auth.settings_of(request).public_read:
+        return None
+    return _require_admin(request)
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    return _render(request, "login.html", {"next": auth.safe_next(next), "error": None,
+                                           "login_csrf": auth.csrf_token(request)})
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    auth.check_csrf(request, form.get("csrf"))
+    target = auth.safe_next(str(form.get("next") or "/"))
+    token = str(form.get("token") or "")
+    if auth.sign_in(request, token) is None:
+        return _render(request, "login.html", {"next": target, "error": "That token is not valid.",
+                                               "login_csrf": auth.csrf_token(request)}, status=403)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    auth.check_csrf(request, form.get("csrf"))
+    auth.sign_out(request)
+    return RedirectResponse("/", status_code=303)
+
+
+# --- admin forms ----------------------------------------------------------------------------
+
+
+@router.get("/add")
+def add_form(request: Request) -> Response:
+    gate = _require_admin(request)
+    if gate:
+        return gate
+    return _render(request, "add.html", {"error": None, "values": {}})
+
+
+@router.post("/add")
+async def add_policy(request: Request) -> Response:
+    gate = _require_admin(request)
+    if gate:
+        return gate
+    form = await request.form()
+    auth.check_csrf(request, form.get("csrf"))
+    values = {k: str(form.get(k) or "").strip()[:2000] for k in ("url", "name", "every", "tags")}
+    try:
+        policy = writes.create_policy(archive_of(request), url=values["url"], name=values["name"],
+                                      every=values["every"], tags=writes.split_list(values["tags"]))
+    except (UsageError, Conflict) as exc:
+        return _render(request, "add.html", {"error": str(exc), "values": values},
+                       status=409 if isinstance(exc, Conflict) else 422)
+    return RedirectResponse(f"/policies/{quote(policy.slug)}", status_code=303)
+
+
+@router.get("/subscriptions")
+def subscriptions_page(request: Request) -> Response:
+    gate = _require_admin(request)
+    if gate:
+        return gate
+    return _subscriptions(request, None, {})
+
+
+def _subscriptions(request: Request, error: str | None, values: dict[str, str],
+                   status: int = 200) -> Response:
+    archive = archive_of(request)
+    return _render(request, "subscriptions.html", {
+        "subscriptions": Outbox(archive).subscriptions(), "error": error, "values": values,
+        "policies": archive.policies(),
+    }, status=status)
+
+
+@router.post("/subscriptions")
+async def add_subscription(request: Request) -> Response:
+    gate = _require_admin(request)
+    if gate:
+        return gate
+    form = await request.form()
+    auth.check_csrf(request, form.get("csrf"))
+    values = {k: str(form.get(k) or "").strip()[:2000] for k in ("target", "topics", "secret")}
+    policies = [str(v) for v in form.getlist("policies") if str(v)]
+    try:
+        writes.create_subscription(archive_of(request), target=values["target"], policies=policies,
+                                   topics=writes.split_list(values["topics"]),
+                                   secret=values["secret"] or None)
+    except (UsageError, NotFound) as exc:
+        return _subscriptions(request, str(exc), values, status=422)
+    return RedirectResponse("/subscriptions", status_code=303)
+
+
+@router.post("/subscriptions/{subscription_id}/delete")
+async def remove_subscription(request: Request, subscription_id: str) -> Response:
+    gate = _require_admin(request)
+    if gate:
+        return gate
+    form = await request.form()
+    auth.check_csrf(request, form.get("csrf"))
+    number = _int(subscription_id, "subscription")
+    assert number is not None
+    Outbox(archive_of(request)).remove_subscription(number)
+    return RedirectResponse("/subscriptions", status_code=303)
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    return _render(request, "docs.html", {})

@@ -1,0 +1,49 @@
+"""The Jinja2 environment of the web UI (autoescape on for every template) and its filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from policywatch.web import auth
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+
+def _session_context(request: Request) -> dict[str, Any]:
+    """What every page needs: who is signed in and the form CSRF token."""
+    admin = auth.session_admin(request) if "session" in request.scope else None
+    return {"admin": admin, "csrf": auth.csrf_token(request) if admin is not None else "",
+            "settings": request.app.state.settings}
+
+
+templates = Jinja2Templates(
+    env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                           undefined=jinja2.StrictUndefined),
+    context_processors=[_session_context])
+
+
+def _date(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "–"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(fmt)
+
+
+def _iso(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+templates.env.filters["date"] = _date
+templates.env.filters["iso"] = _iso

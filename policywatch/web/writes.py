@@ -1,0 +1,108 @@
+"""Writes shared by the API and the admin forms, validated the same way as the CLI's.
+
+Adding a policy here takes the policy URL as given (no discovery, no network), like
+``policywatch add URL`` with a full policy URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler import InvalidURL, normalize_url
+from policywatch.errors import UsageError
+from policywatch.schedules import validate_schedule
+from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_APPRISE = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
+_SLUG_LIST = re.compile(r"[\s,]+")
+
+
+def split_list(value: str | Iterable[str] | None) -> list[str]:
+    """``"a, b c"`` or ``["a", "b"]`` -> ``["a", "b", ...]`` without blanks or repeats."""
+    if value is None:
+        return []
+    items = _SLUG_LIST.split(value) if isinstance(value, str) else [str(v).strip() for v in value]
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def create_policy(archive: Archive, *, url: str, name: str | None = None, every: str | None = None,
+                  tags: Iterable[str] = (), select: str | None = None,
+                  remove: str | None = None) -> PolicyRecord:
+    """Track ``url``; raises UsageError (bad URL or schedule) or storage.Conflict (duplicate)."""
+    try:
+        normalized = normalize_url(url)
+    except InvalidURL as exc:
+        raise UsageError(str(exc)) from None
+    schedule = validate_schedule(every) if every and every.strip() else None
+    domain = urlsplit(normalized).hostname or ""
+    clean_name = (name or "").strip() or domain.removeprefix("www.")
+    if len(clean_name) > 500:
+        raise UsageError("name is longer than 500 characters")
+    return archive.add_policy(name=clean_name, url=normalized, domain=domain, schedule=schedule,
+                              select=(select or None), remove=(remove or None),
+                              tags=tuple(split_list(list(tags))))
+
+
+def update_policy(archive: Archive, slug: str, changes: dict[str, Any]) -> PolicyRecord:
+    """Change schedule / select / remove / active / name / tags; raises UsageError or NotFound."""
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "schedule":
+            clean[key] = validate_schedule(value) if value else None
+        elif key in ("select", "remove"):
+            clean[key] = value or None
+        elif key == "name":
+            if not value or not str(value).strip():
+                raise UsageError("name cannot be empty")
+            clean[key] = str(value).strip()
+        elif key == "tags":
+            clean[key] = tuple(split_list(value))
+        elif key == "active":
+            clean[key] = bool(value)
+        else:
+            raise UsageError(f"cannot change {key!r}")
+    if not clean:
+        archive.policy(slug)  # still 404 for an unknown slug
+        raise UsageError("nothing to change: give schedule, select, remove, active, name or tags")
+    return archive.update_policy(slug, **clean)
+
+
+def channel_for(target: str) -> str:
+    """``mailto:`` -> email, ``http(s)://`` -> webhook, any other Apprise URL -> apprise."""
+    lowered = target.lower()
+    if lowered.startswith("mailto:"):
+        if not _EMAIL.match(target[7:]):
+            raise UsageError(f"not an email address: {target[7:]!r}")
+        return "email"
+    if lowered.startswith(("http://", "https://")):
+        parts = urlsplit(target)
+        if not parts.hostname:
+            raise UsageError(f"webhook URL has no host: {target!r}")
+        return "webhook"
+    if _APPRISE.match(target):
+        return "apprise"
+    raise UsageError(f"unknown alert target {target!r}: use mailto:ADDRESS, an http(s) URL "
+                     "or an Apprise URL such as ntfy://topic")
+
+
+def create_subscription(archive: Archive, *, target: str, policies: Iterable[str] = (),
+                        topics: Iterable[str] = (), secret: str | None = None) -> SubscriptionRecord:
+    """Subscribe a target to alerts; unknown policy slugs are refused (NotFound)."""
+    target = target.strip()
+    if not target:
+        raise UsageError("alert target is empty")
+    channel = channel_for(target)
+    slugs = split_list(list(policies))
+    for slug in slugs:
+        archive.policy(slug)
+    return Outbox(archive).add_subscription(target=target, channel=channel, policies=slugs,
+                                            topics=split_list(list(topics)),
+                                            secret=(secret or "").strip() or None)
