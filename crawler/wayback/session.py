@@ -3,13 +3,16 @@
 Every request first waits on its endpoint's limiter (CDX and replay have separate ones,
 shared by every task holding them). A 429 pauses that limiter for at least
 ``rate_limit_pause`` seconds (longer if ``Retry-After`` says so), multiplied by
-``backoff`` on each repeat; 5xx answers that are not archived captures and connection
-failures are retried after ``backoff * 2**n`` seconds.
+``backoff`` for each 429 in a row on that endpoint; requests already in flight when the
+pause began do not count as repeats, so a burst of concurrent 429s costs one pause. 5xx
+answers that are not archived captures and connection failures are retried after
+``backoff * 2**n`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
@@ -49,6 +52,14 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
 
 
+@dataclass
+class _Strikes:
+    """Consecutive 429s on one limiter, and when the last pause was declared."""
+
+    count: int = 0
+    paused_at: float = float("-inf")
+
+
 class WaybackSession:
     """Rate-limited, retrying GETs over one ``httpx.AsyncClient``."""
 
@@ -62,12 +73,23 @@ class WaybackSession:
         self.retries = retries
         self.backoff = backoff
         self.rate_limit_pause = rate_limit_pause
+        self._strikes: dict[int, _Strikes] = {}
+
+    def _pause_for(self, strikes: int) -> float:
+        """Pause after the ``strikes``-th 429 in a row: the base pause, times backoff each repeat."""
+        return self.rate_limit_pause * max(self.backoff, 1.0) ** max(strikes - 1, 0)
 
     async def _read(self, url: str, params: list[tuple[str, str]] | None) -> Answer:
         items: list[tuple[str, str | int | float | bool | None]] = list(params or [])
         query = httpx.QueryParams(items) if items else None
         async with self.client.stream("GET", url, params=query) as response:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            try:
+                raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            except httpx.StreamConsumed:
+                # Responses built in memory (httpx.MockTransport) arrive already read.
+                return Answer(url=str(response.url), status=response.status_code,
+                              headers=response.headers, raw=response.content,
+                              body=response.content)
             encoding = response.headers.get("content-encoding", "identity").strip().lower()
             if encoding in ("", "identity"):
                 body = raw
@@ -89,8 +111,10 @@ class WaybackSession:
         """
         failures = 0
         rate_limited = 0
+        strikes = self._strikes.setdefault(id(limiter), _Strikes())
         while True:
             await limiter.acquire()
+            started = time.monotonic()
             try:
                 answer = await self._read(url, params)
             except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -103,15 +127,21 @@ class WaybackSession:
                 continue
             if answer.status == 429:
                 rate_limited += 1
-                retry_after = retry_after_seconds(answer.headers.get("retry-after"))
-                pause = self.rate_limit_pause * max(self.backoff, 1.0) ** (rate_limited - 1)
-                pause = max(pause, retry_after or 0.0)
-                limiter.pause(pause)
+                retry_after = retry_after_seconds(answer.headers.get("retry-after")) or 0.0
+                if started >= strikes.paused_at:
+                    # Sent after the last pause began: the server still objects, back off more.
+                    strikes.count += 1
+                    strikes.paused_at = time.monotonic()
+                    limiter.pause(max(self._pause_for(strikes.count), retry_after))
+                elif retry_after:
+                    limiter.pause(retry_after)
                 if rate_limited > self.retries:
                     raise WaybackRateLimited(
                         f"Wayback Machine still rate-limiting after {rate_limited} attempts",
-                        retry_after=pause, url=url)
+                        retry_after=max(self._pause_for(strikes.count), retry_after), url=url)
                 continue
+            if started >= strikes.paused_at:
+                strikes.count = 0
             archived = "memento-datetime" in answer.headers
             if answer.status >= 500 and not archived:
                 failures += 1

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from crawler import (
@@ -177,3 +178,51 @@ def test_clients_of_one_endpoint_share_a_limiter() -> None:
         assert first.cdx_limiter is second.cdx_limiter
         assert first.replay_limiter is second.replay_limiter
         assert client_for(fake, cdx_per_second=1).cdx_limiter is not first.cdx_limiter
+
+
+class RecordingLimiter:
+    """A RateLimiter that never waits and records the pauses asked of it."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+
+    async def acquire(self) -> None:
+        return None
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+def test_concurrent_429s_cost_one_pause_and_repeats_back_off() -> None:
+    in_flight = 5
+    arrived = 0
+    everyone_in: asyncio.Event | None = None
+    refusals = {"left": in_flight}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal arrived, everyone_in
+        if everyone_in is None:
+            everyone_in = asyncio.Event()
+        if refusals["left"] > 0:
+            refusals["left"] -= 1
+            arrived += 1
+            if arrived >= in_flight:
+                everyone_in.set()
+            await everyone_in.wait()  # all five are in flight when refused
+            return httpx.Response(429)
+        return httpx.Response(200, json=[])
+
+    limiter = RecordingLimiter()
+
+    async def run() -> None:
+        async with WaybackClient(base_url="http://wayback.test", cdx_limiter=limiter,
+                                 transport=httpx.MockTransport(handler), retries=3,
+                                 rate_limit_pause=10, backoff=3) as client:
+            await asyncio.gather(*(client.search(f"https://example.com/{i}")
+                                   for i in range(in_flight)))
+            assert limiter.pauses == [10]  # one pause for the whole burst
+            refusals["left"] = 2  # now two refusals in a row, one request at a time
+            await client.search("https://example.com/again")
+            assert limiter.pauses == [10, 10, 30]  # a fresh 429 after success starts over
+
+    asyncio.run(run())
