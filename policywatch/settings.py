@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     concurrency: int = 16
     jitter: float = 0.1  # share of the interval (at most 1 h) a check may be moved by
     failure_threshold: int = 3
+    scheduler_tick: float = 5.0  # seconds between reads of the policy table by `run`
+    lease_ttl: float = 60.0  # seconds the `run` lease lasts unless renewed
+    shutdown_grace: float = 30.0  # seconds in-flight checks may finish after SIGTERM
 
     # Wayback Machine
     wayback_url: str = "https://web.archive.org"
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
     smtp_timeout: float = 30.0
     webhook_timeout: float = 15.0
     alert_retries: int = 8
+    alert_backoff: float = 30.0  # seconds before the first retry; doubles each time
+    alert_max_backoff: float = 3600.0
 
     # Web
     public_url: str = "http://127.0.0.1:8000"

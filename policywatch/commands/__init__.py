@@ -14,6 +14,8 @@ MODULES = [
     "extracting",
     "diffs",
     "archiving",
+    "scheduling",
+    "alerting",
     "web",
 ]
 

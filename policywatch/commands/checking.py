@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from policywatch.alerting import alert_hooks
 from policywatch.context import app_context
 from policywatch.errors import UsageError
 from policywatch.output import console, print_json, when
@@ -28,7 +29,7 @@ def check(
         raise UsageError("name at least one policy slug, or use --all")
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
-    pipeline = Pipeline(app.settings, archive)
+    pipeline = Pipeline(app.settings, archive, hooks=alert_hooks(app.settings, archive))
     results = asyncio.run(pipeline.check_many(
         policies, on_result=lambda r: typer.echo(r.line()),
         respect_robots=False if ignore_robots else None))

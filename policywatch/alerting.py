@@ -1,0 +1,135 @@
+"""Wires alerts into the check pipeline: who gets told what, recorded with its cause.
+
+``alert_hooks(settings, archive)`` returns the pipeline ``Hooks``:
+
+- ``on_new_version`` (inside the transaction that records a live version): diff it
+  against the previous version; unless the change is formatting-only, write one outbox row
+  per matching subscription (policy filter, topic filter).
+- ``on_check`` (after each check, policy row locked): a policy that failed
+  ``failure_threshold`` checks in a row, or whose page stopped being the policy (bot wall,
+  empty page), is marked broken and its subscribers get one "tracking broken" alert; the
+  first good check after that clears it with one "tracking recovered" alert.
+- ``after_commit``: a delivery pass over the outbox.
+
+Versions recorded by backfill or re-extraction never reach these hooks (they are
+history, not news).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from diffing import diff_texts
+from policywatch.alerts import Delivery, broken_message, change_message, recovered_message
+from policywatch.alerts.messages import Message
+from policywatch.pipeline import Hooks
+from policywatch.settings import Settings
+from storage import (
+    AlertWriter,
+    Archive,
+    NewAlert,
+    PolicyRecord,
+    SubscriptionRecord,
+    Transaction,
+    VersionEvent,
+)
+
+log = logging.getLogger("policywatch.alerts")
+
+
+def wants_policy(subscription: SubscriptionRecord, policy: PolicyRecord) -> bool:
+    """A subscription without a policy list follows every policy."""
+    return not subscription.policies or policy.slug in subscription.policies
+
+
+def wants_topics(subscription: SubscriptionRecord, topics: set[str]) -> bool:
+    """A subscription without a topic list wants every substantive change."""
+    return not subscription.topics or bool(topics & set(subscription.topics))
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+class AlertRules:
+    """The decisions, as hook functions over a transaction."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_new_version(self, tx: Transaction, event: VersionEvent) -> None:
+        """Record change alerts for a new live version (same transaction as the version)."""
+        writer = AlertWriter(tx)
+        writer.mark_version_alerted(event.version.id)
+        if event.previous is None:
+            return  # the first version of a policy is no change
+        subscriptions = [s for s in writer.subscriptions() if wants_policy(s, event.policy)]
+        if not subscriptions:
+            return
+        policy, version, previous = event.policy, event.version, event.previous
+        report = diff_texts(previous.text, version.text,
+                            old_meta={"version": previous.number, "captured_at": previous.captured_at.isoformat()},
+                            new_meta={"version": version.number, "captured_at": version.captured_at.isoformat()})
+        if report.formatting_only or not report.has_changes:
+            log.info("%s version %d: formatting-only change, no alert", policy.slug, version.number)
+            return
+        message = change_message(policy, version, previous, report,
+                                 public_url=self.settings.public_url)
+        touched = set(report.summary.topics)
+        alerts = [self._new(f"change:{version.id}:{s.id}", s, message, policy, version.id)
+                  for s in subscriptions if wants_topics(s, touched)]
+        written = writer.enqueue(alerts)
+        if written:
+            log.info("%s version %d: %d alert(s) recorded", policy.slug, version.number, written)
+
+    def on_check(self, tx: Transaction, policy: PolicyRecord) -> None:
+        """Track broken / recovered after a check (policy row locked, own transaction)."""
+        writer = AlertWriter(tx)
+        check = writer.last_live_check(policy.id)
+        if check is None:
+            return
+        not_the_policy = check.outcome == "error" and check.error_kind == "not-a-policy"
+        failing = check.outcome == "error" and (
+            not_the_policy or policy.consecutive_failures >= self.settings.failure_threshold)
+        if failing and policy.broken_since is None:
+            since = datetime.now(UTC)
+            writer.set_broken_since(policy.id, since)
+            message = broken_message(policy, check, since=since,
+                                     failures=policy.consecutive_failures if not not_the_policy else 1,
+                                     public_url=self.settings.public_url)
+            key = f"broken:{policy.id}:{_iso(since)}"
+            self._notify(writer, policy, message, key)
+            log.warning("%s: tracking broken (%s)", policy.slug, check.error_kind or check.outcome)
+        elif check.outcome != "error" and policy.broken_since is not None:
+            writer.set_broken_since(policy.id, None)
+            message = recovered_message(policy, since=policy.broken_since,
+                                        recovered_at=check.finished_at,
+                                        public_url=self.settings.public_url)
+            key = f"recovered:{policy.id}:{_iso(policy.broken_since)}"
+            self._notify(writer, policy, message, key)
+            log.info("%s: tracking recovered", policy.slug)
+
+    def _notify(self, writer: AlertWriter, policy: PolicyRecord, message: Message,
+                key: str) -> None:
+        writer.enqueue(self._new(f"{key}:{s.id}", s, message, policy, None)
+                       for s in writer.subscriptions() if wants_policy(s, policy))
+
+    @staticmethod
+    def _new(key: str, subscription: SubscriptionRecord, message: Message,
+             policy: PolicyRecord, version_id: int | None) -> NewAlert:
+        return NewAlert(dedupe_key=key, subscription_id=subscription.id, kind=message.kind,
+                        payload=message.to_payload(), policy_id=policy.id, version_id=version_id)
+
+
+def alert_hooks(settings: Settings, archive: Archive, *,
+                delivery: Delivery | None = None) -> Hooks:
+    """Pipeline hooks that record alerts with their causes and deliver them after commit."""
+    rules = AlertRules(settings)
+    sender = delivery or Delivery(settings, archive)
+
+    async def deliver() -> None:
+        await sender.deliver_due()
+
+    return Hooks(on_new_version=[rules.on_new_version], on_check=[rules.on_check],
+                 after_commit=[deliver])

@@ -1,0 +1,35 @@
+"""``policywatch run``: the unattended scheduler (checks on schedule, sends alerts)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from policywatch.context import app_context
+from policywatch.errors import UsageError
+from policywatch.scheduler import Scheduler
+
+
+def run(
+    ctx: typer.Context,
+    tick: Annotated[float | None, typer.Option(
+        "--tick", help="Seconds between reads of the policy table (default: the "
+        "scheduler_tick setting, 5). Policies added, paused or rescheduled take effect "
+        "within one tick.")] = None,
+) -> None:
+    """Check every active policy on its schedule until stopped (SIGINT/SIGTERM exit 0).
+
+    Only one `run` may drive a database; a second one exits 1 naming the holder.
+    Logs one line per check on stderr and delivers alerts.
+    """
+    if tick is not None and tick <= 0:
+        raise UsageError("--tick must be more than 0 seconds")
+    app = app_context(ctx)
+    scheduler = Scheduler(app.settings, app.archive, tick=tick)
+    asyncio.run(scheduler.run())
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)
