@@ -98,7 +98,7 @@ BOT_WALL_PHRASES = re.compile(
     r"access\s+to\s+this\s+page\s+has\s+been\s+denied|pardon\s+our\s+interruption|"
     r"request\s+unsuccessful\.\s+incapsula|press\s+&\s+hold|please\s+complete\s+the\s+"
     r"security\s+check|ddos\s+protection\s+by|unusual\s+traffic\s+from\s+your|"
-    r"captcha)",
+    r"solve\s+(?:the|this)\s+captcha|complete\s+the\s+captcha)",
     re.I,
 )
 BOT_WALL_MARKERS = re.compile(

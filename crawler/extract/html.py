@@ -32,7 +32,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from cssselect import SelectorError
 
-from crawler.errors import ExtractionError
+from crawler.errors import ExtractionError, NotAPolicy
 from crawler.extract import heuristics as H
 from crawler.extract.noise import clean_url, decode_cfemail
 
@@ -47,6 +47,8 @@ FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 DOMINANCE = 0.85
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
 LANDMARK_SHARE = 0.6
+# Plain (non-link) text share a best child may leave behind unless its siblings are furniture.
+REST_PLAIN_SHARE = 0.1
 # Stop descending when the element's own text (outside child blocks) is this substantial.
 OWN_PROSE_MIN = 100
 OWN_PROSE_SHARE = 0.03
@@ -55,6 +57,10 @@ MAJOR_SHARE = 0.2
 # A block counts as prose when its own inline text is this long and not mostly links.
 PROSE_MIN_CHARS = 50
 PROSE_MAX_LINK_DENSITY = 0.4
+LEAF_TAGS = frozenset({"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+                       "caption", "figcaption", "summary", "label"})
+# List items and table cells count even when short ("Email address", "90 days").
+ITEM_TAGS = frozenset({"li", "td", "th", "dd", "dt"})
 
 
 @dataclass
@@ -68,6 +74,11 @@ class Stats:
     own_prose: int = 0
 
     @property
+    def plain(self) -> int:
+        """Characters not inside links."""
+        return self.total - self.link
+
+    @property
     def link_density(self) -> float:
         return self.link / self.total if self.total else 0.0
 
@@ -76,7 +87,7 @@ def parse_document(text: str, *, url: str | None = None) -> etree._Element:
     """Parse HTML text into an lxml tree; raise ExtractionError on unparsable input."""
     text = XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
     if not text.strip():
-        raise ExtractionError("body is empty", reason="empty", url=url)
+        raise NotAPolicy("body is empty", reason="empty", url=url)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True,
                                   collect_ids=False, default_doctype=False)
     try:
@@ -298,7 +309,8 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
                 inline_link += tail
         stats[el] = st
         if el.tag in H.BLOCK_TAGS or el is body:
-            if inline >= PROSE_MIN_CHARS and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
+            minimum = 1 if el.tag in ITEM_TAGS else PROSE_MIN_CHARS
+            if inline >= minimum and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
                 st.own_prose = inline - inline_link
                 st.prose += st.own_prose
             return st, 0, 0
@@ -332,10 +344,39 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
         best = max(children, key=lambda c: stats[c].prose)
         if stats[best].prose == 0 or stats[best].prose < DOMINANCE * stats[node].prose:
             return node
+        # A single text block (paragraph, list item) is never the whole document.
+        if best.tag in LEAF_TAGS and not any(
+                isinstance(c.tag, str) and c.tag in H.BLOCK_TAGS and c.tag != "br"
+                for c in best.iter() if c is not best):
+            return node
+        # Short plain text beside the best child (a closing line, a date) belongs with it.
+        rest = stats[node].plain - stats[best].plain
+        if rest > REST_PLAIN_SHARE * stats[node].plain and not _furniture_siblings(best, stats):
+            return node
         # Text written directly in this element, beside the best child, belongs with it.
         if stats[node].own_prose >= max(OWN_PROSE_MIN, OWN_PROSE_SHARE * stats[node].prose):
             return node
         node = best
+
+
+def _furniture_siblings(best: etree._Element, stats: dict[etree._Element, Stats]) -> bool:
+    """True when every sibling with plain text looks like site furniture."""
+    parent = best.getparent()
+    for sib in parent:
+        if sib is best or not isinstance(sib.tag, str) or sib not in stats:
+            continue
+        st = stats[sib]
+        if st.plain == 0:
+            continue
+        role = (sib.get("role") or "").lower()
+        if sib.tag in H.FURNITURE_TAGS or role in H.FURNITURE_ROLES:
+            continue
+        if _tokens(sib) & H.FURNITURE_WORDS:
+            continue
+        if st.link_density >= 0.5 or (st.links >= 3 and st.link_density >= 0.3):
+            continue            # a menu column, possibly with a short promo
+        return False
+    return True
 
 
 def _lost_heading(main: etree._Element, body: etree._Element) -> etree._Element | None:

@@ -21,6 +21,8 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
+EDGE_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*|[ \xa0]*\xa0[ \xa0]*$")
+EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
 DATA_TABLE_MAX_CELL = 400
 
@@ -29,6 +31,8 @@ def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
     """Seed-style markdown: ``# title``, a blank line, the body, one final newline."""
     _normalise_tree(container)
     source = lxml.html.tostring(container, encoding="unicode", method="html")
+    # html2text keeps U+00A0 only when written as an entity (as the seeds show it).
+    source = source.replace("\xa0", "&nbsp;")
     body = _converter(url).handle(source)
     body = _tidy(body)
     heading = f"# {title}" if title else "#"
@@ -70,9 +74,9 @@ def _normalise_tree(container: etree._Element) -> None:
         if el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()):
             continue
         if el.text:
-            el.text = WS.sub(" ", el.text)
+            el.text = _spaces(el.text)
         if el.tail:
-            el.tail = WS.sub(" ", el.tail)
+            el.tail = _spaces(el.tail)
     _breaks_to_paragraphs(container)
     for el in list(container.iter("div", "blockquote")):
         _wrap_inline_runs(el)
@@ -88,6 +92,15 @@ def _normalise_tree(container: etree._Element) -> None:
         prev = el.getprevious()
         if prev is not None and prev.tail and not prev.tail.strip(" "):
             prev.tail = None
+
+
+def _spaces(text: str) -> str:
+    """Collapse source whitespace; U+00A0 stays only between words (html2text would not
+    move it out of emphasis: ``**Name:\u00a0**for``)."""
+    text = WS.sub(" ", text)
+    if "\xa0" in text:
+        text = EDGE_NBSP.sub(" ", text)
+    return text
 
 
 def _breaks_to_paragraphs(container: etree._Element) -> None:
@@ -186,6 +199,7 @@ def _tidy(markdown: str) -> str:
     """Fix html2text habits the seeds do not share; strip space noise."""
     markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
     markdown = EMPTY_LINK.sub("", markdown)
+    markdown = EMPTY_BOLD.sub(r"\1", markdown)
     lines = []
     for line in markdown.split("\n"):
         hard_break = line.endswith("  ") and line.strip()

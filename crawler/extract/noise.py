@@ -87,9 +87,11 @@ def decode_cfemail(encoded: str) -> str | None:
         return None
     key = data[0]
     try:
-        return bytes(b ^ key for b in data[1:]).decode("utf-8")
+        decoded = bytes(b ^ key for b in data[1:]).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    # Some sites entity-encode the address before Cloudflare encodes it again.
+    return html.unescape(decoded).removeprefix("mailto:")
 
 
 def drop_volatile_lines(markdown: str) -> str:

@@ -97,6 +97,10 @@ def _layout(lines: list[Line], meta_title: str) -> tuple[str, str]:
     heading_sizes = sorted({ln.size for ln in lines
                             if ln.size >= body_size * HEADING_RATIO
                             and len(ln.text) <= MAX_HEADING_CHARS}, reverse=True)
+    first = lines[0]
+    if not meta_title and heading_sizes and first.size == heading_sizes[0] and \
+            sum(ln.size == first.size for ln in lines) == 1:
+        heading_sizes = heading_sizes[1:]       # the title's size is not a section level
     levels = {size: min(2 + i, 6) for i, size in enumerate(heading_sizes)}
     gaps = [round(a.y - b.y, 1) for a, b in zip(lines, lines[1:])
             if a.size == body_size and b.size == body_size and 0 < a.y - b.y < body_size * 3]
@@ -114,6 +118,11 @@ def _layout(lines: list[Line], meta_title: str) -> tuple[str, str]:
     prev: Line | None = None
     for line in lines:
         text = line.text
+        if not title and not blocks and not paragraph and line is first and \
+                line.size >= body_size * HEADING_RATIO:
+            title = text
+            prev = line
+            continue
         if line.size in levels and len(text) <= MAX_HEADING_CHARS:
             flush()
             if not title and not blocks:
@@ -140,4 +149,10 @@ def _layout(lines: list[Line], meta_title: str) -> tuple[str, str]:
             paragraph.append(text)
         prev = line
     flush()
-    return title, "\n\n".join(blocks)
+    out = ""
+    for i, block in enumerate(blocks):
+        if i:
+            both_items = block.startswith("  * ") and blocks[i - 1].startswith("  * ")
+            out += "\n" if both_items else "\n\n"
+        out += block
+    return title, out

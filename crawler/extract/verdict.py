@@ -23,13 +23,14 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
     body_lines = body.split("\n", 1)
     words = len(WORD.findall(body_lines[1] if len(body_lines) > 1 else ""))
     labels = f"{title}\n{first_heading}"
-    if raw_html is not None and H.BOT_WALL_MARKERS.search(raw_html) and \
-            words < H.SHORT_PAGE_WORDS:
+    if raw_html is not None and words < H.MIN_POLICY_WORDS * 3 and \
+            H.BOT_WALL_MARKERS.search(raw_html):
         raise NotAPolicy("page is a bot check or captcha, not the policy", reason="bot-wall",
                          url=url)
     if words < H.SHORT_PAGE_WORDS:
         sample = f"{labels}\n{body[:4000]}"
-        if H.BOT_WALL_PHRASES.search(sample):
+        if H.BOT_WALL_PHRASES.search(labels) or (
+                words < H.MIN_POLICY_WORDS * 3 and H.BOT_WALL_PHRASES.search(body)):
             raise NotAPolicy("page is a bot check or captcha, not the policy",
                              reason="bot-wall", url=url)
         if H.NOT_FOUND_PHRASES.search(labels) or (

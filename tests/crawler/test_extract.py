@@ -1,0 +1,287 @@
+"""Extraction on hand-made pages: main content, furniture, overrides, noise, PDF, verdicts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from crawler import ExtractionError, NotAPolicy
+from crawler.extract import (
+    EXTRACTOR_VERSION,
+    Extracted,
+    compose_document,
+    extract_policy,
+    render_header,
+)
+from tests.crawler.pdf_builder import make_pdf
+
+DATA = Path(__file__).parent / "data" / "extract"
+URL = "https://acme.example/legal/privacy"
+
+
+def page(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+@pytest.fixture(scope="module")
+def modern() -> Extracted:
+    return extract_policy(page("modern_cms.html"), url=URL)
+
+
+# --- main content on a modern CMS page ---------------------------------------------------
+
+
+def test_result_shape(modern: Extracted) -> None:
+    assert modern.title == "Privacy Policy | Acme Cloud"
+    assert modern.text.startswith("# Privacy Policy | Acme Cloud\n\n")
+    assert modern.text.endswith("\n") and not modern.text.endswith("\n\n")
+    assert modern.extractor_version == EXTRACTOR_VERSION
+
+
+def test_keeps_collapsed_accordion_details_and_cookie_sections(modern: Extracted) -> None:
+    text = modern.text
+    assert "### Providing the service" in text               # accordion toggle kept as heading
+    assert "customer support and to send you service announcements" in text  # class hidden
+    assert "fix bugs before they affect more customers" in text            # hidden attribute
+    assert "Legal bases for processing" in text                             # <details>
+    assert "withdraw at any time" in text
+    assert "## 3. Cookies" in text                                          # id/class "cookie"
+    assert "analytics cookies only with your consent" in text
+
+
+def test_drops_banner_menus_sidebar_share_footer_and_toc(modern: Extracted) -> None:
+    text = modern.text
+    for furniture in ("Accept all", "Reject all", "We use cookies to improve your experience",
+                      "Storage for teams", "Discover the platform", "Pricing",
+                      "Subscribe to our newsletter", "No spam", "Data Processing Addendum",
+                      "Share on", "Careers", "All rights reserved", "Skip to content",
+                      "Contents", "Cookie settings"):
+        assert furniture not in text, furniture
+
+
+def test_keeps_link_only_subprocessor_list_with_clean_urls(modern: Extracted) -> None:
+    assert ("  * [Amazon Web Services](https://aws.amazon.com/privacy/)\n"
+            "  * [Stripe](https://stripe.com/privacy)\n"
+            "  * [Intercom](https://www.intercom.com/legal/privacy)\n"
+            "  * [Sentry](https://sentry.io/privacy/)") in modern.text
+    assert "utm_" not in modern.text and "fbclid" not in modern.text and "gclid" not in modern.text
+
+
+def test_numbered_headings_are_not_escaped(modern: Extracted) -> None:
+    assert "## 1. Information we collect" in modern.text
+    assert "1\\." not in modern.text
+
+
+def test_decodes_cloudflare_email_protection(modern: Extracted) -> None:
+    assert "(mailto:privacy@acme.example)" in modern.text
+    assert "email-protection" not in modern.text
+
+
+def test_old_table_layout_keeps_text_and_drops_navigation() -> None:
+    text = extract_policy(page("table_layout.html"), url="http://widgets.example/privacy.html").text
+    assert text.startswith("# Widgets Inc. - Privacy Statement\n\n**Privacy Statement**\n\n")
+    assert ("**Information Collection**  \nWe collect the e-mail addresses of those who "
+            "communicate with us via e-mail") in text
+    assert "never shared with or sold to other organizations" in text
+    for furniture in ("Home", "Find a dealer", "Special offer", "last visited", "Copyright 2001"):
+        assert furniture not in text, furniture
+    assert "|" not in text              # a layout table is not rendered as a pipe table
+
+
+def test_data_table_becomes_pipe_table() -> None:
+    html = ("<html><head><title>Retention</title></head><body><h1>Retention</h1>"
+            "<p>" + "We keep personal data only as long as we need it for these purposes. " * 3 +
+            "</p><table><tr><th>Data</th><th>Period</th></tr>"
+            "<tr><td>Account data</td><td>Life of the account</td></tr>"
+            "<tr><td>Logs</td><td>90 days</td></tr></table></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    # html2text's table style, as in the seeds: rows end with two spaces.
+    assert "Data| Period  \n---|---  \nAccount data| Life of the account  \nLogs| 90 days" in text
+
+
+def test_no_wrapping_and_nbsp_kept() -> None:
+    sentence = "word " * 60
+    html = (f"<html><head><title>T</title></head><body><p>{sentence}</p>"
+            f"<p>Section&nbsp;5 applies to every user of the service described here.</p>"
+            f"</body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert sentence.strip() in text.split("\n")
+    assert "Section\u00a05 applies" in text
+
+
+# --- determinism and volatile noise -------------------------------------------------------
+
+
+def test_byte_identical_output_and_whitespace_only_changes() -> None:
+    body = page("modern_cms.html")
+    first = extract_policy(body, url=URL).text
+    assert extract_policy(body, url=URL).text == first
+    reindented = re.sub(rb">\s+<", b">\n      <", body)
+    reindented = re.sub(rb"(?m)^\s+", b"\t\t", reindented).replace(b"\n", b"\r\n")
+    assert reindented != body
+    assert extract_policy(reindented, url=URL).text == first
+
+
+def test_volatile_tokens_and_session_ids_do_not_change_text() -> None:
+    template = ("<html><head><title>Privacy</title></head><body><main><h1>Privacy</h1>"
+                "<p>{p}</p><p>Read our <a href=\"/cookies;jsessionid={sid}?utm_source=x&amp;"
+                "_={ts}\">cookie notice</a> and contact <a href=\"/contact?sid={sid}\">us</a>.</p>"
+                "<input type=\"hidden\" name=\"csrf\" value=\"{sid}\">"
+                "<p>Page generated in 0.{ts} seconds</p></main></body></html>")
+    prose = "We process personal data to run the service and for no other purpose. " * 4
+    one = template.format(p=prose, sid="a1b2c3d4e5f6a7b8c9d0e1f2a3b4", ts="1700000000")
+    two = template.format(p=prose, sid="ffeeddccbbaa99887766554433221100", ts="1800000001")
+    text_one = extract_policy(one.encode(), url=URL).text
+    assert text_one == extract_policy(two.encode(), url=URL).text
+    assert "[cookie notice](https://acme.example/cookies)" in text_one
+    assert "[us](https://acme.example/contact)" in text_one
+    assert "generated" not in text_one
+
+
+def test_entity_obfuscated_mailto_is_stable() -> None:
+    prose = "We answer every request about your personal data within one month. " * 6
+    def body(href: str) -> bytes:
+        return (f"<html><head><title>P</title></head><body><p>{prose}</p>"
+                f"<p>Write to <a href=\"{href}\">info@x.example</a>.</p></body></html>").encode()
+    a = extract_policy(body("mailto:&amp;#105;&amp;#x6e;fo@x.example"), url=URL).text
+    b = extract_policy(body("mailto:&amp;#x69;&amp;#110;fo@x.example"), url=URL).text
+    assert a == b and "(mailto:info@x.example)" in a
+
+
+# --- per-policy selectors -------------------------------------------------------------------
+
+
+def test_select_and_remove_override_automatic_choice() -> None:
+    text = extract_policy(page("modern_cms.html"), url=URL, select=".newsletter, #cookies",
+                          remove="form, .cookie-settings").text
+    assert "Subscribe to our newsletter" in text and "## 3. Cookies" in text
+    assert "Information we collect" not in text and "Cookie settings" not in text
+    text = extract_policy(page("modern_cms.html"), url=URL, remove="#cookies, .accordion").text
+    assert "## 3. Cookies" not in text and "Providing the service" not in text
+    assert "## 4. Sub-processors" in text
+
+
+def test_bad_or_unmatched_selectors_are_typed_errors() -> None:
+    with pytest.raises(ExtractionError) as bad:
+        extract_policy(page("modern_cms.html"), url=URL, select="div[[")
+    assert bad.value.reason == "bad-selector"
+    with pytest.raises(ExtractionError) as none:
+        extract_policy(page("modern_cms.html"), url=URL, select="#no-such-element")
+    assert none.value.reason == "select-no-match"
+
+
+# --- not a policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("not_found.html", "not-found"),
+    ("bot_wall.html", "bot-wall"),
+    ("server_error.html", "error-page"),
+    ("spa_shell.html", "js-required"),
+])
+def test_not_a_policy_pages(name: str, reason: str) -> None:
+    with pytest.raises(NotAPolicy) as err:
+        extract_policy(page(name), url=URL)
+    assert err.value.reason == reason
+    assert str(err.value) and "\n" not in str(err.value)
+
+
+def test_empty_and_near_empty_bodies() -> None:
+    for body in (b"", b"   \n", b"<html><body><p>Privacy</p></body></html>"):
+        with pytest.raises(NotAPolicy) as err:
+            extract_policy(body, url=URL)
+        assert err.value.reason == "empty"
+
+
+def test_policy_mentioning_errors_and_captcha_is_accepted() -> None:
+    prose = ("We use a captcha to block abuse. If a page returns 404 not found or a server error "
+             "occurs we log the request and your IP address for 30 days. ") * 5
+    html = f"<html><head><title>Privacy Policy</title></head><body><p>{prose}</p></body></html>"
+    assert "captcha" in extract_policy(html.encode(), url=URL).text
+
+
+def test_binary_body_is_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError) as err:
+        extract_policy(bytes(range(256)) * 20, url=URL)
+    assert err.value.reason == "undecodable"
+
+
+def test_declared_charset_is_used() -> None:
+    prose = "Les données personnelles sont traitées conformément au règlement général. " * 6
+    html = f"<html><head><title>Confidentialité</title></head><body><p>{prose}</p></body></html>"
+    result = extract_policy(html.encode("cp1252"), url=URL, charset="windows-1252")
+    assert result.title == "Confidentialité" and "données personnelles" in result.text
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def policy_pdf(title: str | None = None) -> bytes:
+    return make_pdf([
+        [(20, 720, "Example Privacy Notice"),
+         (10, 690, "This notice explains how Example Corp processes personal data of"),
+         (10, 678, "customers and visitors of example.com and its mobile apps."),
+         (14, 640, "1. Data we collect"),
+         (10, 615, "We collect contact details, order history and device data when you"),
+         (10, 603, "use our services."),
+         (10, 580, "- Contact details such as name and email address"),
+         (10, 568, "- Order history and payment status")],
+        [(14, 720, "2. Your rights"),
+         (10, 695, "You may ask for a copy of your data, its correction or its deletion"),
+         (10, 683, "at any time by writing to privacy@example.com.")],
+    ], title=title)
+
+
+def test_pdf_headings_paragraphs_and_lists() -> None:
+    result = extract_policy(policy_pdf(), url="https://example.com/privacy.pdf",
+                            content_type="application/pdf")
+    assert result.title == "Example Privacy Notice"
+    assert result.text == (
+        "# Example Privacy Notice\n\n"
+        "This notice explains how Example Corp processes personal data of customers and "
+        "visitors of example.com and its mobile apps.\n\n"
+        "## 1. Data we collect\n\n"
+        "We collect contact details, order history and device data when you use our "
+        "services.\n\n"
+        "  * Contact details such as name and email address\n"
+        "  * Order history and payment status\n\n"
+        "## 2. Your rights\n\n"
+        "You may ask for a copy of your data, its correction or its deletion at any time by "
+        "writing to privacy@example.com.\n")
+
+
+def test_pdf_detected_by_magic_and_metadata_title() -> None:
+    result = extract_policy(policy_pdf(title="Notice 2026"), url="https://example.com/p",
+                            content_type="application/octet-stream")
+    assert result.title == "Notice 2026"
+    assert "## 1. Data we collect" in result.text
+
+
+def test_broken_pdf_is_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError) as err:
+        extract_policy(b"%PDF-1.4\n1 0 obj garbage", url="https://example.com/p.pdf",
+                       content_type="application/pdf")
+    assert err.value.reason in ("bad-pdf", "empty")
+
+
+# --- header ----------------------------------------------------------------------------
+
+
+def test_live_header_and_document() -> None:
+    header = render_header(domain="acme.example", captured_at=datetime(2026, 3, 4, 5, 6,
+                                                                       tzinfo=timezone.utc),
+                           url=URL, source="live")
+    assert header == ("> *The following text is extracted and transformed from the acme.example "
+                      "privacy policy that was fetched on 2026-03-04. Please check the "
+                      f"[live page]({URL}) for the most accurate reproduction.*")
+    doc = compose_document(header, "# Title\n\nBody.\n")
+    assert doc == header + "\n\n# Title\n\nBody.\n"
+
+
+def test_header_rejects_unknown_source() -> None:
+    with pytest.raises(ValueError):
+        render_header(domain="a.example", captured_at=datetime(2026, 1, 1), url=URL,
+                      source="cache")
