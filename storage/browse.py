@@ -88,7 +88,9 @@ def dashboard(archive: Archive) -> list[DashboardRow]:
                for p, n, first, last in rows]
 
     def key(row: DashboardRow) -> tuple[bool, float, str]:
-        changed = row.policy.last_change_at or row.last_version_at
+        # The newest version's capture time is when the policy last changed (for history
+        # recorded from the Wayback Machine, last_change_at is when we learnt of it).
+        changed = row.last_version_at or row.policy.last_change_at
         return (changed is None, -_timestamp(changed), row.policy.slug)
 
     return sorted(out, key=key)

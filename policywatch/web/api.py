@@ -19,9 +19,14 @@ from storage import DashboardRow, Outbox, TokenRecord, dashboard, recent_changes
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
+# Bounds keep numbers inside what SQL integers (and OFFSET) accept.
+MAX_VERSION = 1_000_000
+MAX_OFFSET = 10_000_000
+
 Reader = Annotated[TokenRecord | None, Depends(require_reader)]
 Writer = Annotated[TokenRecord, Depends(require_token)]
-Slug = Annotated[str, Path(min_length=1, max_length=200, description="Policy slug, e.g. example.com")]
+Slug = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$",
+                           description="Policy slug, e.g. example.com")]
 
 
 class PolicyIn(BaseModel):
@@ -115,7 +120,7 @@ def patch_policy(request: Request, slug: Slug, body: PolicyPatch, _: Writer) -> 
 @router.get("/policies/{slug}/versions", summary="A policy's versions, oldest first (no texts)")
 def list_versions(request: Request, slug: Slug, _: Reader,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                  offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
     archive = archive_of(request)
     policy = archive.policy(slug)
     ensure_summaries(archive, policy.id)
@@ -132,7 +137,7 @@ def list_versions(request: Request, slug: Slug, _: Reader,
             summary="One version with its text; ?format=markdown returns the raw markdown",
             responses={200: {"content": {"text/markdown": {}}}})
 def get_version(request: Request, slug: Slug, _: Reader,
-                number: Annotated[int, Path(description="1 = oldest; -1 = newest")],
+                number: Annotated[int, Path(ge=-MAX_VERSION, le=MAX_VERSION, description="1 = oldest; -1 = newest")],
                 format: Annotated[Literal["json", "markdown"], Query()] = "json") -> Any:
     archive = archive_of(request)
     policy = archive.policy(slug)
@@ -144,8 +149,8 @@ def get_version(request: Request, slug: Slug, _: Reader,
 
 @router.get("/policies/{slug}/diff", summary="Clause-level diff between two versions (the differ's JSON)")
 def get_diff(request: Request, slug: Slug, _: Reader,
-             from_: Annotated[int | None, Query(alias="from", ge=1)] = None,
-             to: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+             from_: Annotated[int | None, Query(alias="from", ge=1, le=MAX_VERSION)] = None,
+             to: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None) -> dict[str, Any]:
     archive = archive_of(request)
     comparison = compare(archive, archive.policy(slug), from_, to)
     return comparison.report.to_dict()
@@ -162,8 +167,8 @@ def list_checks(request: Request, slug: Slug, _: Reader,
 @router.get("/changes", summary="Latest changes across all policies (or one), newest first")
 def list_changes(request: Request, _: Reader,
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0,
-                 policy: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
+                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+                 policy: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")] = None) -> dict[str, Any]:
     archive = archive_of(request)
     if policy is not None:
         archive.policy(policy)
@@ -190,7 +195,7 @@ def create_subscription(request: Request, body: SubscriptionIn, _: Writer) -> di
 
 
 @router.delete("/subscriptions/{subscription_id}", status_code=204, summary="Remove a subscription")
-def delete_subscription(request: Request, subscription_id: Annotated[int, Path(ge=1)],
+def delete_subscription(request: Request, subscription_id: Annotated[int, Path(ge=1, le=2**62)],
                         _: Writer) -> Response:
     Outbox(archive_of(request)).remove_subscription(subscription_id)
     return Response(status_code=204)

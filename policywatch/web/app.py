@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -125,6 +126,11 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CrawlerError)
     async def crawler_error(request: Request, exc: CrawlerError) -> Response:
         return _error(request, 422, str(exc))
+
+    @app.exception_handler(DataError)
+    async def bad_value(request: Request, exc: DataError) -> Response:
+        # A value the database refuses (e.g. NUL in text on PostgreSQL): bad input, not a crash.
+        return _error(request, 422, "invalid value in the request")
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, exc: StorageError) -> Response:

@@ -34,6 +34,7 @@ from storage import Conflict, NotFound, Outbox, PolicyRecord, VersionRecord, das
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50
+MAX_NUMBER = 1_000_000  # larger numbers would overflow SQL integers
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -48,7 +49,7 @@ def _int(value: str | None, what: str, *, minimum: int = 1) -> int | None:
         number = int(value)
     except ValueError:
         raise HTTPException(422, f"{what} must be a whole number, not {value[:40]!r}") from None
-    if number < minimum:
+    if number < minimum or number > MAX_NUMBER:
         raise HTTPException(404, f"no {what} {number}")
     return number
 

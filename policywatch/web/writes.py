@@ -19,6 +19,14 @@ from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _APPRISE = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 _SLUG_LIST = re.compile(r"[\s,]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value: str | None, what: str) -> str | None:
+    """Reject control characters (NUL breaks PostgreSQL text) with a one-line reason."""
+    if value is not None and _CONTROL.search(value):
+        raise UsageError(f"{what} contains control characters")
+    return value
 
 
 def split_list(value: str | Iterable[str] | None) -> list[str]:
@@ -37,6 +45,9 @@ def create_policy(archive: Archive, *, url: str, name: str | None = None, every:
                   tags: Iterable[str] = (), select: str | None = None,
                   remove: str | None = None) -> PolicyRecord:
     """Track ``url``; raises UsageError (bad URL or schedule) or storage.Conflict (duplicate)."""
+    for value, what in ((url, "URL"), (name, "name"), (every, "schedule"), (select, "select"),
+                        (remove, "remove"), *((t, "tag") for t in tags)):
+        clean_text(value, what)
     try:
         normalized = normalize_url(url)
     except InvalidURL as exc:
@@ -55,6 +66,9 @@ def update_policy(archive: Archive, slug: str, changes: dict[str, Any]) -> Polic
     """Change schedule / select / remove / active / name / tags; raises UsageError or NotFound."""
     clean: dict[str, Any] = {}
     for key, value in changes.items():
+        for item in (value if isinstance(value, list | tuple) else [value]):
+            if isinstance(item, str):
+                clean_text(item, key)
         if key == "schedule":
             clean[key] = validate_schedule(value) if value else None
         elif key in ("select", "remove"):
@@ -97,6 +111,9 @@ def create_subscription(archive: Archive, *, target: str, policies: Iterable[str
                         topics: Iterable[str] = (), secret: str | None = None) -> SubscriptionRecord:
     """Subscribe a target to alerts; unknown policy slugs are refused (NotFound)."""
     target = target.strip()
+    for value, what in ((target, "target"), (secret, "secret"), *((p, "policy") for p in policies),
+                        *((t, "topic") for t in topics)):
+        clean_text(value, what)
     if not target:
         raise UsageError("alert target is empty")
     channel = channel_for(target)
