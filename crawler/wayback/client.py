@@ -194,11 +194,14 @@ class WaybackClient:
         current = split_wayback_url(url)
         if "memento-datetime" in answer.headers:
             # An archived redirect: the site itself redirected when it was captured.
+            if capture is None and current is not None:
+                # Location not rewritten into the archive: resolve it against the page.
+                target = urljoin(current[1], location)
+                if re.match(r"^https?://", target, re.IGNORECASE):
+                    capture = (current[0], target)
             if capture is None:
-                if current is None or not re.match(r"^https?://", target, re.IGNORECASE):
-                    raise PlaybackError(f"archived redirect to {target!r} cannot be replayed",
-                                        url=url)
-                capture = (current[0], target)
+                raise PlaybackError(f"archived redirect to {location!r} cannot be replayed",
+                                    url=url)
             return self.replay_url(*capture)
         # Wayback moving us to the capture nearest the requested time.
         if capture is None:

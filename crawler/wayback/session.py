@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from crawler.errors import WaybackRateLimited, WaybackUnavailable
+from crawler.errors import PlaybackError, WaybackRateLimited, WaybackUnavailable
 from crawler.ratelimit import RateLimiter
 
 
@@ -108,6 +108,7 @@ class WaybackSession:
         Raises:
             WaybackRateLimited: still 429 after ``retries`` retries.
             WaybackUnavailable: still 5xx or unreachable after ``retries`` retries.
+            PlaybackError: a redirect to an address httpx cannot parse.
         """
         failures = 0
         rate_limited = 0
@@ -117,6 +118,10 @@ class WaybackSession:
             started = time.monotonic()
             try:
                 answer = await self._read(url, params)
+            except httpx.InvalidURL as exc:
+                # httpx parses every Location, even when not following it.
+                raise PlaybackError(f"the Wayback Machine redirected to an unusable "
+                                    f"address: {exc}", url=url) from exc
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 failures += 1
                 if failures > self.retries:

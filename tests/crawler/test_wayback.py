@@ -184,6 +184,20 @@ def test_archived_redirect_is_followed_to_the_target_capture() -> None:
                                       "https://example.com/legal/privacy")
 
 
+def test_archived_redirect_with_a_raw_relative_location() -> None:
+    with FakeWayback() as fake:
+        fake.add_archived_redirect("https://example.com/privacy", "20200101000000",
+                                   "/legal/privacy", rewrite=False)
+        fake.add_capture("https://example.com/legal/privacy", "20200101000000", b"<p>p</p>")
+        memento = replay_one(fake, "https://example.com/privacy", "20200101000000")
+        assert memento.final_url == "https://example.com/legal/privacy"
+        assert memento.body == b"<p>p</p>" and len(memento.redirects) == 1
+        fake.add_archived_redirect("https://example.com/mail", "20200101000000",
+                                   "mailto:dpo@example.com", rewrite=False)
+        with pytest.raises(PlaybackError, match="unusable address|cannot be replayed"):
+            replay_one(fake, "https://example.com/mail", "20200101000000")
+
+
 def test_nearest_capture_redirect_is_accepted_only_within_the_window() -> None:
     with FakeWayback() as fake:
         url = "https://example.com/privacy"

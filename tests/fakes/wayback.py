@@ -244,10 +244,17 @@ class FakeWayback:
         return capture
 
     def add_archived_redirect(self, url: str, timestamp: str, target: str, *,
-                              status: int = 301) -> FakeCapture:
-        """A capture where the site itself redirected to ``target``."""
+                              status: int = 301, rewrite: bool = True) -> FakeCapture:
+        """A capture where the site itself redirected to ``target``.
+
+        Replay rewrites the Location into the archive at the same timestamp, as Wayback
+        does; ``rewrite=False`` sends ``target`` as archived (possibly relative).
+        """
         body = f"<html><body>Moved to {target}</body></html>".encode()
-        return self.add_capture(url, timestamp, body, status=status, location=target)
+        capture = self.add_capture(url, timestamp, body, status=status, location=target)
+        if not rewrite:
+            capture.headers["Location"] = target
+        return capture
 
     def add_revisit(self, url: str, timestamp: str, of: FakeCapture, *,
                     mimetype: str = "warc/revisit") -> FakeCapture:
@@ -467,9 +474,9 @@ class FakeWayback:
         headers = {"Memento-Datetime": format_datetime(_parse_ts(capture.timestamp), usegmt=True),
                    "Content-Type": capture.mimetype if capture.status is not None
                    and capture.mimetype != "warc/revisit" else "text/html"}
-        headers.update(capture.headers)
         if capture.location:
             headers["Location"] = f"{self.base_url}/web/{capture.timestamp}id_/{capture.location}"
+        headers.update(capture.headers)
         return _Answer(capture.status or 200, capture.read_body(), headers)
 
 
