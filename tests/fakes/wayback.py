@@ -200,7 +200,14 @@ class FakeWayback:
     @classmethod
     def from_corpus(cls, ota_dir: Path, slugs: Iterable[str] | None = None,
                     **options: Any) -> FakeWayback:
-        """An archive holding the snapshot streams of ``ota_dir/<slug>/`` (all slugs by default)."""
+        """An archive holding the snapshot streams of ``ota_dir/<slug>/`` (all slugs by default).
+
+        ``ota_dir`` may also be the corpus root (the ``corpus`` fixture); ``options`` go to
+        the constructor (``page_size``, ``cdx_rate``, ``replay_rate``...).
+        """
+        ota_dir = Path(ota_dir)
+        if (ota_dir / "ota").is_dir():
+            ota_dir = ota_dir / "ota"
         fake = cls(**options)
         for slug in sorted(slugs) if slugs is not None else sorted(
                 p.name for p in Path(ota_dir).iterdir() if (p / "snapshots.jsonl").is_file()):
@@ -300,6 +307,12 @@ class FakeWayback:
         """Rate-limit the next ``times`` requests to ``endpoint`` whatever their pace."""
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
         self.force_status(endpoint, 429, times=times, headers=headers)
+
+    @property
+    def urls(self) -> list[str]:
+        """Distinct URLs of the listed captures, sorted."""
+        with self._lock:
+            return sorted({c.url for c in self.captures if c.listed})
 
     def captures_of(self, url: str) -> list[FakeCapture]:
         """Captures listed under ``url``'s key, oldest first."""
@@ -515,7 +528,7 @@ def main(argv: list[str] | None = None) -> None:
                                    cdx_rate=args.cdx_rate, cdx_burst=2,
                                    replay_rate=args.replay_rate, replay_burst=3)
     with fake:
-        urls = sorted({c.url for c in fake.captures})
+        urls = fake.urls
         print(f"fake Wayback at {fake.base_url} ({len(fake.captures)} captures)", flush=True)
         for url in urls:
             print(f"  {url}", flush=True)
