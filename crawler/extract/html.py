@@ -43,6 +43,8 @@ TOKEN_SPLIT = re.compile(r"[\s\-_:./]+")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 
+# A modal dialog holding at most this share of the page's text is an overlay.
+MODAL_SHARE = 0.35
 # Descend into a child holding at least this share of its parent's prose.
 DOMINANCE = 0.85
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
@@ -88,8 +90,8 @@ def parse_document(text: str, *, url: str | None = None) -> etree._Element:
     text = XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
     if not text.strip():
         raise NotAPolicy("body is empty", reason="empty", url=url)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True,
-                                  collect_ids=False, default_doctype=False)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
+                                  default_doctype=False, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -238,6 +240,16 @@ def _remove_overlays(body: etree._Element) -> None:
         if best is not None:
             seen.add(best)
             doomed.append(best)
+    # Modal dialogs (consent preference centres, popups) are not the page's document,
+    # unless the document itself is shown in one (it then holds most of the text).
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el in seen:
+            continue
+        modal = el.tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
+            (el.get("role") or "").lower() in ("dialog", "alertdialog")
+        if modal and _text_len(el.text_content()) <= MODAL_SHARE * page:
+            doomed.append(el)
+            seen.add(el)
     for el in doomed:
         _drop(el)
 
@@ -280,21 +292,25 @@ def _drop_junk(body: etree._Element) -> None:
 
 
 def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
-    """Compute text, link text and prose scores of every element (post-order)."""
+    """Compute text, link text and prose scores of every element (children first)."""
     stats: dict[etree._Element, Stats] = {}
-
-    def visit(el: etree._Element, in_link: bool) -> tuple[Stats, int, int]:
-        is_link = in_link or el.tag == "a"
-        st = Stats()
+    inline_of: dict[etree._Element, tuple[int, int]] = {}
+    linked: set[etree._Element] = set()
+    for a in body.iter("a"):
+        linked.update(a.iter())
+    elements = [el for el in body.iter() if isinstance(el.tag, str)]
+    # Reversed document order visits every element after all of its descendants.
+    for el in reversed(elements):
+        is_link = el in linked
         own = _text_len(el.text)
-        st.total = own
-        st.link = own if is_link else 0
-        st.links = 1 if el.tag == "a" and el.get("href") else 0
+        st = Stats(total=own, link=own if is_link else 0,
+                   links=1 if el.tag == "a" and el.get("href") else 0)
         inline, inline_link = own, st.link
         for child in el:
             if not isinstance(child.tag, str):
                 continue
-            cs, c_inline, c_inline_link = visit(child, is_link)
+            cs = stats[child]
+            c_inline, c_inline_link = inline_of[child]
             st.total += cs.total
             st.link += cs.link
             st.prose += cs.prose
@@ -313,10 +329,9 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             if inline >= minimum and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
                 st.own_prose = inline - inline_link
                 st.prose += st.own_prose
-            return st, 0, 0
-        return st, inline, inline_link
-
-    visit(body, False)
+            inline_of[el] = (0, 0)
+        else:
+            inline_of[el] = (inline, inline_link)
     if stats[body].prose == 0:
         # No paragraph is long enough: fall back to plain non-link text.
         for st in stats.values():
@@ -409,19 +424,22 @@ def _copy(el: etree._Element) -> etree._Element:
     return clone
 
 
-def _prune(el: etree._Element, stats: dict[etree._Element, Stats], main_prose: int, *,
+def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose: int, *,
            url: str) -> None:
-    """Remove furniture below ``el`` (see module doc); never a major share of the prose."""
-    for child in list(el):
-        if not isinstance(child.tag, str):
-            continue
-        st = stats.get(child)
-        if st is None:
-            continue
-        if _is_furniture(child, st, main_prose, url=url):
-            _drop_with_empty_heading(child)
-        else:
-            _prune(child, stats, main_prose, url=url)
+    """Remove furniture below ``root`` (see module doc); never a major share of the prose."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        for child in list(el):
+            if not isinstance(child.tag, str) or child.getparent() is not el:
+                continue
+            st = stats.get(child)
+            if st is None:
+                continue
+            if _is_furniture(child, st, main_prose, url=url):
+                _drop_with_empty_heading(child)
+            else:
+                stack.append(child)
 
 
 def _drop_with_empty_heading(el: etree._Element) -> None:

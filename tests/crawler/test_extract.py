@@ -285,3 +285,27 @@ def test_header_rejects_unknown_source() -> None:
     with pytest.raises(ValueError):
         render_header(domain="a.example", captured_at=datetime(2026, 1, 1), url=URL,
                       source="cache")
+
+
+def test_consent_manager_banner_and_preference_centre_dropped() -> None:
+    text = extract_policy(page("consent_manager.html"), url="https://globex.example/privacy").text
+    for furniture in ("Accept All Cookies", "Reject All", "Privacy Preference Center",
+                      "Strictly Necessary Cookies", "Confirm My Choices", "Allow All"):
+        assert furniture not in text, furniture
+    assert "## Cookies and similar technologies" in text
+    assert "session_id| Keeps you signed in| Session" in text      # the policy's cookie table
+    assert text.rstrip().endswith("lodge a complaint with your supervisory authority.")
+
+
+def test_deeply_nested_markup_is_handled() -> None:
+    prose = "We collect and process your personal data for these purposes only. " * 8
+    html = "<html><body>" + "<div>" * 1500 + f"<p>{prose}</p>" + "</div>" * 1500 + "</body></html>"
+    assert prose.strip() in extract_policy(html.encode(), url=URL).text
+
+
+def test_policy_split_across_sibling_containers_is_kept_whole() -> None:
+    text = extract_policy(page("split_sections.html"), url="https://initech.example/privacy").text
+    for heading in ("# Privacy Policy", "## Data we collect", "## Sharing", "## Retention",
+                    "## Contact"):
+        assert f"\n{heading}\n" in text, heading
+    assert "Download now" not in text
