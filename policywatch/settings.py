@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     lease_ttl: float = 60.0  # seconds the `run` lease lasts unless renewed
     shutdown_grace: float = 30.0  # seconds in-flight checks may finish after SIGTERM
 
+    # Distributed mode (PostgreSQL + procrastinate workers)
+    worker_concurrency: int = 8  # jobs one `policywatch worker` runs at a time
+    worker_heartbeat: float = 10.0  # seconds between a worker's heartbeats
+    stalled_after: float = 30.0  # seconds without heartbeat before a worker's jobs are retried
+
     # Wayback Machine
     wayback_url: str = "https://web.archive.org"
     cdx_per_second: float = 0.4

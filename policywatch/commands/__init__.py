@@ -17,6 +17,7 @@ MODULES = [
     "scheduling",
     "alerting",
     "web",
+    "bulk",
 ]
 
 

@@ -16,9 +16,8 @@ from crawler import CrawlerError, compose_document, extract_policy, render_heade
 from policywatch.commands.history import parse_day
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.pipeline import extract_body, make_fetcher
-from policywatch.summaries import refresh_summaries
-from storage import Extraction
+from policywatch.pipeline import make_fetcher
+from policywatch.reextract import reextract_policy
 
 WAYBACK_URL = re.compile(r"^https?://[^/]+/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$")
 
@@ -122,19 +121,7 @@ def reextract(
         raise UsageError("name policy slugs or use --all")
     policies = archive.policies() if all_ else [archive.policy(s) for s in slugs or []]
     for policy in policies:
-        before = archive.version_count(policy.id)
-        results: dict[int, Extraction] = {}
-        for snap in archive.snapshots(policy.id):
-            results[snap.id] = extract_body(
-                archive.body(snap.body_sha256), url=snap.final_url,
-                content_type=snap.content_type, charset=None,
-                select=policy.select, remove=policy.remove)
-        created = archive.update_extractions(policy.id, results)
-        refresh_summaries(archive, policy.id)
-        after = archive.version_count(policy.id)
-        typer.echo(f"{policy.slug}  {len(results)} snapshots re-extracted, "
-                   f"{len(created)} versions created, {before - after + len(created)} removed, "
-                   f"{after} versions now")
+        typer.echo(f"{policy.slug}  {reextract_policy(archive, policy).line()}")
 
 
 def register(app: typer.Typer) -> None:

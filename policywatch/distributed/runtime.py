@@ -1,0 +1,115 @@
+"""What a worker process holds while it runs jobs: archive, pipeline, fetcher, shared limits."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from crawler import LiveFetcher
+from policywatch.alerting import alert_hooks
+from policywatch.backfill import backfill_policy
+from policywatch.distributed.app import conninfo
+from policywatch.distributed.limits import HostSlots, PostgresRateLimiter
+from policywatch.pipeline import Pipeline, make_fetcher
+from policywatch.reextract import reextract_policy
+from policywatch.settings import Settings
+from policywatch.wayback import make_wayback_client
+from storage import Archive, NotFound, PolicyRecord
+
+log = logging.getLogger("policywatch.worker")
+
+
+@dataclass
+class WaybackLimiters:
+    """The deployment-wide CDX and replay budgets."""
+
+    cdx: PostgresRateLimiter
+    replay: PostgresRateLimiter
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> WaybackLimiters:
+        dsn = conninfo(settings.database_url)
+        base = settings.wayback_url.rstrip("/")
+        return cls(PostgresRateLimiter(dsn, f"{base} cdx", settings.cdx_per_second),
+                   PostgresRateLimiter(dsn, f"{base} replay", settings.replay_per_second))
+
+    def close(self) -> None:
+        self.cdx.close()
+        self.replay.close()
+
+
+class WorkerRuntime:
+    """Runs the work of ``check``, ``backfill`` and ``reextract`` jobs in one worker process.
+
+    Use as ``async with WorkerRuntime(settings, concurrency=N)``: it opens the archive, one
+    live fetcher shared by all jobs (its own per-host limit), the deployment-wide host slots
+    and the Wayback limiters.
+    """
+
+    def __init__(self, settings: Settings, *, concurrency: int) -> None:
+        self.settings = settings
+        self.archive = Archive.open(settings.database_url)
+        self.pipeline = Pipeline(settings, self.archive, hooks=alert_hooks(settings, self.archive))
+        self.hosts = HostSlots(conninfo(settings.database_url), per_host=settings.per_host,
+                               max_connections=concurrency)
+        self.limiters = WaybackLimiters.for_settings(settings)
+        self._fetcher: LiveFetcher | None = None
+
+    async def __aenter__(self) -> WorkerRuntime:
+        await self.hosts.open()
+        self._fetcher = make_fetcher(self.settings)
+        await self._fetcher.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
+        await self.hosts.close()
+        self.limiters.close()
+        self.archive.close()
+
+    async def _policy(self, policy_id: int) -> PolicyRecord | None:
+        try:
+            return await asyncio.to_thread(self.archive.policy_by_id, policy_id)
+        except NotFound:
+            return None
+
+    async def check(self, policy_id: int) -> str:
+        """Check one policy now (if it still exists and is active); returns the log line."""
+        policy = await self._policy(policy_id)
+        if policy is None:
+            return f"policy {policy_id} no longer exists"
+        if not policy.active:
+            return f"{policy.slug}  paused, not checked"
+        assert self._fetcher is not None, "use 'async with WorkerRuntime(...)'"
+        async with self.hosts.slot(urlsplit(policy.url).hostname or policy.url):
+            result = await self.pipeline.check(policy, self._fetcher)
+        log.info("%s", result.line())
+        return result.line()
+
+    async def backfill(self, policy_id: int, *, from_: str | None = None, to: str | None = None,
+                       every: str | None = None) -> str:
+        """Backfill one policy from the Wayback Machine under the deployment-wide limits."""
+        policy = await self._policy(policy_id)
+        if policy is None:
+            return f"policy {policy_id} no longer exists"
+        async with make_wayback_client(self.settings, cdx_limiter=self.limiters.cdx,
+                                       replay_limiter=self.limiters.replay) as client:
+            progress = await backfill_policy(self.archive, client, policy, from_=from_, to=to,
+                                             every=every)
+        line = f"{policy.slug}  {progress.line()}"
+        log.info("%s", line)
+        return line
+
+    async def reextract(self, policy_id: int) -> str:
+        """Re-extract one policy's snapshots and rebuild its history."""
+        policy = await self._policy(policy_id)
+        if policy is None:
+            return f"policy {policy_id} no longer exists"
+        done = await asyncio.to_thread(reextract_policy, self.archive, policy)
+        line = f"{policy.slug}  {done.line()}"
+        log.info("%s", line)
+        return line
