@@ -89,8 +89,12 @@ class AlertRules:
         check = writer.last_live_check(policy.id)
         if check is None:
             return
-        not_the_policy = check.outcome == "error" and check.error_kind == "not-a-policy"
-        failing = check.outcome == "error" and (
+        healthy = writer.saw_policy(check)
+        # Not the policy (bot wall, empty page): broken at once, even when storage saw the
+        # same capture again and called it "unchanged".
+        not_the_policy = not healthy and (check.outcome != "error"
+                                          or check.error_kind == "not-a-policy")
+        failing = not healthy and (
             not_the_policy or policy.consecutive_failures >= self.settings.failure_threshold)
         if failing and policy.broken_since is None:
             since = datetime.now(UTC)
@@ -101,7 +105,7 @@ class AlertRules:
             key = f"broken:{policy.id}:{_iso(since)}"
             self._notify(writer, policy, message, key)
             log.warning("%s: tracking broken (%s)", policy.slug, check.error_kind or check.outcome)
-        elif check.outcome != "error" and policy.broken_since is not None:
+        elif healthy and policy.broken_since is not None:
             writer.set_broken_since(policy.id, None)
             message = recovered_message(policy, since=policy.broken_since,
                                         recovered_at=check.finished_at,

@@ -97,6 +97,22 @@ class AlertWriter:
             .limit(1)).first()
         return records.check_record(row) if row else None
 
+    def saw_policy(self, check: CheckRecord) -> bool:
+        """Whether a check found the policy text: False for errors, and for a repeat of a
+        capture that was not the policy (same bot wall again is "unchanged" for storage)."""
+        if check.outcome == "error":
+            return False
+        snapshot_id = check.snapshot_id
+        if snapshot_id is None:  # 304 Not Modified: what the last live capture was
+            row = self.session.exec(
+                sa_select(tables.Snapshot).where(tables.Snapshot.policy_id == check.policy_id,
+                                                 tables.Snapshot.source == "live")
+                .order_by(col(tables.Snapshot.captured_at).desc(), col(tables.Snapshot.id).desc())
+                .limit(1)).first()
+        else:
+            row = self.session.get(tables.Snapshot, snapshot_id)
+        return row is None or row.text_sha256 is not None
+
 
 def _enqueue(session: Session, alerts: Iterable[NewAlert]) -> int:
     now = _now()
