@@ -58,6 +58,7 @@ WORD = re.compile(r"\w+")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 MULTI_DOCUMENT = {"buffer-privacy-policy"}
 LECHAT_MOVE = "20251215"
+LECHAT_PRE_MOVE_SELECT = "#privacy-policy"     # from the corpus README; not in meta.json
 COPILOT_UPGRADE = "20260130"
 MIN_REFERENCE_WORDS = 40
 
@@ -175,6 +176,8 @@ def ota_pages(corpus: Path) -> list[Page]:
 
 def _declaration(meta: dict, stamp: str) -> tuple[str | None, str | None]:
     """OTA's select/remove CSS in force at ``stamp`` (string selectors only)."""
+    if meta.get("url", "").startswith("https://legal.mistral.ai") and stamp < LECHAT_MOVE:
+        return LECHAT_PRE_MOVE_SELECT, None
     entry = meta.get("declaration")
     for past in meta.get("declaration_history") or []:
         until = (past.get("validUntil") or past.get("ValidUntil") or "").replace("-", "")

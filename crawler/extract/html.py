@@ -50,7 +50,10 @@ DOMINANCE = 0.85
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
 LANDMARK_SHARE = 0.6
 # Plain (non-link) text share a best child may leave behind unless its siblings are furniture.
-REST_PLAIN_SHARE = 0.1
+REST_PLAIN_SHARE = 0.0
+# Short plain siblings of the chosen element kept with it (dates, closing lines).
+ADJACENT_MAX_CHARS = 300
+ADJACENT_MAX = 3
 # Stop descending when the element's own text (outside child blocks) is this substantial.
 OWN_PROSE_MIN = 100
 OWN_PROSE_SHARE = 0.03
@@ -137,13 +140,17 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
     _drop_junk(body)
     stats = _measure(body)
     main = _choose_main(body, stats)
-    heading = _lost_heading(main, body)
-    _prune(main, stats, stats[main].prose, url=url)
+    before, after = _adjacent_lines(main, body, stats)
+    heading = _lost_heading(before[0] if before else main, body)
+    parts = before + [main] + after
+    for part in parts:
+        _prune(part, stats, stats[main].prose, url=url)
     container = lxml.html.Element("div")
     if heading is not None:
         container.append(heading)
-    _detach(main)
-    container.append(main)
+    for part in parts:
+        _detach(part)
+        container.append(part)
     _prepare_links(container, url=url)
     return container
 
@@ -366,12 +373,43 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
             return node
         # Short plain text beside the best child (a closing line, a date) belongs with it.
         rest = stats[node].plain - stats[best].plain
-        if rest > REST_PLAIN_SHARE * stats[node].plain and not _furniture_siblings(best, stats):
+        if REST_PLAIN_SHARE and rest > REST_PLAIN_SHARE * stats[node].plain and \
+                not _furniture_siblings(best, stats):
             return node
         # Text written directly in this element, beside the best child, belongs with it.
         if stats[node].own_prose >= max(OWN_PROSE_MIN, OWN_PROSE_SHARE * stats[node].prose):
             return node
         node = best
+
+
+def _adjacent_lines(main: etree._Element, body: etree._Element,
+                    stats: dict[etree._Element, Stats]) -> tuple[list, list]:
+    """Short plain-text siblings right before/after the chosen element ("Last updated")."""
+    if main is body:
+        return [], []
+
+    def fits(el: etree._Element) -> bool:
+        if not isinstance(el.tag, str) or el not in stats:
+            return False
+        st = stats[el]
+        if st.total == 0 or st.plain > ADJACENT_MAX_CHARS or st.link_density > 0.3:
+            return False
+        if el.tag in H.FURNITURE_TAGS or el.tag in ("ul", "ol", "table", "form") or \
+                (el.get("role") or "").lower() in H.FURNITURE_ROLES:
+            return False
+        return not _tokens(el) & H.FURNITURE_WORDS
+
+    before: list[etree._Element] = []
+    sib = main.getprevious()
+    while sib is not None and fits(sib) and len(before) < ADJACENT_MAX:
+        before.insert(0, sib)
+        sib = sib.getprevious()
+    after: list[etree._Element] = []
+    sib = main.getnext()
+    while sib is not None and fits(sib) and len(after) < ADJACENT_MAX:
+        after.append(sib)
+        sib = sib.getnext()
+    return before, after
 
 
 def _furniture_siblings(best: etree._Element, stats: dict[etree._Element, Stats]) -> bool:

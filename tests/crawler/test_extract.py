@@ -309,3 +309,16 @@ def test_policy_split_across_sibling_containers_is_kept_whole() -> None:
                     "## Contact"):
         assert f"\n{heading}\n" in text, heading
     assert "Download now" not in text
+
+
+def test_short_lines_beside_the_policy_body_are_kept() -> None:
+    prose = "<p>" + "We process personal data only to provide the service you asked for. " * 5
+    html = ("<html><head><title>Privacy</title></head><body><div id='page'>"
+            "<div class='wrap'><h1>Privacy Policy</h1><p>Effective: 1 May 2024</p>"
+            f"<div class='body'>{prose}</p>{prose}</p>{prose}</p></div>"
+            "<p>Last updated: 2 June 2024</p></div>"
+            "<div class='aside-box'>" + "<p>Comment: lovely site, thanks a lot for all of it!</p>" * 12
+            + "</div></div></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "# Privacy Policy" in text and "Effective: 1 May 2024" in text
+    assert text.rstrip().endswith("Last updated: 2 June 2024")
