@@ -26,10 +26,12 @@ class RateLimiter(Protocol):
 class TokenBucketLimiter:
     """At most ``rate_per_second`` starts per second, ``burst`` of them back to back.
 
-    Implemented as GCRA (a token bucket expressed as a "theoretical arrival time"): each
-    caller reserves the next free slot under a thread lock and sleeps until it, so the
-    limiter works across tasks, event loops and threads of one process. With the default
-    ``burst=1`` consecutive starts are at least ``1 / rate_per_second`` apart.
+    GCRA (a token bucket expressed as a "theoretical arrival time"), checked when a
+    caller is actually released rather than booked in advance: a waiter that wakes late
+    (busy event loop, loaded machine) re-checks under the lock, so late wake-ups never
+    bunch into a burst the server would see. The thread lock makes one limiter usable
+    across tasks, event loops and threads of a process. With the default ``burst=1``
+    consecutive starts are at least ``1 / rate_per_second`` apart.
     """
 
     def __init__(self, rate_per_second: float, *, burst: int = 1) -> None:
@@ -42,30 +44,31 @@ class TokenBucketLimiter:
         self._interval = 1.0 / self.rate_per_second
         self._tolerance = (burst - 1) * self._interval
         self._lock = threading.Lock()
-        self._tat = 0.0  # theoretical arrival time of the next conforming request
-        self._paused_until = 0.0
+        self._tat = float("-inf")  # theoretical arrival time of the next conforming request
+        self._paused_until = float("-inf")
 
     @property
     def paused_until(self) -> float:
-        """``time.monotonic()`` value before which no request starts (0 if never paused)."""
+        """``time.monotonic()`` value before which no request starts."""
         return self._paused_until
 
-    def _reserve(self, now: float) -> float:
-        """Book the next slot at or after ``now`` and return its start time."""
+    def _try_release(self) -> float:
+        """Release one request now (returns 0) or say how long to wait before retrying."""
         with self._lock:
-            slot = max(now, self._tat - self._tolerance, self._paused_until)
-            self._tat = max(self._tat, slot) + self._interval
-            return slot
+            now = time.monotonic()
+            earliest = max(self._tat - self._tolerance, self._paused_until)
+            if now < earliest:
+                return earliest - now
+            self._tat = max(self._tat, now) + self._interval
+            return 0.0
 
     async def acquire(self) -> None:
-        """Wait for a slot; if a pause is declared while waiting, wait for the pause too."""
+        """Wait until one more request may start."""
         while True:
-            slot = self._reserve(time.monotonic())
-            delay = slot - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if time.monotonic() >= self._paused_until:
+            delay = self._try_release()
+            if delay <= 0:
                 return
+            await asyncio.sleep(delay)
 
     def pause(self, seconds: float) -> None:
         """Start nothing for ``seconds`` from now, then resume at the steady rate (no burst)."""
