@@ -58,11 +58,15 @@ def _converter(url: str) -> html2text.HTML2Text:
 
 def _normalise_tree(container: etree._Element) -> None:
     """Collapse source whitespace and flatten layout tables before conversion."""
-    for table in list(container.iter("table")):
-        if not _is_data_table(table):
-            for el in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
-                if el is table or el.getparent() is not None:
-                    el.tag = "div"
+    layout = [t for t in container.iter("table") if not _is_data_table(t)]
+    for table in layout:
+        # Only this table's own rows and cells: a data table nested inside stays a table.
+        own = [el for el in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+               if next(el.iterancestors("table"), None) is table]
+        for el in own:
+            el.tag = "div"
+    for table in layout:
+        table.tag = "div"
     for el in container.iter("td", "th", "tr", "tbody", "thead", "tfoot"):
         if not any(a.tag == "table" for a in el.iterancestors()):
             el.tag = "div"      # a cell chosen as main content, outside its table

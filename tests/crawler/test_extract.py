@@ -322,3 +322,35 @@ def test_short_lines_beside_the_policy_body_are_kept() -> None:
     text = extract_policy(html.encode(), url=URL).text
     assert "# Privacy Policy" in text and "Effective: 1 May 2024" in text
     assert text.rstrip().endswith("Last updated: 2 June 2024")
+
+
+@pytest.mark.parametrize("name, first, last, furniture", [
+    ("wordpress.html", "## Who we are",
+     "instead of holding them in a moderation queue.",
+     ("Making the world", "Home", "Share this", "Twitter", "Was this page helpful", "Edit",
+      "Recent Posts", "Nucleus", "About this blog", "Proudly powered", "About →")),
+    ("react_hashed.html", "Last modified: January 12, 2026",
+     "We respond within thirty days.",
+     ("Product", "Careers", "Log in", "Security", "© 2026", "We use cookies to personalise",
+      "Decline", "Accept")),
+])
+def test_cms_and_spa_pages(name: str, first: str, last: str, furniture: tuple[str, ...]) -> None:
+    text = extract_policy(page(name), url="https://blog.hooli.example/privacy-policy/").text
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert lines[1] == "# Privacy Policy"       # the page's own heading, after "# <title>"
+    assert first in lines[2]
+    assert lines[-1].endswith(last)
+    for item in furniture:
+        assert item not in "\n".join(lines[1:]), item
+
+
+def test_data_table_inside_layout_table_stays_a_table() -> None:
+    prose = "We keep personal data only as long as we need it for the purposes below. " * 4
+    html = ("<html><head><title>Retention</title></head><body><table><tr>"
+            "<td><a href='/a'>Home</a><br><a href='/b'>About</a><br><a href='/c'>Help</a></td>"
+            f"<td><p>{prose}</p><table><tr><th>Data</th><th>Period</th></tr>"
+            "<tr><td>Logs</td><td>90 days</td></tr><tr><td>Invoices</td><td>10 years</td></tr>"
+            "</table></td></tr></table></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "Data| Period  \n---|---  \nLogs| 90 days  \nInvoices| 10 years" in text
+    assert "Home" not in text
