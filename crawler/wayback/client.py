@@ -106,7 +106,7 @@ class WaybackClient:
         start = parse_date_bound(from_, end=False) if from_ else None
         stop = parse_date_bound(to, end=True) if to else None
         if start and stop and start > stop:
-            raise ValueError(f"--from {from_} is after --to {to}")
+            raise ValueError(f"empty date range: from {from_!r} is after to {to!r}")
         queried: set[str] = set()
         records: list[CdxRecord] = []
         for variant in cdx.url_variants(url):
@@ -252,18 +252,32 @@ def _human(delta: timedelta) -> str:
     return f"{seconds} seconds"
 
 
+def _blocked_reason(answer: Answer) -> str | None:
+    """Why the archive refuses a site (403 + X-Archive-Wayback-Runtime-Error), else None."""
+    if answer.status != 403:
+        return None
+    header = answer.headers.get("x-archive-wayback-runtime-error")
+    if header:
+        return header
+    # The CDX server sometimes names the exclusion only in its plain-text body.
+    text = answer.body[:2000].decode("utf-8", errors="replace")
+    if "AccessControlException" in text or "Blocked Site Error" in text:
+        return text.strip().splitlines()[0][:200]
+    return None
+
+
 def _cdx_error(answer: Answer, url: str) -> WaybackError:
-    if answer.status == 403 and "x-archive-wayback-runtime-error" in answer.headers:
-        return BlockedSite(f"the Wayback Machine excludes {url}: "
-                           f"{answer.headers['x-archive-wayback-runtime-error']}", url=url)
+    reason = _blocked_reason(answer)
+    if reason:
+        return BlockedSite(f"the Wayback Machine excludes {url}: {reason}", url=url)
     return WaybackError(f"CDX search for {url} answered HTTP {answer.status}", url=url)
 
 
 def _replay_error(answer: Answer, record: CdxRecord) -> WaybackError:
     url = record.original
-    if answer.status == 403 and "x-archive-wayback-runtime-error" in answer.headers:
-        return BlockedSite(f"the Wayback Machine excludes {url}: "
-                           f"{answer.headers['x-archive-wayback-runtime-error']}", url=url)
+    reason = _blocked_reason(answer)
+    if reason:
+        return BlockedSite(f"the Wayback Machine excludes {url}: {reason}", url=url)
     if answer.status == 404:
         if "memento-datetime" in answer.headers:
             return NoMemento(f"the capture {record.public_url} is an archived 404", url=url)

@@ -229,8 +229,19 @@ def test_blocked_site() -> None:
         with pytest.raises(BlockedSite) as replay_error:
             asyncio.run(run("replay"))
         assert replay_error.value.kind == "blocked" and not replay_error.value.transient
-        with pytest.raises(BlockedSite):
+        with pytest.raises(BlockedSite, match="Blocked Site Error"):
             asyncio.run(run("search"))
+        # an archived 403 page is not an exclusion
+        fake.add_capture("https://example.com/forbidden", "20200101000000", b"No", status=403)
+        forbidden = CdxRecord("com,example)/forbidden", "20200101000000",
+                              "https://example.com/forbidden", "text/html", 200, "", None)
+
+        async def replay_forbidden() -> None:
+            async with fast_client(fake) as client:
+                await client.replay(forbidden)
+
+        with pytest.raises(PlaybackError, match="HTTP 403"):
+            asyncio.run(replay_forbidden())
 
 
 def test_no_memento_and_archived_error_statuses() -> None:
