@@ -18,7 +18,8 @@ Corpora and references:
 
 Metrics: token precision / recall / F1 over the multiset of lowercase ``\\w+`` tokens
 (link targets ``](...)`` removed on both sides: the Princeton reference resolved relative
-links against web.archive.org); mean over pages. "lines" = share of the reference's
+links against web.archive.org; OTA's literal ``<br>`` inside table cells is a space); mean
+over pages. "lines" = share of the reference's
 non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages.
 On OTA, repeated lines of 40+ characters count once on both sides: Le Chat's page (and
 so OTA's reference) holds the whole statement twice.
@@ -56,6 +57,7 @@ from crawler.extract import extract_policy  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 WORD = re.compile(r"\w+")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
+HTML_BREAK = re.compile(r"<br\s*/?>", re.I)    # OTA writes line breaks in table cells so
 MULTI_DOCUMENT = {"buffer-privacy-policy"}
 LECHAT_MOVE = "20251215"
 LECHAT_PRE_MOVE_SELECT = "#privacy-policy"     # from the corpus README; not in meta.json
@@ -92,7 +94,8 @@ class Scores:
 
 
 def tokens(text: str) -> Counter[str]:
-    return Counter(WORD.findall(LINK_TARGET.sub("]", text).lower()))
+    text = HTML_BREAK.sub(" ", LINK_TARGET.sub("]", text))
+    return Counter(WORD.findall(text.lower()))
 
 
 def once(text: str) -> str:

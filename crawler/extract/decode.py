@@ -43,12 +43,15 @@ def decode_body(body: bytes, *, charset: str | None = None, url: str | None = No
         if body.startswith(bom):
             return body[len(bom):].decode(name, errors="replace")
     candidates: list[str] = []
-    # Valid UTF-8 with multibyte sequences is never accidental: it beats a <meta> label
-    # (saved DOMs and re-encoded archives keep their old iso-8859-1 declaration).
-    for label in (charset, "utf-8", _meta_charset(body)):
-        name = _codec(label)
-        if name and name not in candidates:
-            candidates.append(name)
+    # Valid UTF-8 with multibyte sequences is never accidental: it beats a declared
+    # single-byte label (servers default to iso-8859-1; saved DOMs keep old <meta> tags).
+    labels: tuple[str | None, ...] = (charset, _meta_charset(body))
+    if _is_multibyte_utf8(body):
+        labels = ("utf-8",) + labels
+    for label in labels + ("utf-8",):
+        codec_name = _codec(label)
+        if codec_name and codec_name not in candidates:
+            candidates.append(codec_name)
     for name in candidates:
         try:
             return body.decode(name)
@@ -63,6 +66,16 @@ def decode_body(body: bytes, *, charset: str | None = None, url: str | None = No
     # A declared charset that failed strictly still beats a guess (typical: one bad byte).
     name = candidates[0] if _codec(charset) or _meta_charset(body) else best.encoding
     return body.decode(name, errors="replace")
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _meta_charset(body: bytes) -> str | None:

@@ -354,3 +354,11 @@ def test_data_table_inside_layout_table_stays_a_table() -> None:
     text = extract_policy(html.encode(), url=URL).text
     assert "Data| Period  \n---|---  \nLogs| 90 days  \nInvoices| 10 years" in text
     assert "Home" not in text
+
+
+def test_utf8_body_beats_wrong_single_byte_label() -> None:
+    prose = "Vos données personnelles sont protégées et traitées de façon loyale. " * 6
+    html = (f"<html><head><meta charset='iso-8859-1'><title>Confidentialité</title></head>"
+            f"<body><p>{prose}</p></body></html>").encode("utf-8")
+    result = extract_policy(html, url=URL, charset="ISO-8859-1")
+    assert result.title == "Confidentialité" and "données personnelles" in result.text
