@@ -282,6 +282,23 @@ def test_digest_mismatch_is_detected() -> None:
         assert error.value.kind == "playback"
 
 
+def test_digest_is_checked_across_a_same_capture_hop() -> None:
+    with FakeWayback() as fake:
+        capture = fake.add_capture("https://www.example.com/p", "20200101000000", b"<p>real</p>")
+        asked = CdxRecord("com,example)/p", "20200101000000", "http://example.com/p",
+                          "text/html", 200, capture.cdx_digest, 11)
+
+        async def run() -> Memento:
+            async with fast_client(fake) as client:
+                return await client.replay(asked)
+
+        memento = asyncio.run(run())
+        assert memento.final_url == "https://www.example.com/p" and len(memento.redirects) == 1
+        fake.corrupt(capture, b"<p>tampered</p>")
+        with pytest.raises(PlaybackError, match="does not match"):
+            asyncio.run(run())
+
+
 def test_digest_check_can_be_turned_off_and_reads_the_wire_bytes() -> None:
     with FakeWayback() as fake:
         capture = fake.add_capture("https://example.com/privacy", "20200101000000", b"<p>real</p>")

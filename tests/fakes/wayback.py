@@ -17,7 +17,8 @@ Behaviour copied from the real server:
 - Replay (``/web/<ts>id_/<url>``): an exact capture answers with its archived status,
   ``Memento-Datetime`` and body; an archived redirect answers 3xx with
   ``Memento-Datetime`` and a Location rewritten into the archive at the same timestamp;
-  any other timestamp is redirected (302, no ``Memento-Datetime``) to the nearest
+  a capture asked for under another scheme or ``www.`` form redirects (302, no
+  ``Memento-Datetime``) to its address as archived; any other timestamp is redirected (302, no ``Memento-Datetime``) to the nearest
   replayable capture; an unknown URL is 404; a blocked host is 403 with
   ``X-Archive-Wayback-Runtime-Error``.
 - Rate limits: a token bucket per endpoint answers 429 when a client goes faster than
@@ -484,6 +485,11 @@ class FakeWayback:
             return _Answer(302, b"", {"Location": f"{self.base_url}/web/{nearest.timestamp}"
                                                   f"id_/{nearest.url}"})
         capture = exact[0]
+        if original != capture.url:
+            # Same capture asked under another scheme or www form: Wayback redirects to
+            # the address as archived, without Memento-Datetime.
+            return _Answer(302, b"", {"Location": f"{self.base_url}/web/{capture.timestamp}"
+                                                  f"id_/{capture.url}"})
         headers = {"Memento-Datetime": format_datetime(_parse_ts(capture.timestamp), usegmt=True),
                    "Content-Type": capture.mimetype if capture.status is not None
                    and capture.mimetype != "warc/revisit" else "text/html"}
