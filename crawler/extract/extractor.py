@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from crawler.errors import ExtractionError
@@ -9,8 +10,10 @@ from crawler.extract.decode import decode_body
 from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
 from crawler.extract.markdown import _tidy, to_markdown
 from crawler.extract.pdf import pdf_to_markdown
+from crawler.extract.plaintext import text_to_markdown
 from crawler.extract.verdict import check_policy
 
+CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 # Bump whenever the text produced for the same body changes.
 EXTRACTOR_VERSION = "2026.11.1"
 
@@ -27,7 +30,7 @@ class Extracted:
 def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
                    charset: str | None = None, select: str | None = None,
                    remove: str | None = None) -> Extracted:
-    """Turn a fetched HTML or PDF body into seed-style markdown.
+    """Turn a fetched HTML, PDF or plain-text body into seed-style markdown.
 
     ``select``/``remove`` are per-policy CSS selectors (comma-separated groups) that
     replace the automatic main-content choice. Raises NotAPolicy for error pages, bot
@@ -36,9 +39,14 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     if not isinstance(body, (bytes, bytearray)):
         raise TypeError("body must be bytes")
     mime = (content_type or "").split(";")[0].strip().lower()
+    if charset is None:
+        match = CHARSET_PARAM.search(content_type or "")
+        charset = match.group(1) if match else None
     if mime == "application/pdf" or body.lstrip()[:5] == b"%PDF-":
         return _extract_pdf(bytes(body), url=url)
     text = decode_body(bytes(body), charset=charset, url=url)
+    if mime == "text/plain":
+        return _extract_plain(text, url=url)
     root = parse_document(text, url=url)
     title = document_title(root)
     first_h1 = root.find(".//h1")
@@ -51,6 +59,15 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
 
 def _extract_pdf(body: bytes, *, url: str) -> Extracted:
     title, markdown = pdf_to_markdown(body, url=url)
+    return _finish(title, markdown, url=url)
+
+
+def _extract_plain(text: str, *, url: str) -> Extracted:
+    title, markdown = text_to_markdown(text)
+    return _finish(title, markdown, url=url)
+
+
+def _finish(title: str, markdown: str, *, url: str) -> Extracted:
     markdown = _tidy(markdown)
     text = f"# {title}\n\n{markdown}\n" if markdown else f"# {title}\n"
     check_policy(title=title, text=text, url=url)

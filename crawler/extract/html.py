@@ -47,6 +47,8 @@ FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 MODAL_SHARE = 0.35
 # Descend into a child holding at least this share of its parent's prose.
 DOMINANCE = 0.85
+# ... or at least this share when every other child with text is furniture.
+WEAK_DOMINANCE = 0.5
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
 LANDMARK_SHARE = 0.6
 # Plain (non-link) text share a best child may leave behind unless its siblings are furniture.
@@ -364,7 +366,12 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
         if not children:
             return node
         best = max(children, key=lambda c: stats[c].prose)
-        if stats[best].prose == 0 or stats[best].prose < DOMINANCE * stats[node].prose:
+        share = stats[best].prose / stats[node].prose if stats[node].prose else 0.0
+        if stats[best].prose == 0 or share < WEAK_DOMINANCE:
+            return node
+        # Between the two thresholds descend only when the rest is site furniture
+        # (related articles, newsletter box, sidebar widgets named as such).
+        if share < DOMINANCE and not _furniture_siblings(best, stats):
             return node
         # A single text block (paragraph, list item) is never the whole document.
         if best.tag in LEAF_TAGS and not any(

@@ -362,3 +362,25 @@ def test_utf8_body_beats_wrong_single_byte_label() -> None:
             f"<body><p>{prose}</p></body></html>").encode("utf-8")
     result = extract_policy(html, url=URL, charset="ISO-8859-1")
     assert result.title == "Confidentialité" and "données personnelles" in result.text
+
+
+def test_plain_text_policy() -> None:
+    body = ("Example Privacy Policy\r\n\r\nWe collect your name and email address when you\r\n"
+            "register, and we use them only to run your account and to answer your\r\n"
+            "questions about the service we provide to you.\r\n\r\n"
+            "- We never sell personal data.\r\n- We delete it on request.\r\n").encode()
+    result = extract_policy(body, url="https://example.com/privacy.txt",
+                            content_type="text/plain; charset=utf-8")
+    assert result.text == (
+        "# Example Privacy Policy\n\nWe collect your name and email address when you register, "
+        "and we use them only to run your account and to answer your questions about the "
+        "service we provide to you.\n\n  * We never sell personal data.\n"
+        "  * We delete it on request.\n")
+
+
+def test_charset_from_content_type_parameter() -> None:
+    prose = "Les données sont traitées conformément au règlement général sur la protection. " * 6
+    body = f"<html><head><title>Données</title></head><body><p>{prose}</p></body></html>"
+    result = extract_policy(body.encode("cp1252"), url=URL,
+                            content_type="text/html; charset=windows-1252")
+    assert result.title == "Données"
