@@ -9,6 +9,7 @@ sends exactly what was decided at the time.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -321,7 +322,8 @@ def sample_message(*, public_url: str) -> Message:
 
     def version(number: int, text: str) -> VersionRecord:
         return VersionRecord(id=0, number=number, policy_id=0, snapshot_id=0, captured_at=now,
-                             source="live", text=text, text_sha256="0" * 64,
+                             source="live", text=text,
+                             text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                              extractor_version="sample", words=len(text.split()), summary=None,
                              url=policy.url, archive_timestamp=None)
 
