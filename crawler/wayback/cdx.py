@@ -1,10 +1,10 @@
 """The CDX search API: query parameters, page parsing and cleaning of the index's quirks.
 
-Quirks handled here (all seen on the real server):
+Quirks of the real server handled here:
 
 - the first JSON row is the field header; an empty result is ``[]`` or an empty body;
-- with ``showResumeKey=true`` the resume key follows an empty row ``[]``; a page may hold
-  no rows at all and still carry a key (filters run after the page is cut);
+- with ``showResumeKey=true`` the resume key follows an empty row ``[]``; a page without
+  rows that still carries a key is followed, not taken as the end;
 - duplicate rows, and ``collapse=digest`` only collapsing *adjacent* rows, so an A/B/A
   history lists A twice: digests are deduplicated over the whole result;
 - revisit records with ``-`` as status and length (``warc/revisit`` or the original type);
@@ -27,7 +27,8 @@ FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest",
 # 200s are what we replay; 3xx rows are kept so that an archived redirect can be followed
 # when the page itself was captured at another address; "-" is a revisit record (same
 # body as an earlier capture). The filter regex works whether the server matches it
-# in full or searches it, and rows are checked again client-side.
+# in full or searches it, and rows are checked again client-side. The type filter also
+# lets revisits (warc/revisit) and untyped captures ("unk", common on redirects) through.
 STATUS_FILTER = "statuscode:([23]..|-)"
 MIMETYPES = ("text/html", "application/xhtml+xml", "application/pdf", "warc/revisit", "unk")
 MIMETYPE_FILTER = "mimetype:(" + "|".join(re.escape(m) for m in MIMETYPES) + ")"
