@@ -384,3 +384,20 @@ def test_charset_from_content_type_parameter() -> None:
     result = extract_policy(body.encode("cp1252"), url=URL,
                             content_type="text/html; charset=windows-1252")
     assert result.title == "Données"
+
+
+def test_seed_formatting() -> None:
+    prose = "This paragraph is here so that the page has enough words to count as a policy. " * 3
+    html = ("<html><head><title>Format</title></head><body><main>"
+            f"<p>{prose}</p>"
+            "<ul><li>First <b>bold</b> and <i>italic</i><ul><li>Nested item</li></ul></li>"
+            "<li>Second</li></ul>"
+            "<p>Then numbered:</p><ol><li>One</li><li>Two</li></ol>"
+            "<p>Address line<br>Second line</p><hr><pre>  kept   as is</pre>"
+            "<h4>Deep heading</h4><p>End.</p></main></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert ("  * First **bold** and _italic_\n    * Nested item\n  * Second\n\n\n\n"
+            "Then numbered:\n\n  1. One\n  2. Two\n\n\n\n") in text
+    assert "Address line  \nSecond line\n\n* * *\n\n" in text
+    assert "    kept   as is" in text
+    assert "#### Deep heading\n\nEnd.\n" in text

@@ -150,3 +150,37 @@ def test_stream_between_ota_versions_is_stable(corpus: Path) -> None:
         by_window.setdefault(window, set()).add(snapshot_text(folder, snap))
     unstable = {w: len(t) for w, t in by_window.items() if len(t) > 1}
     assert not unstable
+
+
+def reindent(body: bytes) -> bytes:
+    """Change only the whitespace between tags (indentation, line ends)."""
+    body = re.sub(rb">[ \t\r\n]+<", b">\r\n    <", body)
+    return re.sub(rb">(?=<(?:p|div|li|h\d|ul|ol|table|tr|td|section)\b)", b">\n", body)
+
+
+def test_whitespace_only_changes_on_real_pages(corpus: Path) -> None:
+    rows = princeton_rows(corpus)[:10]
+    for row in rows:
+        body = (corpus / "princeton" / row["html"]).read_bytes()
+        url = original_url(row)
+        assert extract_policy(reindent(body), url=url).text == \
+            extract_policy(body, url=url).text, row["domain"]
+    folder, snaps, _ = ota_stream(corpus, "open-collective-privacy-policy")
+    body = gzip.decompress((folder / snaps[-1]["file"]).read_bytes())
+    assert extract_policy(reindent(body), url=snaps[-1]["url"]).text == \
+        extract_policy(body, url=snaps[-1]["url"]).text
+
+
+def test_buffer_with_ota_selectors(corpus: Path) -> None:
+    """buffer.com/legal holds several documents; OTA's selectors pick the privacy ones."""
+    folder, snaps, versions = ota_stream(corpus, "buffer-privacy-policy")
+    meta = json.loads((folder / "meta.json").read_text())
+    select = ", ".join(meta["declaration"]["select"])
+    last = versions[-1]
+    snap = next(s for s in snaps if s.get("file") == last["snapshot_file"])
+    body = gzip.decompress((folder / snap["file"]).read_bytes())
+    selected = extract_policy(body, url=snap["url"], select=select).text
+    whole = extract_policy(body, url=snap["url"]).text
+    reference = (folder / last["file"]).read_text(encoding="utf-8")
+    assert token_f1(reference, selected.split("\n", 1)[1]) >= 0.97
+    assert len(whole) > 2 * len(selected)          # without selectors: every document
