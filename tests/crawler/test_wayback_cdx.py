@@ -13,8 +13,9 @@ from crawler.wayback import cdx, parse_timestamp, split_wayback_url
 DATA = Path(__file__).parent / "data" / "wayback"
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
 
 
 def record(timestamp: str, digest: str, status: int | None = 200,

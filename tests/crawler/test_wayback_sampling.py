@@ -19,8 +19,9 @@ def capture(moment: datetime) -> CdxRecord:
     return CdxRecord("com,x)/p", ts, "https://x.com/p", "text/html", 200, ts.ljust(32, "A")[:32], 1)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
 
 
 @pytest.mark.parametrize(("value", "start", "end"), [
