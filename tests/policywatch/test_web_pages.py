@@ -71,7 +71,7 @@ def test_dashboard_lists_and_filters(client: TestClient) -> None:
 
 def test_policy_page_timeline_chart_and_links(client: TestClient) -> None:
     html = client.get("/policies/criteo.example").text
-    entries = re.findall(r'<li class="version-entry source-(\w+)">', html)
+    entries = re.findall(r'<li class="version-entry from-(\w+)">', html)
     assert len(entries) == 18 and entries[0] == "live" and entries[-1] == "wayback"
     assert "first version" in html
     assert re.search(r'class="counts">\+\d+ -\d+ ~\d+ &gt;\d+<', html)
