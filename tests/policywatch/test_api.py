@@ -330,3 +330,37 @@ def test_odd_paths_never_500(client: TestClient, token: str) -> None:
     r = client.post("/api/v1/policies", json={"url": "https://" + "x" * 300 + ".example/p"},
                     headers=auth(token))
     assert r.status_code in (201, 422), r.text
+
+
+# --- CLI: tokens and feeds --------------------------------------------------------------------
+
+
+def test_token_commands(cli, seeded: Archive, db_url: str) -> None:  # noqa: ANN001
+    made = cli("token", "create", "--name", "ci bot")
+    assert made.code == 0
+    token = made.out.strip().splitlines()[-1]
+    assert token.startswith("pw_") and " " not in token
+    client = make_client(seeded, db_url)
+    body = {"url": "https://cli.example/privacy"}
+    assert client.post("/api/v1/policies", json=body, headers=auth(token)).status_code == 201
+    listed = cli("token", "list", "--json").json()
+    assert [(t["name"], t["last_used_at"] is not None) for t in listed] == [("ci bot", True)]
+    assert token not in cli("token", "list").out
+    assert cli("token", "revoke", str(listed[0]["id"])).code == 0
+    again = client.post("/api/v1/policies", json={"url": "https://cli2.example/p"}, headers=auth(token))
+    assert again.status_code == 403
+    assert cli("token", "revoke", "999").code == 2
+
+
+def test_feed_command_writes_atom(cli, seeded: Archive, tmp_path) -> None:  # noqa: ANN001
+    out = tmp_path / "feeds" / "all.atom"
+    assert cli("feed", "-o", str(out)).code == 0
+    root = ET.fromstring(out.read_bytes())
+    links = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
+    assert links == ["http://127.0.0.1:8000/policies/shop.example/diff?from=2&to=3",
+                     "http://127.0.0.1:8000/policies/shop.example/diff?from=1&to=2"]
+    one = cli("feed", "shop.example")
+    assert one.code == 0 and "<feed" in one.out and "Shop: privacy policy changes" in one.out
+    missing = cli("feed", "nope.example", "-o", str(tmp_path / "x.atom"))
+    assert missing.code == 2 and "nope.example" in missing.err
+    assert not (tmp_path / "x.atom").exists()
