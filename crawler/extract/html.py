@@ -395,7 +395,7 @@ def _adjacent_lines(main: etree._Element, body: etree._Element,
     if main is body:
         return [], []
 
-    def fits(el: etree._Element) -> bool:
+    def fits(el: etree._Element, *, heading_ok: bool) -> bool:
         if not isinstance(el.tag, str) or el not in stats:
             return False
         st = stats[el]
@@ -404,19 +404,32 @@ def _adjacent_lines(main: etree._Element, body: etree._Element,
         if el.tag in H.FURNITURE_TAGS or el.tag in ("ul", "ol", "table", "form") or \
                 (el.get("role") or "").lower() in H.FURNITURE_ROLES:
             return False
-        return not _tokens(el) & H.FURNITURE_WORDS
+        if _tokens(el) & H.FURNITURE_WORDS:
+            return False
+        # A line of text ("Last updated: ..."), not a box with its own structure; after
+        # the policy a heading starts something else (a sidebar widget).
+        inner = [c for c in el.iter() if c is not el and isinstance(c.tag, str)
+                 and c.tag in H.BLOCK_TAGS and c.tag != "br"]
+        if heading_ok:          # a flat title area: heading, date line, byline
+            return not any(_has_block_inside(c) for c in inner)
+        return not inner and el.tag not in H.HEADING_TAGS
 
     before: list[etree._Element] = []
     sib = main.getprevious()
-    while sib is not None and fits(sib) and len(before) < ADJACENT_MAX:
+    while sib is not None and fits(sib, heading_ok=True) and len(before) < ADJACENT_MAX:
         before.insert(0, sib)
         sib = sib.getprevious()
     after: list[etree._Element] = []
     sib = main.getnext()
-    while sib is not None and fits(sib) and len(after) < ADJACENT_MAX:
+    while sib is not None and fits(sib, heading_ok=False) and len(after) < ADJACENT_MAX:
         after.append(sib)
         sib = sib.getnext()
     return before, after
+
+
+def _has_block_inside(el: etree._Element) -> bool:
+    return any(c is not el and isinstance(c.tag, str) and c.tag in H.BLOCK_TAGS
+               and c.tag != "br" for c in el.iter())
 
 
 def _furniture_siblings(best: etree._Element, stats: dict[etree._Element, Stats]) -> bool:
