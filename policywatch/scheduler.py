@@ -277,11 +277,12 @@ class Scheduler:
             return
         task = asyncio.create_task(self._check(policy_id), name=f"check-{policy_id}")
         self._inflight[policy_id] = task
-        task.add_done_callback(lambda _t, pid=policy_id: self._forget(pid, _t))
+        task.add_done_callback(self._forget)
 
-    def _forget(self, policy_id: int, task: asyncio.Task[None]) -> None:
-        if self._inflight.get(policy_id) is task:
-            del self._inflight[policy_id]
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        for policy_id, running in list(self._inflight.items()):
+            if running is task:
+                del self._inflight[policy_id]
 
     async def _check(self, policy_id: int) -> None:
         async with self._limit:

@@ -58,7 +58,7 @@ class Leases:
             created = session.execute(
                 insert(tables.Lease).values(name=name, holder=holder, acquired_at=now,
                                             expires_at=now + ttl).on_conflict_do_nothing()
-                .returning(tables.Lease.name))
+                .returning(col(tables.Lease.name)))
             if created.all():
                 return LeaseRecord(name, holder, now, now + ttl)
             row = session.get(tables.Lease, name)

@@ -71,7 +71,7 @@ class AlertWriter:
         """Active subscriptions."""
         rows = self.session.exec(sa_select(tables.Subscription)
                                  .where(tables.Subscription.active == True)  # noqa: E712
-                                 .order_by(tables.Subscription.id)).all()
+                                 .order_by(col(tables.Subscription.id))).all()
         return [records.subscription_record(r) for r in rows]
 
     def enqueue(self, alerts: Iterable[NewAlert]) -> int:
@@ -125,7 +125,7 @@ def _enqueue(session: Session, alerts: Iterable[NewAlert]) -> int:
                   "created_at": now, "status": "pending", "attempts": 0,
                   "next_attempt_at": now}
         result = session.execute(insert(tables.Alert).values(**values).on_conflict_do_nothing()
-                                 .returning(tables.Alert.id))
+                                 .returning(col(tables.Alert.id)))
         written += len(result.all())
     return written
 
@@ -165,7 +165,7 @@ class Outbox:
     def subscriptions(self, *, active: bool | None = True) -> list[SubscriptionRecord]:
         """Subscriptions by id (only active ones by default)."""
         with self.archive.session() as session:
-            query = sa_select(tables.Subscription).order_by(tables.Subscription.id)
+            query = sa_select(tables.Subscription).order_by(col(tables.Subscription.id))
             if active is not None:
                 query = query.where(tables.Subscription.active == active)
             return [records.subscription_record(r) for r in session.exec(query).all()]
@@ -199,7 +199,7 @@ class Outbox:
             rows = session.exec(
                 sa_select(tables.Alert.id).where(tables.Alert.status == "pending",
                                                  col(tables.Alert.next_attempt_at) <= (now or _now()))
-                .order_by(tables.Alert.id).limit(limit)).all()
+                .order_by(col(tables.Alert.id)).limit(limit)).all()
             return [r for r in rows if r is not None]
 
     def claim(self, alert_id: int, *, hold: timedelta) -> AlertRecord | None:
