@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import col
 from sqlmodel import select as sa_select
 
@@ -75,15 +76,15 @@ def _summary(value: str | None) -> dict[str, Any] | None:
 
 def dashboard(archive: Archive) -> list[DashboardRow]:
     """Every policy with version count and first/last capture, sorted by last change (newest first)."""
-    stats = (sa_select(tables.Version.policy_id,
+    stats = (sa_select(col(tables.Version.policy_id),
                        func.count().label("n"),
                        func.min(tables.Version.captured_at).label("first"),
                        func.max(tables.Version.captured_at).label("last"))
-             .group_by(tables.Version.policy_id).subquery())
+             .group_by(col(tables.Version.policy_id)).subquery())
     with archive.session() as session:
         rows = session.exec(
             sa_select(tables.Policy, stats.c.n, stats.c.first, stats.c.last)
-            .join(stats, stats.c.policy_id == tables.Policy.id, isouter=True)).all()
+            .join(stats, stats.c.policy_id == col(tables.Policy.id), isouter=True)).all()
         out = [DashboardRow(records.policy_record(p), int(n or 0), first, last)
                for p, n, first, last in rows]
 
@@ -107,13 +108,14 @@ def _timestamp(value: datetime | None) -> float:
 def timeline(archive: Archive, policy_id: int) -> list[TimelineEntry]:
     """Every version of a policy, oldest first, numbered from 1, without texts."""
     with archive.session() as session:
-        rows = session.exec(
-            sa_select(tables.Version.captured_at, tables.Version.source, tables.Version.words,
-                      tables.Version.summary, tables.Snapshot.source, tables.Snapshot.final_url,
-                      tables.Snapshot.requested_url, tables.Snapshot.archive_timestamp)
-            .join(tables.Snapshot, col(tables.Snapshot.id) == tables.Version.snapshot_id)
-            .where(tables.Version.policy_id == policy_id)
-            .order_by(tables.Version.captured_at, tables.Version.id)).all()
+        rows = session.execute(
+            core_select(col(tables.Version.captured_at), col(tables.Version.source),
+                        col(tables.Version.words), col(tables.Version.summary),
+                        col(tables.Snapshot.source), col(tables.Snapshot.final_url),
+                        col(tables.Snapshot.requested_url), col(tables.Snapshot.archive_timestamp))
+            .join(tables.Snapshot, col(tables.Snapshot.id) == col(tables.Version.snapshot_id))
+            .where(col(tables.Version.policy_id) == policy_id)
+            .order_by(col(tables.Version.captured_at), col(tables.Version.id))).all()
     return [TimelineEntry(number=n, captured_at=at, source=source, words=words,
                           summary=_summary(summary),
                           url=final if snap_source == "live" else requested,
@@ -126,19 +128,20 @@ def recent_changes(archive: Archive, *, limit: int = 50, offset: int = 0,
                    slug: str | None = None) -> Page:
     """Changes across all policies (or one), newest capture first, with their version numbers."""
     number = func.row_number().over(
-        partition_by=tables.Version.policy_id,
+        partition_by=col(tables.Version.policy_id),
         order_by=(col(tables.Version.captured_at), col(tables.Version.id))).label("number")
-    numbered = sa_select(tables.Version.id, tables.Version.policy_id, tables.Version.captured_at,
-                         tables.Version.source, tables.Version.summary, number).subquery()
-    query = (sa_select(tables.Policy.slug, tables.Policy.name, numbered.c.number,
+    numbered = core_select(col(tables.Version.id), col(tables.Version.policy_id),
+                           col(tables.Version.captured_at), col(tables.Version.source),
+                           col(tables.Version.summary), number).subquery()
+    query = (core_select(col(tables.Policy.slug), col(tables.Policy.name), numbered.c.number,
                        numbered.c.captured_at, numbered.c.source, numbered.c.summary)
              .join(tables.Policy, col(tables.Policy.id) == numbered.c.policy_id)
              .where(numbered.c.number >= 2))
     if slug is not None:
-        query = query.where(tables.Policy.slug == slug)
+        query = query.where(col(tables.Policy.slug) == slug)
     with archive.session() as session:
-        total = session.exec(sa_select(func.count()).select_from(query.subquery())).one()
-        rows = session.exec(query.order_by(numbered.c.captured_at.desc(), numbered.c.id.desc())
+        total = session.execute(core_select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = session.execute(query.order_by(numbered.c.captured_at.desc(), numbered.c.id.desc())
                             .limit(limit).offset(offset)).all()
     changes = tuple(ChangeRow(slug=s, name=name, number=int(n), captured_at=at, source=source,
                               summary=_summary(summary))
