@@ -106,11 +106,18 @@ def _entry(line: int, raw_url: str, *, name: str | None = None, every: str | Non
     return WatchEntry(line, url, name or None, schedule, select or None, remove or None)
 
 
-def _collect(out: WatchList, line: int, text: str, build: Any) -> None:
+def _collect(out: WatchList, line: int, text: str, build: Any, *, label: str = "") -> None:
     try:
         out.entries.append(build())
     except (AppError, CrawlerError) as exc:
-        out.rejected.append(Rejected(line, text.strip()[:200], str(exc)))
+        reason = f"{label}: {exc}" if label else str(exc)
+        out.rejected.append(Rejected(line, text.strip()[:200], reason))
+
+
+def _line_of(text: str, value: str, default: int) -> int:
+    """The line of ``text`` where the JSON string ``value`` first appears."""
+    at = text.find(json.dumps(value)[1:-1])
+    return text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
 def parse_lines(text: str) -> WatchList:
@@ -176,7 +183,8 @@ def parse_declarations(text: str) -> WatchList:
     out = WatchList("ota")
     items = data if isinstance(data, list) else [data]
     for index, item in enumerate(items, 1):
-        # JSON has no useful line numbers once parsed: report the declaration's position.
+        # Problems with a whole declaration are reported at its position in the list;
+        # problems with a document at the line of its "fetch" URL.
         where = f"declaration {index}" if isinstance(data, list) else "declaration"
         if not isinstance(item, dict):
             out.rejected.append(Rejected(index, "", f"{where}: expected a JSON object"))
@@ -202,11 +210,14 @@ def parse_declarations(text: str) -> WatchList:
             if service and terms_type and len(item.get("documents", {})) > 1:
                 name = f"{service} {terms_type}"
 
-            def build(d: dict[str, Any] = document, label: str = label, name: str | None = name) -> WatchEntry:
-                return _entry(index, d["fetch"], name=name,
-                              select=_selector(d.get("select"), label),
-                              remove=_selector(d.get("remove"), label))
-            _collect(out, index, document.get("fetch", ""), build)
+            line = _line_of(text, document["fetch"], index)
+
+            def build(d: dict[str, Any] = document, line: int = line,
+                      name: str | None = name) -> WatchEntry:
+                return _entry(line, d["fetch"], name=name,
+                              select=_selector(d.get("select"), "select"),
+                              remove=_selector(d.get("remove"), "remove"))
+            _collect(out, line, document["fetch"], build, label=label)
     return out
 
 

@@ -18,6 +18,7 @@ MODULES = [
     "alerting",
     "web",
     "bulk",
+    "workers",
 ]
 
 

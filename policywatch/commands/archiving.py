@@ -35,6 +35,8 @@ def backfill(
     from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 6m, 1y, ...")] = None,
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per policy "
+                           "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
     app = app_context(ctx)
@@ -49,6 +51,13 @@ def backfill(
             raise UsageError(str(exc)) from None
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+    if distributed:
+        from policywatch.distributed import BACKFILL, queue_jobs
+
+        queued = queue_jobs(app.settings, BACKFILL, [p.id for p in policies],
+                            from_=start, to=end, every=every)
+        typer.echo(queued.line("backfill"))
+        return
 
     async def run() -> list[tuple[str, BackfillProgress]]:
         done: list[tuple[str, BackfillProgress]] = []

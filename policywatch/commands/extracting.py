@@ -114,12 +114,20 @@ def reextract(
     ctx: typer.Context,
     slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every policy.")] = False,
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per policy "
+                           "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Re-run the current extractor on stored snapshots and rebuild version histories (no alerts)."""
     archive = app_context(ctx).archive
     if all_ == bool(slugs):
         raise UsageError("name policy slugs or use --all")
     policies = archive.policies() if all_ else [archive.policy(s) for s in slugs or []]
+    if distributed:
+        from policywatch.distributed import REEXTRACT, queue_jobs
+
+        typer.echo(queue_jobs(app_context(ctx).settings, REEXTRACT,
+                              [p.id for p in policies]).line("re-extraction"))
+        return
     for policy in policies:
         typer.echo(f"{policy.slug}  {reextract_policy(archive, policy).line()}")
 

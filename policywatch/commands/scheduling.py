@@ -18,6 +18,8 @@ def run(
         "--tick", help="Seconds between reads of the policy table (default: the "
         "scheduler_tick setting, 5). Policies added, paused or rescheduled take effect "
         "within one tick.")] = None,
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue due checks for "
+                           "`policywatch worker` processes (PostgreSQL) instead of running them.")] = False,
 ) -> None:
     """Check every active policy on its schedule until stopped (SIGINT/SIGTERM exit 0).
 
@@ -27,6 +29,11 @@ def run(
     if tick is not None and tick <= 0:
         raise UsageError("--tick must be more than 0 seconds")
     app = app_context(ctx)
+    if distributed:
+        from policywatch.distributed import run_distributed_scheduler
+
+        asyncio.run(run_distributed_scheduler(app.settings, app.archive, tick=tick))
+        return
     scheduler = Scheduler(app.settings, app.archive, tick=tick)
     asyncio.run(scheduler.run())
 

@@ -12,10 +12,12 @@ from policywatch.distributed.enqueue import (
     enqueue_due_checks,
     enqueue_many,
     enqueue_one,
+    queue_jobs,
 )
 from policywatch.distributed.errors import NotPostgres, QueueUnavailable
 from policywatch.distributed.limits import HostSlots, PostgresRateLimiter
 from policywatch.distributed.runtime import WorkerRuntime
+from policywatch.distributed.scheduling import run_distributed_scheduler
 from policywatch.distributed.tasks import BACKFILL, CHECK, QUEUE_NAMES, RECOVER, REEXTRACT
 from policywatch.distributed.worker import run_worker
 
@@ -38,5 +40,7 @@ __all__ = [
     "enqueue_one",
     "ensure_schema",
     "make_app",
+    "queue_jobs",
+    "run_distributed_scheduler",
     "run_worker",
 ]

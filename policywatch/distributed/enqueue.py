@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued
 
+from policywatch.distributed.app import ensure_schema, make_app
 from policywatch.distributed.tasks import (
     BACKFILL,
     CHECK,
@@ -17,6 +18,7 @@ from policywatch.distributed.tasks import (
     queueing_lock,
 )
 from policywatch.pipeline import CheckResult
+from policywatch.settings import Settings
 from storage import PolicyRecord
 
 _KINDS = {CHECK: "check", BACKFILL: "backfill", REEXTRACT: "reextract"}
@@ -79,3 +81,16 @@ class CheckDispatcher:
         if job is None:
             return CheckResult(policy, "already-queued", "a check is already waiting")
         return CheckResult(policy, "queued", f"job {job}")
+
+
+def queue_jobs(settings: Settings, task_name: str, policy_ids: Iterable[int],
+               **kwargs: object) -> Enqueued:
+    """From a command: install the queue if needed, then queue one job per policy."""
+    ensure_schema(settings)
+    app = make_app(settings)
+
+    async def run() -> Enqueued:
+        async with app.open_async():
+            return await enqueue_many(app, task_name, policy_ids, **kwargs)
+
+    return asyncio.run(run())

@@ -18,6 +18,7 @@ import random
 import threading
 import zlib
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import psycopg
@@ -63,6 +64,9 @@ class PostgresRateLimiter:
         self.interval = 1.0 / self.rate_per_second
         self._conn: psycopg.Connection | None = None
         self._lock = threading.Lock()
+        # Its own thread: behind extraction work in the default executor, a booked slot
+        # would be answered late and requests would bunch up.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rate-limit")
 
     def _execute(self, query: str, params: dict[str, object]) -> tuple | None:
         with self._lock:
@@ -87,11 +91,13 @@ class PostgresRateLimiter:
 
     async def acquire(self) -> None:
         """Wait for this deployment's next free slot (and out any pause declared meanwhile)."""
+        loop = asyncio.get_running_loop()
         while True:
-            delay = await asyncio.to_thread(self._book)
+            delay = await loop.run_in_executor(self._executor, self._book)
             if delay > 0:
                 await asyncio.sleep(delay)
-            paused = await asyncio.to_thread(self._execute, _PAUSED_FOR, {"name": self.name})
+            paused = await loop.run_in_executor(self._executor, self._execute, _PAUSED_FOR,
+                                                {"name": self.name})
             if not paused or float(paused[0]) <= 0:
                 return
 
@@ -105,6 +111,7 @@ class PostgresRateLimiter:
             log.error("could not record a pause of %s: %s", self.name, exc)
 
     def close(self) -> None:
+        self._executor.shutdown(wait=False)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
