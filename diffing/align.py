@@ -93,6 +93,8 @@ def match_sequences(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[
                     matches.extend((alo + block.a + k, blo + block.b + k) for k in range(block.size))
                 continue
             anchors = _occurrence_anchors(a, b, alo, ahi, blo, bhi)
+            if not anchors:
+                continue
         matches.extend(anchors)
         bounds = [(alo - 1, blo - 1), *anchors, (ahi, bhi)]
         ranges.extend((i0 + 1, i1, j0 + 1, j1) for (i0, j0), (i1, j1) in zip(bounds, bounds[1:])

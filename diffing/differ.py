@@ -8,7 +8,7 @@
 4. A paired clause is *moved* when it falls outside the longest order-preserving chain of
    pairs, or when the headings above it on both sides exist in both versions but are not
    each other's counterpart (it changed section).
-5. Word spans (``diffing.words``), topics and changed numbers are computed only for the
+5. Word spans (``diffing.words``, on the plain text of both clauses), topics and changed numbers are computed only for the
    changed clauses.
 """
 
@@ -125,15 +125,18 @@ def diff_clauses(
         if (i, j) in modified_set:
             change = Change(
                 kind="modified", section=new_clause.section, old=old_clause.text, new=new_clause.text,
-                moved=moved, words=word_diff(old_clause.text, new_clause.text, timeout=options.word_diff_timeout),
+                moved=moved,
+                words=word_diff(strip_markup(old_clause.text), strip_markup(new_clause.text),
+                                timeout=options.word_diff_timeout),
                 topics=tag_topics(old_clause.text, new_clause.text),
-                numbers=changed_numbers(strip_markup(old_clause.text), strip_markup(new_clause.text)),
+                numbers=() if new_clause.kind == "heading" else
+                changed_numbers(strip_markup(old_clause.text), strip_markup(new_clause.text)),
                 old_index=i, new_index=j, clause_kind=new_clause.kind, old_section=old_clause.section,
             )
         elif moved:
             change = Change(
                 kind="moved", section=new_clause.section, old=old_clause.text, new=new_clause.text,
-                moved=True, words=(("=", new_clause.text),), topics=tag_topics(new_clause.text), numbers=(),
+                moved=True, words=(("=", strip_markup(new_clause.text)),), topics=tag_topics(new_clause.text), numbers=(),
                 old_index=i, new_index=j, clause_kind=new_clause.kind, old_section=old_clause.section,
             )
         else:
@@ -143,7 +146,7 @@ def diff_clauses(
         if i not in paired_old:
             change = Change(
                 kind="removed", section=clause.section, old=clause.text, new=None, moved=False,
-                words=(("-", clause.text),), topics=tag_topics(clause.text), numbers=(),
+                words=(("-", strip_markup(clause.text)),), topics=tag_topics(clause.text), numbers=(),
                 old_index=i, new_index=None, clause_kind=clause.kind,
             )
             changes.append(((position_of_removed(i), 0, i), change))
@@ -151,7 +154,7 @@ def diff_clauses(
         if j not in paired_new:
             change = Change(
                 kind="added", section=clause.section, old=None, new=clause.text, moved=False,
-                words=(("+", clause.text),), topics=tag_topics(clause.text), numbers=(),
+                words=(("+", strip_markup(clause.text)),), topics=tag_topics(clause.text), numbers=(),
                 old_index=None, new_index=j, clause_kind=clause.kind,
             )
             changes.append(((j, 1, -1), change))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 RULES: tuple[str, ...] = (
     "unicode",
@@ -61,8 +62,9 @@ _SPACE_BEFORE = re.compile(r" ([,.;:!?)])")
 _SPACE_AFTER = re.compile(r"\( ")
 
 
+@lru_cache(maxsize=131_072)
 def strip_markup(text: str) -> str:
-    """Apply rules 1-7: the plain words of a clause, without markdown or typography."""
+    """Apply rules 1-7 (cached: consecutive versions share most clauses): the plain words of a clause, without markdown or typography."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     if "](" in text or "][" in text:
         for _ in range(3):  # nested ``[![img](a)](b)`` needs more than one pass

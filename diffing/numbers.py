@@ -32,6 +32,7 @@ _MENTION = re.compile(
     rf"|[$€£]\s?{_NUM}(?:\s?(?:million|billion|k)\b)?"  # $5,000
     rf"|\b(?:(?:{_NUMBER_WORDS})\s*\({_NUM}\)|(?:{_NUMBER_WORDS})|{_NUM})"
     rf"(?:\s*(?:-|to)\s*{_NUM})?\s*(?:{_UNITS})(?!\w)"  # 30 days, thirty (30) days, 12-24 months
+    r"|\b\d+(?:\.\d+){2,}\b"  # section numbers such as 3.3.5, kept whole
     rf"|\b{_NUM}\b",  # any other number
     re.IGNORECASE,
 )
