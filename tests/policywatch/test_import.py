@@ -1,0 +1,133 @@
+"""`policywatch import` and `export-list`: every watch-list format, duplicates, bad lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from policywatch.importing import parse_watch_list
+from tests.fakes.site import FakeSite
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_plain_list_reports_duplicates_and_bad_lines_by_number(cli, tmp_path, site: FakeSite):
+    site.add("/", '<html><body><a href="/legal/privacy">Privacy Policy</a></body></html>')
+    site.add("/legal/privacy", "<html><body><main><p>Privacy policy.</p></main></body></html>")
+    assert cli("add", "https://tracked.example/privacy").code == 0
+    path = write(tmp_path, "list.txt", "\n".join([
+        "# my watch list",
+        "https://one.example/privacy",
+        "two.example/legal/privacy-policy",
+        "",
+        "https://tracked.example/privacy",   # already tracked
+        "https://one.example/privacy",       # twice in the file
+        "ftp://files.example/privacy.txt",  # not http(s)
+        "this is not a url",
+        site.base_url,                       # a homepage: its policy link is discovered
+    ]) + "\n")
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    assert "3 added, 2 duplicates skipped, 2 invalid lines" in result.out
+    assert "skipped line 5: duplicate URL (https://tracked.example/privacy)" in result.err
+    assert "skipped line 6: duplicate URL" in result.err
+    assert "invalid line 7:" in result.err and "ftp" in result.err
+    assert "invalid line 8: expected one URL or domain" in result.err
+    urls = {p["url"] for p in cli("list", "--json").json()}
+    assert urls == {"https://tracked.example/privacy", "https://one.example/privacy",
+                    "https://two.example/legal/privacy-policy", site.url("/legal/privacy")}
+
+
+def test_csv_with_schedules_and_selectors(cli, tmp_path):
+    path = write(tmp_path, "list.csv", (
+        "url,name,every,select,remove\n"
+        "https://a.example/privacy,Alpha,6h,main,\"nav, .cookie-banner\"\n"
+        "https://b.example/privacy,Beta,every tuesday,,\n"
+        "https://c.example/privacy,,0 6 * * 1,article,\n"
+        "https://a.example/privacy,Alpha again,,,\n"
+        ",No URL,,,\n"
+        "https://d.example/privacy,Delta,1d,main,nav,extra\n"))
+    result = cli("import", str(path), "--json")
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["format"] == "csv"
+    assert len(report["added"]) == 2
+    assert [(d["line"], d["url"]) for d in report["duplicates"]] == [(5, "https://a.example/privacy")]
+    assert [r["line"] for r in report["invalid"]] == [3, 6, 7]
+    assert "invalid schedule 'every tuesday'" in report["invalid"][0]["reason"]
+    policies = {p["url"]: p for p in cli("list", "--json").json()}
+    alpha = policies["https://a.example/privacy"]
+    assert (alpha["name"], alpha["schedule"]) == ("Alpha", "6h")
+    assert policies["https://c.example/privacy"]["schedule"] == "0 6 * * 1"
+
+
+def test_open_terms_archive_declarations(cli, tmp_path, corpus: Path):
+    declaration = {
+        "name": "Example Service",
+        "documents": {
+            "Privacy Policy": {"fetch": "https://example.com/privacy",
+                               "select": ["main", ".policy"], "remove": [".banner"]},
+            "Terms of Service": {"fetch": "https://example.com/terms", "select": "article"},
+            "Cookies": {"fetch": "https://example.com/cookies",
+                        "select": [{"startBefore": "#a", "endBefore": "#b"}]},
+        },
+    }
+    path = write(tmp_path, "Example.json", json.dumps(declaration, indent=2))
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    assert "2 added, 0 duplicates skipped, 1 invalid lines (ota format)" in result.out
+    assert "'Cookies'" in result.err and "range selectors" in result.err
+    policies = {p["url"]: p for p in cli("list", "--json").json()}
+    assert policies["https://example.com/privacy"]["name"] == "Example Service Privacy Policy"
+
+    # The document declarations stored with the corpus, as a list.
+    metas = sorted((corpus / "ota").glob("*/meta.json"))
+    documents = [json.loads(m.read_text())["declaration"] for m in metas]
+    documents = [d for d in documents if d]
+    path = write(tmp_path, "corpus.json", json.dumps(documents))
+    report = cli("import", str(path), "--json").json()
+    assert len(report["added"]) == len(documents)
+    assert not report["invalid"]
+
+
+def test_export_list_round_trip(cli, tmp_path, db_url):
+    source = write(tmp_path, "list.csv", (
+        "url,name,every,select,remove\n"
+        "https://a.example/privacy,\"Alpha, Inc.\",6h,main,\"nav, .x\"\n"
+        "https://b.example/privacy,Beta,,,\n"))
+    assert cli("import", str(source)).code == 0
+    exported = tmp_path / "out" / "watch.csv"
+    assert cli("export-list", "-o", str(exported)).code == 0
+    text = exported.read_text()
+    assert text.splitlines()[0] == "url,name,every,select,remove"
+    assert parse_watch_list(text).entries == parse_watch_list(source.read_text()).entries
+    # Importing the export into the same archive adds nothing.
+    again = cli("import", str(exported), "--json").json()
+    assert again["added"] == [] and len(again["duplicates"]) == 2
+    assert cli("export-list").out == text
+
+
+def test_a_large_list_is_added_in_one_go(cli, tmp_path):
+    lines = [f"https://site{i}.example/privacy" for i in range(3000)]
+    path = write(tmp_path, "big.txt", "\n".join(lines + lines[:10]) + "\n")
+    result = cli("import", str(path), "--json")
+    report = result.json()
+    assert len(report["added"]) == 3000
+    assert [d["line"] for d in report["duplicates"]] == list(range(3001, 3011))
+    assert len(cli("list", "--json").json()) == 3000
+
+
+def test_unreadable_files_are_one_line_errors(cli, tmp_path):
+    missing = cli("import", str(tmp_path / "nope.txt"))
+    assert missing.code == 2 and "no such file" in missing.err
+    broken = write(tmp_path, "broken.json", '{"name": "X", "documents": {')
+    result = cli("import", str(broken))
+    assert result.code == 2 and "invalid JSON" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    columns = write(tmp_path, "cols.csv", "url,colour\nhttps://a.example/p,red\n")
+    result = cli("import", str(columns))
+    assert result.code == 2 and "unknown CSV column(s) colour" in result.err
