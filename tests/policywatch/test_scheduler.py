@@ -166,8 +166,11 @@ def test_a_second_run_on_the_same_database_refuses_to_start(env, site, versions,
                                                             tmp_path) -> None:
     site.add("/privacy", versions[0])
     pw(env, "add", site.url("/privacy"), "--every", "1h")
+    # A short lease: the first run must keep renewing it to stay the only one.
+    env = {**env, "POLICYWATCH_LEASE_TTL": "1.5"}
     first = runs(env, tmp_path / "first.log")
     first.wait_for_log("scheduler started")
+    time.sleep(2.5)
     second = pw(env, "run", check=False)
     assert second.returncode == 1
     assert second.stderr.count("\n") == 1, second.stderr
@@ -266,3 +269,61 @@ def test_kill_9_between_commit_and_send_delivers_exactly_once_after_restart(
     pw(env, "check", slug)
     assert len(hooks.received) == 1 and len(mail.messages) == 1
     assert "taking over the lease" in restarted.text()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_one_slow_site_never_stalls_the_others(env, site, versions, runs, tmp_path) -> None:
+    from tests.fakes.site import FakeSite
+
+    env = {**env, "POLICYWATCH_CONCURRENCY": "3", "POLICYWATCH_PER_HOST": "2",
+           "POLICYWATCH_READ_TIMEOUT": "30", "POLICYWATCH_SHUTDOWN_GRACE": "1"}
+    with FakeSite() as slow:
+        slow.add("/slow", versions[0], body_delay=20)
+        # "localhost" is another host than "127.0.0.1" for the per-host limit.
+        pw(env, "add", f"http://localhost:{slow.port}/slow", "--every", "1s")
+        for i in range(4):
+            site.add(f"/p{i}", versions[0].replace(b"</body>", f"<p>Copy {i}.</p></body>".encode()),
+                     body_delay=0.3)
+            pw(env, "add", site.url(f"/p{i}"), "--every", "1s")
+        run = runs(env, tmp_path / "run.log")
+        assert wait_until(lambda: all(len(site.requests_to(f"/p{i}")) >= 3 for i in range(4)), 40), \
+            run.text()
+        assert len(slow.requests_to("/slow")) == 1  # still in flight, not started again
+        assert site.max_in_flight <= 2  # the per-host limit
+        assert run.stop() == 0
+    log = run.text()
+    assert "previous check still running, skipped" in log
+    assert "abandoned" in log  # the slow check did not finish within the grace period
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_global_concurrency_limit_holds(env, site, versions, runs, tmp_path) -> None:
+    env = {**env, "POLICYWATCH_CONCURRENCY": "2", "POLICYWATCH_PER_HOST": "8"}
+    for i in range(5):
+        site.add(f"/p{i}", versions[0].replace(b"</body>", f"<p>Copy {i}.</p></body>".encode()),
+                 body_delay=0.4)
+        pw(env, "add", site.url(f"/p{i}"), "--every", "1h")
+    run = runs(env, tmp_path / "run.log")
+    assert wait_until(lambda: all(len(site.requests_to(f"/p{i}")) == 1 for i in range(5)), 30)
+    assert site.max_in_flight == 2
+    assert run.stop() == 0
+
+
+def test_a_failing_site_alerts_broken_once_then_recovered_once(env, site, versions, hooks, runs,
+                                                               tmp_path) -> None:
+    site.add("/privacy", versions[0])
+    slug = pw(env, "add", site.url("/privacy"), "--every", "1s").stdout.strip()
+    pw(env, "check", slug)
+    pw(env, "alerts", "add", hooks.url("/hook"))
+    site.set_body("/privacy", "down", status=503)
+    run = runs(env, tmp_path / "run.log")
+    assert wait_until(lambda: len(site.requests_to("/privacy")) >= 7, 40), run.text()
+    events = [r.json()["event"] for r in hooks.wait_for(1)]
+    assert events == ["policy.tracking_broken"]
+    site.set_body("/privacy", versions[0], status=200)
+    hooks.wait_for(2)
+    seen = len(site.requests_to("/privacy"))
+    assert wait_until(lambda: len(site.requests_to("/privacy")) >= seen + 3, 30)
+    assert [r.json()["event"] for r in hooks.accepted()] == ["policy.tracking_broken",
+                                                             "policy.tracking_recovered"]
+    assert run.stop() == 0
