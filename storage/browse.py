@@ -74,17 +74,20 @@ def _summary(value: str | None) -> dict[str, Any] | None:
     return json.loads(value) if value else None
 
 
-def dashboard(archive: Archive) -> list[DashboardRow]:
-    """Every policy with version count and first/last capture, sorted by last change (newest first)."""
+def dashboard(archive: Archive, *, slug: str | None = None) -> list[DashboardRow]:
+    """Every policy (or the one with ``slug``) with version count and first/last capture,
+    sorted by last change, newest first."""
     stats = (sa_select(col(tables.Version.policy_id),
                        func.count().label("n"),
                        func.min(tables.Version.captured_at).label("first"),
                        func.max(tables.Version.captured_at).label("last"))
              .group_by(col(tables.Version.policy_id)).subquery())
+    query = (sa_select(tables.Policy, stats.c.n, stats.c.first, stats.c.last)
+             .join(stats, stats.c.policy_id == col(tables.Policy.id), isouter=True))
+    if slug is not None:
+        query = query.where(col(tables.Policy.slug) == slug)
     with archive.session() as session:
-        rows = session.exec(
-            sa_select(tables.Policy, stats.c.n, stats.c.first, stats.c.last)
-            .join(stats, stats.c.policy_id == col(tables.Policy.id), isouter=True)).all()
+        rows = session.exec(query).all()
         out = [DashboardRow(records.policy_record(p), int(n or 0), first, last)
                for p, n, first, last in rows]
 
@@ -147,11 +150,3 @@ def recent_changes(archive: Archive, *, limit: int = 50, offset: int = 0,
                               summary=_summary(summary))
                     for s, name, n, at, source, summary in rows)
     return Page(rows=changes, total=int(total), limit=limit, offset=offset)
-
-
-def policy_ids_with_stale_summaries(archive: Archive) -> list[int]:
-    """Policies having a version (beyond the first) whose change summary was never computed."""
-    with archive.session() as session:
-        rows = session.exec(sa_select(tables.Version.policy_id)
-                            .where(col(tables.Version.summary).is_(None)).distinct()).all()
-        return sorted(set(rows))

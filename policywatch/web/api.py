@@ -77,12 +77,10 @@ def _policy_json(request: Request, row: DashboardRow) -> dict[str, Any]:
 
 
 def _row(request: Request, slug: str) -> DashboardRow:
-    archive = archive_of(request)
-    policy = archive.policy(slug)
-    for row in dashboard(archive):
-        if row.policy.id == policy.id:
-            return row
-    return DashboardRow(policy, 0, None, None)
+    rows = dashboard(archive_of(request), slug=slug)
+    if not rows:
+        archive_of(request).policy(slug)  # raises NotFound with the usual message
+    return rows[0]
 
 
 @router.get("/policies", summary="List tracked policies")

@@ -23,7 +23,7 @@ from crawler import CrawlerError
 from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
-from policywatch.web import api, auth, feed_routes, pages
+from policywatch.web import api, feed_routes, pages
 from policywatch.web.templating import templates
 from storage import Archive, Conflict, NotFound, StorageError
 
@@ -66,8 +66,9 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Cache-Control", "no-store" if request.session.get(
-            auth.SESSION_TOKEN_ID) is not None else "no-cache")
+        if not request.url.path.startswith("/static/"):
+            # Pages carry CSRF tokens and may be private: never stored by shared caches.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -304,4 +304,8 @@ async def remove_subscription(request: Request, subscription_id: str) -> Respons
 
 @router.get("/docs")
 def api_docs(request: Request) -> Response:
-    return _render(request, "docs.html", {})
+    """The API reference: a table of endpoints from the OpenAPI schema, plus Swagger UI."""
+    endpoints = [(method.upper(), path, operation.get("summary", ""))
+                 for path, operations in request.app.openapi().get("paths", {}).items()
+                 for method, operation in operations.items()]
+    return _render(request, "docs.html", {"endpoints": endpoints})

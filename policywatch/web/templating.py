@@ -10,6 +10,7 @@ import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from diffing import TOPICS, topic_label
 from policywatch.web import auth
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -47,3 +48,5 @@ def _iso(value: datetime | None) -> str:
 
 templates.env.filters["date"] = _date
 templates.env.filters["iso"] = _iso
+templates.env.globals["topic_label"] = topic_label
+templates.env.globals["topics"] = TOPICS

@@ -12,12 +12,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import InvalidURL, normalize_url
+from diffing import TOPICS
+from policywatch.alerts.targets import channel_for
 from policywatch.errors import UsageError
 from policywatch.schedules import validate_schedule
 from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
 
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_APPRISE = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 _SLUG_LIST = re.compile(r"[\s,]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -89,24 +89,6 @@ def update_policy(archive: Archive, slug: str, changes: dict[str, Any]) -> Polic
     return archive.update_policy(slug, **clean)
 
 
-def channel_for(target: str) -> str:
-    """``mailto:`` -> email, ``http(s)://`` -> webhook, any other Apprise URL -> apprise."""
-    lowered = target.lower()
-    if lowered.startswith("mailto:"):
-        if not _EMAIL.match(target[7:]):
-            raise UsageError(f"not an email address: {target[7:]!r}")
-        return "email"
-    if lowered.startswith(("http://", "https://")):
-        parts = urlsplit(target)
-        if not parts.hostname:
-            raise UsageError(f"webhook URL has no host: {target!r}")
-        return "webhook"
-    if _APPRISE.match(target):
-        return "apprise"
-    raise UsageError(f"unknown alert target {target!r}: use mailto:ADDRESS, an http(s) URL "
-                     "or an Apprise URL such as ntfy://topic")
-
-
 def create_subscription(archive: Archive, *, target: str, policies: Iterable[str] = (),
                         topics: Iterable[str] = (), secret: str | None = None) -> SubscriptionRecord:
     """Subscribe a target to alerts; unknown policy slugs are refused (NotFound)."""
@@ -116,10 +98,14 @@ def create_subscription(archive: Archive, *, target: str, policies: Iterable[str
         clean_text(value, what)
     if not target:
         raise UsageError("alert target is empty")
-    channel = channel_for(target)
+    channel = channel_for(target)  # the same rules as `policywatch alerts add`
+    wanted_topics = split_list(list(topics))
+    unknown = [t for t in wanted_topics if t not in TOPICS]
+    if unknown:
+        raise UsageError(f"unknown topic {unknown[0]!r}; choose from {', '.join(TOPICS)}")
     slugs = split_list(list(policies))
     for slug in slugs:
         archive.policy(slug)
     return Outbox(archive).add_subscription(target=target, channel=channel, policies=slugs,
-                                            topics=split_list(list(topics)),
+                                            topics=wanted_topics,
                                             secret=(secret or "").strip() or None)

@@ -267,7 +267,8 @@ def test_subscription_bad_input(client: TestClient, token: str) -> None:
     h = auth(token)
     for body in ({"target": "just words"}, {"target": "mailto:not-an-address"}, {"target": ""},
                  {"target": "https://"}, {}, {"target": "mailto:a@b.example", "extra": True},
-                 {"target": "ntfy://x\x00y"}):
+                 {"target": "ntfy://x\x00y"}, {"target": "nosuchservice://x"},
+                 {"target": "mailto:a@b.example", "topics": ["weather"]}):
         r = client.post("/api/v1/subscriptions", json=body, headers=h)
         assert r.status_code == 422, (body, r.text)
     unknown = client.post("/api/v1/subscriptions", headers=h,
@@ -300,6 +301,9 @@ def test_openapi_and_docs(client: TestClient) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200 and 'id="swagger-ui"' in docs.text
     assert "<script>" not in docs.text  # the bootstrap lives in /static/app.js
+    assert "<code>/api/v1/policies/{slug}/diff</code>" in docs.text  # readable offline too
+    assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    assert "cdn.jsdelivr.net" not in client.get("/").headers["content-security-policy"]
 
 
 def test_atom_feeds(client: TestClient) -> None:
