@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -42,7 +43,14 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; "
 
 def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     """Build the web app over ``archive`` (opened from ``settings.database_url`` when None)."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.owns_archive:
+            app.state.archive.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="policywatch",
         version=__version__,
         description="Privacy-policy archive: policies, versions, clause-level diffs, changes.",
@@ -76,11 +84,6 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
     _error_handlers(app)
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        if app.state.owns_archive:
-            app.state.archive.close()
 
     return app
 
@@ -132,6 +135,11 @@ def _error_handlers(app: FastAPI) -> None:
     async def bad_value(request: Request, exc: DataError) -> Response:
         # A value the database refuses (e.g. NUL in text on PostgreSQL): bad input, not a crash.
         return _error(request, 422, "invalid value in the request")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(request, 500, "internal error (logged); please report it")
 
     @app.exception_handler(StorageError)
     async def storage_error(request: Request, exc: StorageError) -> Response:

@@ -216,3 +216,15 @@ def test_static_assets(client: TestClient) -> None:
     assert "next-change" in js.text
     css = client.get("/static/style.css")
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+
+
+def test_session_cookie_flags_and_no_open_redirect(client: TestClient, archive: Archive) -> None:
+    _, token = create_token(archive, name="admin")
+    csrf = _csrf(client.get("/login").text)
+    r = client.post("/login", data={"token": token, "next": "//evil.example/phish", "csrf": csrf},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert token not in r.headers["set-cookie"]
+    assert r.headers["cache-control"] == "no-store"
