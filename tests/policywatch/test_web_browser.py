@@ -27,10 +27,13 @@ from tests.policywatch.history_loader import load_history, record_text
 CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (run `make browser`); the browser test needs it",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (run `make browser`); the browser test needs it",
+    ),
+]
 
 T0 = datetime(2023, 5, 1, tzinfo=UTC)
 HOSTILE_NAME = "<script>window.__pwned = 'name'</script>Evil <img src=x onerror=alert(1)>"
