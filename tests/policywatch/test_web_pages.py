@@ -21,6 +21,10 @@ HOSTILE = ("# Privacy <script>window.__pwned = 1</script>\n\n"
            "We respect you. <img src=x onerror=\"window.__pwned = 2\">\n\n"
            "[click](javascript:window.__pwned=3) and <a href=\"javascript:alert(1)\">raw link</a>\n\n"
            "See [our partners](/partners).\n")
+MOVED_BEFORE = ("# Privacy\n\n## Sharing\n\nWe share data with advertising partners for marketing.\n\n"
+                "We never sell data.\n\n## Retention\n\nWe keep logs for 30 days.\n")
+MOVED_AFTER = ("# Privacy\n\n## Sharing\n\nWe never sell data.\n\n## Retention\n\nWe keep logs for 30 days.\n\n"
+               "We share data with advertising partners for marketing.\n")
 HOSTILE_NAME = "<script>window.__pwned = 4</script>Evil & Co"
 
 
@@ -35,6 +39,9 @@ def archive(db_url: str, corpus: Path):
     record_text(arch, fmt, T0, "# Privacy\n\nWe keep logs for 30 days.\n", source="live")
     record_text(arch, fmt, T0 + timedelta(days=2), "# Privacy\n\nWe keep   logs for *30* days.\n",
                 source="live")
+    moves = arch.add_policy(name="Mover", url="https://mover.example/p", domain="mover.example")
+    record_text(arch, moves, T0, MOVED_BEFORE, source="live")
+    record_text(arch, moves, T0 + timedelta(days=3), MOVED_AFTER, source="live")
     yield arch
     arch.close()
 
@@ -118,6 +125,15 @@ def test_diff_page_default_and_explicit(client: TestClient) -> None:
     assert "Formatting-only change" not in page
     assert client.get("/policies/criteo.example/diff?from=1&to=99").status_code == 404
     assert client.get("/policies/criteo.example/diff?from=one").status_code == 422
+
+
+def test_moved_clause_is_marked_under_its_new_section(client: TestClient) -> None:
+    html = client.get("/policies/mover.example/diff").text
+    assert '<div class="change change-moved" id="change-1"' in html
+    assert "moved from “Privacy › Sharing”" in html
+    section = html.split('class="section-title"')[1]
+    assert section.startswith(">Privacy › Retention<")
+    assert 'title="Third-party sharing and selling">sharing' in html
 
 
 def test_formatting_only_banner(client: TestClient) -> None:
