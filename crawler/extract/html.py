@@ -53,6 +53,8 @@ WEAK_DOMINANCE = 0.5
 LANDMARK_SHARE = 0.6
 # Plain (non-link) text share a best child may leave behind unless its siblings are furniture.
 REST_PLAIN_SHARE = 0.0
+# Sibling subtrees repeating this much identical text are copies (responsive layouts).
+REPEAT_MIN_CHARS = 200
 # Short plain siblings of the chosen element kept with it (dates, closing lines).
 ADJACENT_MAX_CHARS = 300
 ADJACENT_MAX = 3
@@ -111,6 +113,8 @@ def document_title(root: etree._Element) -> str:
     """The page's ``<title>`` (whitespace collapsed), else its first ``<h1>``."""
     for path in (".//head/title", ".//title", ".//h1"):
         for el in root.iterfind(path):
+            if any(a.tag in ("svg", "math") for a in el.iterancestors()):
+                continue        # an icon's <title>, not the page's
             title = SPACES.sub(" ", el.text_content()).strip()
             if title:
                 return title
@@ -488,6 +492,7 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     stack = [root]
     while stack:
         el = stack.pop()
+        _drop_repeated_children(el, stats)
         for child in list(el):
             if not isinstance(child.tag, str) or child.getparent() is not el:
                 continue
@@ -498,6 +503,24 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
                 _drop_with_empty_heading(child)
             else:
                 stack.append(child)
+
+
+def _drop_repeated_children(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
+    """Drop a child repeating an earlier sibling's text (desktop and mobile copies)."""
+    by_size: dict[int, list[etree._Element]] = {}
+    for child in el:
+        st = stats.get(child) if isinstance(child.tag, str) else None
+        if st is not None and st.total >= REPEAT_MIN_CHARS:
+            by_size.setdefault(st.total, []).append(child)
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        seen: set[str] = set()
+        for child in group:
+            key = SPACES.sub(" ", child.text_content()).strip()
+            if key in seen:
+                _drop(child)
+            seen.add(key)
 
 
 def _drop_with_empty_heading(el: etree._Element) -> None:

@@ -401,3 +401,14 @@ def test_seed_formatting() -> None:
     assert "Address line  \nSecond line\n\n* * *\n\n" in text
     assert "    kept   as is" in text
     assert "#### Deep heading\n\nEnd.\n" in text
+
+
+def test_responsive_duplicate_copy_is_dropped() -> None:
+    section = ("<section><h2>Your rights</h2><p>" +
+               "You may access, correct and erase your personal data at any time. " * 5 +
+               "</p></section>")
+    html = ("<html><head><title>Privacy</title></head><body>"
+            f"<div class='d-none d-md-block'>{section}</div>"
+            f"<div class='d-md-none'>{section}</div></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert text.count("## Your rights") == 1
