@@ -86,10 +86,10 @@ def test_text_render_in_plain_words() -> None:
 
 def test_html_escapes_policy_text_and_has_navigation() -> None:
     evil = NEW.replace("to measure traffic.",
-                       "to measure <script>alert('x')</script> traffic & <b onclick=x()>AT&T</b>, 1 < 2 \\<i>.")
+                       "to measure <script>alert('x')</script> traffic & <b onclick=x()>AT&T</b>, 1 < 2 > 0.")
     html = render(diff_texts(OLD, evil), "html")
     assert "<script" not in html and "onclick" not in html and "<b" not in html
-    assert "AT&amp;T" in html and "1 &lt; 2" in html and "&lt;i&gt;" in html
+    assert "AT&amp;T" in html and "1 &lt; 2 &gt; 0" in html
     assert 'id="change-1"' in html and 'id="change-2"' in html
     assert 'href="#change-2"' in html and 'href="#change-1"' in html
     assert "pw-added" in html and "pw-modified" in html
