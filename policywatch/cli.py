@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from crawler import CrawlerError
+from crawler import CrawlerError, InvalidURL
 from diffing import DiffingError
 from policywatch import __version__
 from policywatch.commands import register
@@ -74,7 +74,7 @@ def main() -> None:
         app()
     except UsageError as exc:
         _fail(str(exc), 2)
-    except NotFound as exc:
+    except (NotFound, InvalidURL) as exc:
         _fail(str(exc), 2)
     except (AppError, StorageError, CrawlerError, DiffingError) as exc:
         _fail(str(exc) or type(exc).__name__, 1)
