@@ -94,8 +94,9 @@ class PostgresRateLimiter:
         loop = asyncio.get_running_loop()
         while True:
             delay = await loop.run_in_executor(self._executor, self._book)
-            if delay > 0:
-                await asyncio.sleep(delay)
+            if delay <= 0:
+                return  # the booking already waited out any pause
+            await asyncio.sleep(delay)
             paused = await loop.run_in_executor(self._executor, self._execute, _PAUSED_FOR,
                                                 {"name": self.name})
             if not paused or float(paused[0]) <= 0:

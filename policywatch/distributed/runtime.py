@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler import LiveFetcher
+from crawler import LiveFetcher, WaybackClient
 from policywatch.alerting import alert_hooks
 from policywatch.backfill import backfill_policy
 from policywatch.distributed.app import conninfo
@@ -56,17 +56,26 @@ class WorkerRuntime:
                                max_connections=concurrency)
         self.limiters = WaybackLimiters.for_settings(settings)
         self._fetcher: LiveFetcher | None = None
+        self._wayback: WaybackClient | None = None
 
     async def __aenter__(self) -> WorkerRuntime:
         await self.hosts.open()
         self._fetcher = make_fetcher(self.settings)
         await self._fetcher.__aenter__()
+        # One client for every backfill job of this worker: its connection pool is shared
+        # and it is built once (building one blocks the event loop for a moment).
+        self._wayback = make_wayback_client(self.settings, cdx_limiter=self.limiters.cdx,
+                                            replay_limiter=self.limiters.replay)
+        await self._wayback.__aenter__()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
+        if self._wayback is not None:
+            await self._wayback.aclose()
+            self._wayback = None
         await self.hosts.close()
         self.limiters.close()
         self.archive.close()
@@ -96,10 +105,9 @@ class WorkerRuntime:
         policy = await self._policy(policy_id)
         if policy is None:
             return f"policy {policy_id} no longer exists"
-        async with make_wayback_client(self.settings, cdx_limiter=self.limiters.cdx,
-                                       replay_limiter=self.limiters.replay) as client:
-            progress = await backfill_policy(self.archive, client, policy, from_=from_, to=to,
-                                             every=every)
+        assert self._wayback is not None, "use 'async with WorkerRuntime(...)'"
+        progress = await backfill_policy(self.archive, self._wayback, policy, from_=from_, to=to,
+                                         every=every)
         line = f"{policy.slug}  {progress.line()}"
         log.info("%s", line)
         return line
