@@ -277,9 +277,17 @@ def recovered_message(policy: PolicyRecord, *, since: datetime, recovered_at: da
     return Message("recovered", subject, text, short, body_html, data)
 
 
+# Mail clients drop external CSS; this small block colours the differ's fragment.
+EMAIL_STYLE = ("<style>del,.pw-del{background:#ffe0e0;color:#8a1010}"
+               "ins,.pw-ins{background:#ddf5dd;color:#0f5a0f;text-decoration:none}"
+               ".pw-label{font-weight:bold}.pw-nav{display:none}"
+               ".pw-topic{display:inline-block;margin-right:.6em;color:#555}"
+               ".pw-topics{padding-left:0;list-style:none}</style>")
+
+
 def _html_page(title: str, body: str) -> str:
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title></head>\n"
+            f"<title>{html.escape(title)}</title>{EMAIL_STYLE}</head>\n"
             "<body style=\"font-family:system-ui,sans-serif;max-width:48em;line-height:1.45\">\n"
             f"{body}\n</body></html>\n")
 
