@@ -44,9 +44,15 @@ def test_report_round_trips_and_finds_the_edits(seed: int, n_edits: int) -> None
     old_clauses, new_clauses = segment(old), segment(new)
     assert _substance(apply_changes(old_clauses, report)) == _substance(new_clauses)
     predicted = _predicted(report)
-    # Per example, allow one ambiguity (e.g. a move next to a removal) but no more.
-    assert len(truth - predicted) <= 1, (truth - predicted, predicted - truth)
-    assert len(predicted - truth) <= 1, (predicted - truth, truth - predicted)
+    # Added, removed and modified clauses are found exactly (one ambiguity allowed). Which
+    # clauses "moved" is ambiguous when moves touch each other (a block moving up is its
+    # neighbours moving down), so moves are only required when moves were made.
+    fixed_truth = {c for c in truth if c[0] != "moved"}
+    fixed_found = {c for c in predicted if c[0] != "moved"}
+    assert len(fixed_truth ^ fixed_found) <= 1, (fixed_truth - fixed_found, fixed_found - fixed_truth)
+    moves_made = sum(c[0] == "moved" for c in truth)
+    moves_found = sum(c[0] == "moved" for c in predicted)
+    assert (moves_made == 0) == (moves_found == 0), (moves_made, moves_found)
     if not truth:
         assert not report.changes
         assert report.formatting_only == (old != new and segment(old) != segment(new))
