@@ -3,8 +3,8 @@
 A mention is a number (digits, with separators, or a number word up to twenty, thirty,
 sixty, ninety, hundred), optionally in parentheses after a word (``thirty (30)``), with
 a currency sign before it or a unit after it: time units (``days``, ``months``, ``years``
-...), ``%``, ``percent``, ``hours``, ``minutes``, age (``years old``). Dates such as
-``January 1, 2024`` are mentions too, so a changed effective date is reported.
+...), ``%``, ``percent``, age (``years old``). Dates (``January 1, 2024``,
+``2024-01-31``, ``1/31/2024``) are mentions too, so a changed effective date is reported.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _MONTHS = (
     r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
 )
 _MENTION = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|"  # 2024-01-31, 1/31/2024
     rf"(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # January 1, 2024
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}"  # 1 January 2024
     rf"|[$€£]\s?{_NUM}(?:\s?(?:million|billion|k)\b)?"  # $5,000

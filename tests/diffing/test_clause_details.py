@@ -24,6 +24,7 @@ def test_numbers_and_durations() -> None:
     assert changed_numbers("logs for 30 days", "logs for 90 days") == (("30 days", "90 days"),)
     assert changed_numbers("under 13 years old", "under 16 years old") == (("13 years old", "16 years old"),)
     assert changed_numbers("same 30 days", "same 30 days") == ()
+    assert changed_numbers("effective from 2025-09-12.", "effective from 2026-02-20.") == (("2025-09-12", "2026-02-20"),)
 
 
 @pytest.mark.parametrize(
