@@ -111,6 +111,18 @@ JS_REQUIRED_PHRASES = re.compile(
     r"javascript\s+(?:is\s+)?(?:required|disabled)|requires\s+javascript)",
     re.I,
 )
+REDIRECT_PHRASES = re.compile(
+    r"(?:^|\n)[\s\[*_#>]*(?:redirecting\b|you\s+are\s+being\s+redirected|this\s+page\s+has\s+moved|"
+    r"(?:page|document)\s+has\s+(?:been\s+)?moved\s+to|click\s+here\s+if\s+you\s+are\s+not\s+"
+    r"redirected|moved\s+permanently|object\s+moved)",
+    re.I,
+)
+REDIRECT_MARKUP = re.compile(
+    r"(?:>\s*(?:redirecting\b|you\s+are\s+being\s+redirected|click\s+here\s+if\s+you\s+are\s+"
+    r"not\s+redirected|object\s+moved|moved\s+permanently)|<meta[^>]+http-equiv\s*=\s*[\"']?"
+    r"refresh[^>]+url\s*=)",
+    re.I,
+)
 PARKED_PHRASES = re.compile(
     r"(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|"
     r"domain\s+(?:is\s+)?parked|parked\s+free)",

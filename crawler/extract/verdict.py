@@ -40,9 +40,13 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
                 words < H.MIN_POLICY_WORDS * 3 and H.ERROR_PAGE_PHRASES.search(body)):
             raise NotAPolicy("page is a server or access error page", reason="error-page",
                              url=url)
+        if words < H.MIN_POLICY_WORDS * 3 and H.REDIRECT_PHRASES.search(f"{labels}\n{body}"):
+            raise NotAPolicy("page only redirects elsewhere", reason="redirect", url=url)
         if H.PARKED_PHRASES.search(sample):
             raise NotAPolicy("domain is parked or for sale", reason="parked", url=url)
     if words < H.MIN_POLICY_WORDS:
+        if raw_html is not None and H.REDIRECT_MARKUP.search(raw_html):
+            raise NotAPolicy("page only redirects elsewhere", reason="redirect", url=url)
         if H.JS_REQUIRED_PHRASES.search(body) or (
                 raw_html is not None and H.JS_REQUIRED_PHRASES.search(raw_html[:200000])):
             raise NotAPolicy("page needs JavaScript to show any text", reason="js-required",

@@ -181,6 +181,7 @@ def test_bad_or_unmatched_selectors_are_typed_errors() -> None:
     ("bot_wall.html", "bot-wall"),
     ("server_error.html", "error-page"),
     ("spa_shell.html", "js-required"),
+    ("redirect.html", "redirect"),
 ])
 def test_not_a_policy_pages(name: str, reason: str) -> None:
     with pytest.raises(NotAPolicy) as err:
