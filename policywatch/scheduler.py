@@ -242,7 +242,8 @@ class Scheduler:
         wanted = {p.id: p for p in policies}
         for policy_id in list(self._schedules):
             if policy_id not in wanted:
-                self._scheduler.remove_job(_job_id(policy_id))
+                if self._scheduler.get_job(_job_id(policy_id)) is not None:
+                    self._scheduler.remove_job(_job_id(policy_id))
                 del self._schedules[policy_id]
                 log.info("policy %d no longer active: unscheduled", policy_id)
         for policy in policies:
@@ -253,14 +254,14 @@ class Scheduler:
                 trigger = trigger_for(schedule, jitter=self.settings.jitter)
             except (ValueError, AppError) as exc:
                 log.error("%s: unusable schedule %r (%s); not scheduled", policy.slug, schedule, exc)
+                if self._scheduler.get_job(_job_id(policy.id)) is not None:
+                    self._scheduler.remove_job(_job_id(policy.id))
                 self._schedules[policy.id] = schedule
                 continue
             first = next_due(schedule, policy.last_check_at, now)
             if first <= now:
                 first = now + timedelta(seconds=random.uniform(
                     0, catch_up_spread(schedule, self.settings.jitter)))
-            if policy.id in self._schedules:
-                self._scheduler.remove_job(_job_id(policy.id))
             self._scheduler.add_job(self._fire, trigger=trigger, id=_job_id(policy.id),
                                     name=policy.slug, kwargs={"policy_id": policy.id},
                                     next_run_time=first, replace_existing=True)

@@ -327,3 +327,19 @@ def test_a_failing_site_alerts_broken_once_then_recovered_once(env, site, versio
     assert [r.json()["event"] for r in hooks.accepted()] == ["policy.tracking_broken",
                                                              "policy.tracking_recovered"]
     assert run.stop() == 0
+
+
+def test_when_a_policy_is_due() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from policywatch.scheduler import catch_up_spread, next_due
+
+    now = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)
+    assert next_due("6h", None, now) == now  # never checked: now
+    assert next_due("6h", now - timedelta(hours=1), now) == now + timedelta(hours=5)
+    assert next_due("6h", now - timedelta(days=3), now) < now  # overdue: one catch-up now
+    # Cron: the first firing after the last check.
+    assert next_due("0 6 * * *", now - timedelta(hours=1), now) == datetime(2025, 3, 6, 6, 0, tzinfo=UTC)
+    assert next_due("0 6 * * *", now - timedelta(days=2), now) == datetime(2025, 3, 4, 6, 0, tzinfo=UTC)
+    assert next_due("30 2 1 * *", now, now) == datetime(2025, 4, 1, 2, 30, tzinfo=UTC)
+    assert catch_up_spread("1d", 0.1) == 60.0 and catch_up_spread("1s", 0.1) == pytest.approx(0.1)
