@@ -22,7 +22,7 @@ from tests.fakes.site import FakeSite  # noqa: E402
 from tests.fakes.wayback import FakeWayback  # noqa: E402
 
 CORPUS = Path(os.environ.get("POLICYWATCH_CORPUS", REPO.parent / "shared" / "corpus"))
-DOC = "le-chat-privacy-policy"
+DOC = "uptimerobot-privacy-policy"
 DATA = REPO / "demo-data"
 
 
@@ -53,18 +53,16 @@ def main() -> None:
             "POLICYWATCH_RESPECT_ROBOTS": "false",
         }
         print(f"Demo site: {url}\nDemo Wayback Machine: {wayback.base_url} ({len(past)} captures)")
-        run("add", url, "--name", "Le Chat (demo)", "--every", "1d", env=env)
+        run("add", url, "--name", "UptimeRobot (demo)", "--every", "1d", env=env)
         slug = "127.0.0.1"
         run("backfill", slug, env=env)
         run("check", slug, env=env)
         run("history", slug, env=env)
         run("diff", slug, env=env)
-        # The site edits its policy: a retention period changes and a clause is added.
-        edited = current.body.replace(b"</main>", b"<p>We may share your prompts with "
-                                      b"advertising partners for 90 days.</p></main>", 1)
+        # The site edits its policy: the no-sale promise turns into its opposite.
+        edited = current.body.replace(b"We do not sell our users", b"We may sell our users", 1)
         if edited == current.body:
-            edited = current.body.replace(b"</body>", b"<p>We may share your prompts with "
-                                          b"advertising partners for 90 days.</p></body>", 1)
+            sys.exit("demo: the page no longer holds the sentence the demo edits")
         site.set_body("/terms/privacy-policy", edited, etag='"edited"')
         run("check", slug, env=env)
         run("diff", slug, env=env)

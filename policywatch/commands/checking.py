@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated
 
 import typer
@@ -23,6 +24,7 @@ def check(
 ) -> None:
     """Fetch policies now; prints one line per policy with the outcome."""
     app = app_context(ctx)
+    logging.getLogger("policywatch.pipeline").setLevel(logging.WARNING)  # one line per policy below
     if all_ and slugs:
         raise UsageError("give slugs or --all, not both")
     if not all_ and not slugs:
