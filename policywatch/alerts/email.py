@@ -48,18 +48,22 @@ class EmailChannel:
                            delivery_id=delivery_id)
         await asyncio.to_thread(self._send, mail)
 
+    def _tls(self) -> ssl.SSLContext:
+        """Certificate and host name checked, against the system CAs or ``smtp_ca_file``."""
+        return ssl.create_default_context(cafile=self.settings.smtp_ca_file or None)
+
     def _send(self, mail: EmailMessage) -> None:
         s = self.settings
         try:
             if s.smtp_security == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port,
                                                       timeout=s.smtp_timeout,
-                                                      context=ssl.create_default_context())
+                                                      context=self._tls())
             else:
                 smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
             with smtp:
                 if s.smtp_security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self._tls())
                 if s.smtp_user:
                     smtp.login(s.smtp_user, s.smtp_password or "")
                 smtp.send_message(mail)

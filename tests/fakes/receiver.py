@@ -1,7 +1,7 @@
 """Local receivers for alert tests: an HTTP endpoint (webhooks, Apprise ``json://``) and an
 SMTP server (aiosmtpd), both on 127.0.0.1 with ephemeral ports.
 
-    with Receiver() as hooks, MailServer() as mail:
+    with Receiver() as hooks, MailServer() as mail:  # MailServer(tls=..., login=...) too
         hooks.fail_next(2, status=503)          # answer 503 twice, then 200
         ... deliver alerts to hooks.url("/hook") and mail.host / mail.port ...
         assert hooks.wait_for(1)[0].json()["event"] == "policy.changed"
@@ -14,14 +14,18 @@ import email
 import email.policy
 import json
 import socket
+import subprocess
+import ssl
 import threading
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass(frozen=True)
@@ -136,20 +140,48 @@ class _MailHandler:
 
 
 class MailServer:
-    """A real SMTP server (aiosmtpd) that keeps the messages it receives."""
+    """A real SMTP server (aiosmtpd) that keeps the messages it receives.
 
-    def __init__(self) -> None:
+    ``tls`` (a server SSLContext) offers STARTTLS and requires it, or with
+    ``implicit_tls`` speaks TLS from the first byte (SMTPS); ``login=(user, password)``
+    requires AUTH with those credentials.
+    """
+
+    def __init__(self, *, tls: ssl.SSLContext | None = None, implicit_tls: bool = False,
+                 login: tuple[str, str] | None = None) -> None:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.logins: list[str] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self._tls = tls
+        self._implicit_tls = implicit_tls
+        self._login = login
+
+    def _authenticate(self, server: object, session: object, envelope: object, mechanism: str,
+                      auth_data: object) -> AuthResult:
+        if isinstance(auth_data, LoginPassword) and self._login is not None and \
+                (auth_data.login.decode(), auth_data.password.decode()) == self._login:
+            with self._lock:
+                self.logins.append(auth_data.login.decode())
+            return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
 
     def __enter__(self) -> MailServer:
         # aiosmtpd's Controller probes its port after starting, so it needs a real number.
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self._port = probe.getsockname()[1]
-        self._controller = Controller(_MailHandler(self), hostname="127.0.0.1", port=self._port)
+        options: dict[str, Any] = {}
+        if self._tls is not None and self._implicit_tls:
+            options["ssl_context"] = self._tls
+        elif self._tls is not None:
+            options.update(tls_context=self._tls, require_starttls=True)
+        if self._login is not None:
+            options.update(authenticator=self._authenticate, auth_required=True,
+                           auth_require_tls=self._tls is not None)
+        self._controller = Controller(_MailHandler(self), hostname="127.0.0.1", port=self._port,
+                                      **options)
         self._controller.start()
         return self
 
@@ -180,3 +212,17 @@ class MailServer:
             time.sleep(0.05)
         with self._lock:
             return list(self.messages)
+
+
+def self_signed_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server SSLContext for 127.0.0.1 and the certificate (PEM) a client should trust.
+
+    Made with the ``openssl`` command line (no Python crypto package needed).
+    """
+    cert, key = folder / "smtp-cert.pem", folder / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
