@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_from: str = "policywatch@localhost"
     smtp_timeout: float = 30.0
-    smtp_ca_file: str | None = None  # PEM CA bundle for a private relay; default: system CAs
+    smtp_ca_file: str = ""  # PEM CA bundle for a private relay; empty: the system CAs
     webhook_timeout: float = 15.0
     alert_retries: int = 8
     alert_backoff: float = 30.0  # seconds before the first retry; doubles each time
