@@ -1,4 +1,4 @@
-"""Distributed mode commands: ``worker`` (run queued jobs) and ``queue`` (what is waiting)."""
+"""Distributed mode commands: ``worker`` (run queued jobs), ``queue`` and ``queue-shell`` (inspect it)."""
 
 from __future__ import annotations
 
@@ -86,3 +86,25 @@ def queue(
 def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(queue)
+    app.command("queue-shell")(queue_shell)
+
+
+def queue_shell(
+    ctx: typer.Context,
+    command: Annotated[list[str] | None, typer.Argument(metavar="[COMMAND]...", help="One shell "
+                       "command to run (e.g. list_jobs status=failed), instead of the prompt.")] = None,
+) -> None:
+    """procrastinate's admin shell on this deployment's queue: list_jobs, retry, cancel, ..."""
+    from procrastinate.cli import shell_
+
+    from policywatch.distributed import ensure_schema, make_app
+
+    settings = app_context(ctx).settings
+    ensure_schema(settings)
+    app = make_app(settings)
+
+    async def run() -> None:
+        async with app.open_async():
+            await shell_(app, command or [])
+
+    asyncio.run(run())
