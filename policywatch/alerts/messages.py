@@ -34,6 +34,10 @@ class Message:
     html: str
     data: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        # A subject is one header line whatever a policy's name contains.
+        object.__setattr__(self, "subject", " ".join(self.subject.split()))
+
     def to_payload(self) -> dict[str, Any]:
         """The JSON-ready form stored in the outbox."""
         return asdict(self)

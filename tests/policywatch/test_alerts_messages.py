@@ -175,3 +175,11 @@ def test_unusable_targets_are_refused(target: str) -> None:
 def test_retry_delay_doubles_up_to_the_cap() -> None:
     settings = Settings(alert_backoff=30, alert_max_backoff=200)
     assert [retry_delay(settings, n).total_seconds() for n in range(1, 6)] == [30, 60, 120, 200, 200]
+
+
+def test_a_policy_name_cannot_break_the_subject_line() -> None:
+    message = recovered_message(_policy("Evil\r\nBcc: all@example.org"), since=NOW,
+                                recovered_at=NOW, public_url="https://pw.example.org")
+    assert "\n" not in message.subject and "\r" not in message.subject
+    mail = build_email(message, to="dpo@example.org", sender="pw@example.org", delivery_id="x")
+    assert mail["Bcc"] is None
