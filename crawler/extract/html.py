@@ -58,6 +58,10 @@ REPEAT_MIN_CHARS = 200
 # Short plain siblings of the chosen element kept with it (dates, closing lines).
 ADJACENT_MAX_CHARS = 300
 ADJACENT_MAX = 3
+ADJACENT_LEVELS = 3
+# ... and siblings of real paragraphs: this much prose, blocks this long on average.
+CONTINUATION_MIN_PROSE = 150
+CONTINUATION_MEAN_BLOCK = 120
 # Stop descending when the element's own text (outside child blocks) is this substantial.
 OWN_PROSE_MIN = 100
 OWN_PROSE_SHARE = 0.03
@@ -81,6 +85,7 @@ class Stats:
     prose: int = 0
     links: int = 0
     own_prose: int = 0
+    blocks: int = 0
 
     @property
     def plain(self) -> int:
@@ -327,6 +332,7 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             st.total += cs.total
             st.link += cs.link
             st.prose += cs.prose
+            st.blocks += cs.blocks
             st.links += cs.links
             inline += c_inline
             inline_link += c_inline_link
@@ -342,6 +348,7 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             if inline >= minimum and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
                 st.own_prose = inline - inline_link
                 st.prose += st.own_prose
+                st.blocks += 1
             inline_of[el] = (0, 0)
         else:
             inline_of[el] = (inline, inline_link)
@@ -403,12 +410,18 @@ def _adjacent_lines(main: etree._Element, body: etree._Element,
         if not isinstance(el.tag, str) or el not in stats:
             return False
         st = stats[el]
-        if st.total == 0 or st.plain > ADJACENT_MAX_CHARS or st.link_density > 0.3:
+        if st.total == 0:
             return False
         if el.tag in H.FURNITURE_TAGS or el.tag in ("ul", "ol", "table", "form") or \
                 (el.get("role") or "").lower() in H.FURNITURE_ROLES:
             return False
         if _tokens(el) & H.FURNITURE_WORDS:
+            return False
+        # Paragraphs of the document itself (an introduction kept in its own box).
+        if st.prose >= CONTINUATION_MIN_PROSE and st.link_density < 0.25 and \
+                st.prose >= CONTINUATION_MEAN_BLOCK * max(1, st.blocks):
+            return True
+        if st.plain > ADJACENT_MAX_CHARS or st.link_density > 0.3:
             return False
         # A line of text ("Last updated: ..."), not a box with its own structure; after
         # the policy a heading starts something else (a sidebar widget).
@@ -419,15 +432,22 @@ def _adjacent_lines(main: etree._Element, body: etree._Element,
         return not inner and el.tag not in H.HEADING_TAGS
 
     before: list[etree._Element] = []
-    sib = main.getprevious()
-    while sib is not None and fits(sib, heading_ok=True) and len(before) < ADJACENT_MAX:
-        before.insert(0, sib)
-        sib = sib.getprevious()
     after: list[etree._Element] = []
-    sib = main.getnext()
-    while sib is not None and fits(sib, heading_ok=False) and len(after) < ADJACENT_MAX:
-        after.append(sib)
-        sib = sib.getnext()
+    node = main
+    for _ in range(ADJACENT_LEVELS):
+        sib, found = node.getprevious(), []
+        while sib is not None and fits(sib, heading_ok=True) and len(found) < ADJACENT_MAX:
+            found.insert(0, sib)
+            sib = sib.getprevious()
+        before = found + before
+        sib, found = node.getnext(), []
+        while sib is not None and fits(sib, heading_ok=False) and len(found) < ADJACENT_MAX:
+            found.append(sib)
+            sib = sib.getnext()
+        after = after + found
+        node = node.getparent()
+        if node is None or node is body:
+            break
     return before, after
 
 

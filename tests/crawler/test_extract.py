@@ -413,3 +413,18 @@ def test_responsive_duplicate_copy_is_dropped() -> None:
             f"<div class='d-md-none'>{section}</div></body></html>")
     text = extract_policy(html.encode(), url=URL).text
     assert text.count("## Your rights") == 1
+
+
+def test_introduction_in_its_own_box_is_kept() -> None:
+    para = "<p>" + "We explain here how we collect and use the personal data of our users. " * 4
+    sections = "".join(f"<section><h2>Part {i}</h2>{para}</p>{para}</p></section>"
+                       for i in range(1, 7))
+    html = ("<html><head><title>Privacy</title></head><body><div class='content'>"
+            f"<div class='intro'><h1>Privacy Policy</h1><p>Introduction: {'this notice applies to all our services and websites. ' * 4}</p></div>"
+            f"<div class='wrapper'><div class='sections'>{sections}</div></div>"
+            "</div><div class='widgets'>" + "<p>Nice comment from a reader, thank you!</p>" * 8 +
+            "</div></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "# Privacy Policy" in text and "Introduction: this notice applies" in text
+    assert "## Part 1" in text and "## Part 6" in text
+    assert "Nice comment" not in text
