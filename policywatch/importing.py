@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,9 +91,10 @@ def parse_watch_list(text: str) -> WatchList:
         return WatchList("lines")
     if stripped[0] in "[{":
         return parse_declarations(stripped)
-    first = next(line for line in stripped.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    first = next((line for line in stripped.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), "")
     header = [h.strip().lower() for h in next(csv.reader([first]))]
-    if "url" in header and len(header) > 1:
+    if "url" in header:
         return parse_csv(text.lstrip("\ufeff"))
     return parse_lines(text.lstrip("\ufeff"))
 
@@ -106,7 +107,8 @@ def _entry(line: int, raw_url: str, *, name: str | None = None, every: str | Non
     return WatchEntry(line, url, name or None, schedule, select or None, remove or None)
 
 
-def _collect(out: WatchList, line: int, text: str, build: Any, *, label: str = "") -> None:
+def _collect(out: WatchList, line: int, text: str, build: Callable[[], WatchEntry], *,
+             label: str = "") -> None:
     try:
         out.entries.append(build())
     except (AppError, CrawlerError) as exc:

@@ -310,3 +310,32 @@ def test_distributed_commands_need_postgresql(tmp_path, capsys, monkeypatch):
         assert "distributed mode needs PostgreSQL" in result.err
         assert "Traceback" not in result.err
         assert len(result.err.strip().splitlines()) == 1
+
+
+def test_run_distributed_queues_due_checks_for_the_workers(pg_url, tmp_path, workers):
+    with FakeSite() as site:
+        count = 4
+        for i in range(count):
+            site.add(f"/p{i}", policy_page(i))
+        archive, ids = open_archive(pg_url, site, count)
+        env = {**os.environ, **WORKER_ENV, "POLICYWATCH_JITTER": "0",
+               "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+        log = tmp_path / "scheduler.log"
+        with log.open("wb") as out:
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "policywatch.cli", "--db", pg_url, "run", "--distributed",
+                 "--tick", "0.5"], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+        try:
+            # Never-checked policies are due at once: the scheduler queues, it does not fetch.
+            wait_for(lambda: "queued" in log.read_text(), timeout=60, what="queued checks")
+            wait_for(lambda: query(pg_url, "SELECT count(*) FROM procrastinate_jobs")[0][0] == count,
+                     timeout=30, what=f"{count} queued checks")
+            assert site.requests_to("/p0") == []
+            pool = workers()
+            pool.start("--concurrency", "2")
+            wait_for(lambda: all(p.last_check_at for p in archive.policies()), timeout=60,
+                     what="the workers to check every policy")
+        finally:
+            scheduler.send_signal(signal.SIGTERM)
+            assert scheduler.wait(timeout=30) == 0, log.read_text()
+    assert {len(archive.versions(i)) for i in ids} == {1}
