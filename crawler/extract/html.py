@@ -55,6 +55,10 @@ LANDMARK_SHARE = 0.6
 REST_PLAIN_SHARE = 0.0
 # Sibling subtrees repeating this much identical text are copies (responsive layouts).
 REPEAT_MIN_CHARS = 200
+# Furniture-named boxes that still read like the document: this much prose, in blocks
+# this long on average.
+DOCUMENT_MIN_PROSE = 150
+DOCUMENT_MEAN_BLOCK = 90
 # Short plain siblings of the chosen element kept with it (dates, closing lines).
 ADJACENT_MAX_CHARS = 300
 ADJACENT_MAX = 3
@@ -560,16 +564,25 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
     tag = el.tag
     role = (el.get("role") or "").lower()
     small = st.prose <= 0.1 * main_prose or st.prose < 300
-    if tag in ("nav", "aside") or role in H.FURNITURE_ROLES - {"banner", "contentinfo"}:
+    if tag == "nav" or role in H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}:
         return small
     if tag in ("header", "footer") or role in ("banner", "contentinfo"):
         return small and (st.link_density >= 0.25 or el.find(".//nav") is not None
                           or el.find(".//ul") is not None)
-    if small and _tokens(el) & H.FURNITURE_WORDS:
-        return True
+    # Words in class/id name furniture ("share", "newsletter", "ads") but ids are often
+    # slugs of the policy's own headings ("sharing", "ads-and-analytics"): a box that
+    # reads like the document (long paragraphs, few links) stays.
+    if (tag == "aside" or role == "complementary" or _tokens(el) & H.FURNITURE_WORDS) \
+            and small:
+        return not _reads_like_document(st)
     if st.links >= 2 and st.link_density >= 0.6 and st.prose == 0:
         return _is_site_link_list(el, url=url)
     return False
+
+
+def _reads_like_document(st: Stats) -> bool:
+    return st.prose >= DOCUMENT_MIN_PROSE and st.link_density < 0.2 and \
+        st.prose >= DOCUMENT_MEAN_BLOCK * max(1, st.blocks)
 
 
 def _is_site_link_list(el: etree._Element, *, url: str) -> bool:

@@ -428,3 +428,27 @@ def test_introduction_in_its_own_box_is_kept() -> None:
     assert "# Privacy Policy" in text and "Introduction: this notice applies" in text
     assert "## Part 1" in text and "## Part 6" in text
     assert "Nice comment" not in text
+
+
+def test_policy_sections_named_like_furniture_are_kept() -> None:
+    def section(ident: str, cls: str, title: str) -> str:
+        return (f"<section id='{ident}' class='{cls}'><h2>{title}</h2><p>" +
+                f"This section of our policy explains {title.lower()} in plain words. " * 3 +
+                "</p></section>")
+    html = ("<html><head><title>Privacy</title></head><body><main><h1>Privacy Policy</h1>"
+            + section("collection", "policy-section", "What we collect")
+            + section("sharing", "policy-section", "How we share information")
+            + section("ads-and-analytics", "policy-section", "Ads and analytics")
+            + section("social", "social-media policy-section", "Social media plugins")
+            + section("newsletter", "policy-section", "Our newsletter")
+            + "<aside class='summary'><p>In short: " + "we never sell your personal data to anyone. " * 5
+            + "</p></aside>"
+            + "<div class='share-bar'><a href='https://x.example/share'>Share</a> "
+              "<a href='https://fb.example/share'>Post</a></div>"
+            + "</main></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    for title in ("How we share information", "Ads and analytics", "Social media plugins",
+                  "Our newsletter"):
+        assert f"## {title}" in text, title
+    assert "In short: we never sell" in text
+    assert "Share" not in text.replace("How we share", "")
