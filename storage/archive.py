@@ -458,18 +458,25 @@ class Archive:
 
     def stale_summaries(self, policy_id: int) -> list[tuple[int, str | None, str]]:
         """(version id, previous text or None, text) for versions whose summary is outdated."""
-        out: list[tuple[int, str | None, str]] = []
         with self.session() as session:
-            rows = session.exec(sa_select(tables.Version).where(tables.Version.policy_id == policy_id)
-                                .order_by(tables.Version.captured_at, tables.Version.id)).all()
-            previous: tables.Version | None = None
-            for row in rows:
-                base = previous.text_sha256 if previous else ""
-                if row.summary is None or (row.base_sha256 or "") != base:
-                    assert row.id is not None
-                    out.append((row.id, previous.text if previous else None, row.text))
-                previous = row
-        return out
+            # Hashes first, texts only of the stale versions and their predecessors: the
+            # history page calls this on every view, and texts are tens of KB each.
+            rows = session.exec(
+                sa_select(tables.Version.id, tables.Version.text_sha256,
+                          col(tables.Version.summary).is_(None), tables.Version.base_sha256)
+                .where(tables.Version.policy_id == policy_id)
+                .order_by(tables.Version.captured_at, tables.Version.id)).all()
+            pairs: list[tuple[int, int | None]] = []
+            previous: tuple[int, str] | None = None
+            for version_id, text_sha, no_summary, base_sha in rows:
+                base = previous[1] if previous else ""
+                if no_summary or (base_sha or "") != base:
+                    pairs.append((version_id, previous[0] if previous else None))
+                previous = (version_id, text_sha)
+            wanted = {i for pair in pairs for i in pair if i is not None}
+            texts = dict(session.exec(sa_select(tables.Version.id, tables.Version.text)
+                                      .where(col(tables.Version.id).in_(wanted))).all()) if wanted else {}
+        return [(v, texts[p] if p is not None else None, texts[v]) for v, p in pairs]
 
     def set_summaries(self, summaries: dict[int, tuple[str | None, dict[str, Any]]]) -> None:
         """Store change summaries: version id -> (base text sha256 or None, summary dict)."""
