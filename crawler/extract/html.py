@@ -40,6 +40,8 @@ XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 SPACES = re.compile(r"[ \t\n\r\f\v]+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 TOKEN_SPLIT = re.compile(r"[\s\-_:./]+")
+LETTERS = re.compile(r"[^\W\d_]{2,}")
+BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 
@@ -233,10 +235,25 @@ def _label(el: etree._Element) -> str:
 
 
 def _is_action(el: etree._Element) -> bool:
+    """A button, or a link dressed as one (a link to a page inside prose is not)."""
     tag = el.tag
     if tag == "input":
         return (el.get("type") or "").lower() in ("button", "submit")
-    return tag in ("button", "a") or el.get("role") == "button"
+    if tag == "button" or el.get("role") == "button":
+        return True
+    if tag != "a":
+        return False
+    href = (el.get("href") or "").strip().lower()
+    if not href or href.startswith(("#", "javascript:")):
+        return True
+    return bool(_tokens(el) & BUTTON_WORDS)
+
+
+def _is_consent_action(el: etree._Element) -> bool:
+    if not _is_action(el):
+        return False
+    label = _label(el)
+    return len(label) <= 40 and len(label.split()) <= 5 and bool(H.CONSENT_ACTION.match(label))
 
 
 def _remove_overlays(body: etree._Element) -> None:
@@ -244,8 +261,7 @@ def _remove_overlays(body: etree._Element) -> None:
     page = _text_len(body.text_content())
     cap = min(4000, max(800, int(page * 0.3)))
     actions = [el for el in body.iter("button", "a", "input", "div", "span")
-               if _is_action(el) and len(_label(el)) <= 40
-               and H.CONSENT_ACTION.match(_label(el))]
+               if _is_consent_action(el)]
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -257,8 +273,11 @@ def _remove_overlays(body: etree._Element) -> None:
                 break
             if _text_len(anc.text_content()) > cap or anc.find(".//h1") is not None:
                 break
-            if _is_overlay(anc) or _distinct_actions(anc) >= 2:
+            if _is_fixed_overlay(anc):
                 best = anc
+            elif (_tokens(anc) & H.OVERLAY_WORDS or _distinct_actions(anc) >= 2) and \
+                    not _has_section_heading(anc):
+                best = anc      # a policy's own Cookies section has its heading inside
         if best is not None:
             seen.add(best)
             doomed.append(best)
@@ -276,20 +295,22 @@ def _remove_overlays(body: etree._Element) -> None:
         _drop(el)
 
 
-def _is_overlay(el: etree._Element) -> bool:
+def _is_fixed_overlay(el: etree._Element) -> bool:
+    """Marked as floating over the page: dialog roles, aria-modal, fixed position."""
     if el.tag == "dialog" or el.get("role") in H.OVERLAY_ROLES:
         return True
     if (el.get("aria-modal") or "").lower() == "true":
         return True
-    if FIXED_STYLE.search(el.get("style") or ""):
-        return True
-    return bool(_tokens(el) & H.OVERLAY_WORDS)
+    return bool(FIXED_STYLE.search(el.get("style") or ""))
 
 
 def _distinct_actions(el: etree._Element) -> int:
-    labels = {_label(a) for a in el.iter("button", "a", "input", "div", "span")
-              if _is_action(a)}
-    return len({lab for lab in labels if len(lab) <= 40 and H.CONSENT_ACTION.match(lab)})
+    return len({_label(a) for a in el.iter("button", "a", "input", "div", "span")
+                if _is_consent_action(a)})
+
+
+def _has_section_heading(el: etree._Element) -> bool:
+    return any(True for _ in el.iter("h2", "h3", "h4"))
 
 
 def _drop_junk(body: etree._Element) -> None:
@@ -439,12 +460,14 @@ def _adjacent_lines(main: etree._Element, body: etree._Element,
     after: list[etree._Element] = []
     node = main
     for _ in range(ADJACENT_LEVELS):
-        sib, found = node.getprevious(), []
+        found: list[etree._Element] = []
+        sib = node.getprevious()
         while sib is not None and fits(sib, heading_ok=True) and len(found) < ADJACENT_MAX:
             found.insert(0, sib)
             sib = sib.getprevious()
         before = found + before
-        sib, found = node.getnext(), []
+        found = []
+        sib = node.getnext()
         while sib is not None and fits(sib, heading_ok=False) and len(found) < ADJACENT_MAX:
             found.append(sib)
             sib = sib.getnext()
@@ -576,8 +599,23 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
             and small:
         return not _reads_like_document(st)
     if st.links >= 2 and st.link_density >= 0.6 and st.prose == 0:
+        if tag == "p" and _words_outside_links(el):
+            return False        # "See [our cookie notice] or [settings]." is a sentence
         return _is_site_link_list(el, url=url)
     return False
+
+
+def _words_outside_links(el: etree._Element) -> bool:
+    parts = [el.text or ""]
+    for child in el.iter():
+        if child is el:
+            continue
+        if child.tag != "a" and not any(a.tag == "a" for a in child.iterancestors()):
+            parts.append(child.text or "")
+        if child.getparent() is not None and child.getparent().tag != "a" and \
+                not any(a.tag == "a" for a in child.getparent().iterancestors()):
+            parts.append(child.tail or "")
+    return bool(LETTERS.search(" ".join(parts)))
 
 
 def _reads_like_document(st: Stats) -> bool:

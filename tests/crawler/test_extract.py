@@ -452,3 +452,17 @@ def test_policy_sections_named_like_furniture_are_kept() -> None:
         assert f"## {title}" in text, title
     assert "In short: we never sell" in text
     assert "Share" not in text.replace("How we share", "")
+
+
+def test_cookie_section_with_preference_links_and_buttons_is_kept() -> None:
+    prose = "We use cookies to keep you signed in and, with consent, to measure traffic. " * 3
+    html = ("<html><head><title>Privacy</title></head><body><main><h1>Privacy Policy</h1>"
+            "<section><h2>Information we collect</h2><p>" + "We collect account data. " * 12 +
+            "</p></section><section class='cookies-notice'><h2>Cookies</h2>"
+            f"<p>{prose}</p><p><a href='/cookie-settings'>Manage preferences</a> or "
+            "<a href='/settings'>Settings</a>.</p>"
+            "<p><button>Cookie settings</button> <button>Reject all</button></p></section>"
+            "</main></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "## Cookies" in text and "measure traffic" in text
+    assert "[Manage preferences](https://acme.example/cookie-settings)" in text
