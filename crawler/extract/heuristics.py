@@ -15,7 +15,7 @@ DROP_TAGS: frozenset[str] = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "frame",
     "frameset", "object", "embed", "applet", "audio", "video", "source", "track", "picture",
     "map", "head", "title", "meta", "link", "base", "input", "select", "textarea", "button",
-    "option", "optgroup", "datalist", "output", "progress", "meter", "dialog",
+    "option", "optgroup", "datalist", "output", "progress", "meter",
 })
 
 # Block-level elements (for whitespace normalisation and structure scoring).

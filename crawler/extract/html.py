@@ -515,7 +515,7 @@ def _lost_heading(main: etree._Element, body: etree._Element) -> etree._Element 
             if isinstance(sibling.tag, str):
                 hops += 1
                 if sibling.tag == "h1":
-                    return _copy(sibling)
+                    return _copy(sibling) if _text_len(sibling.text_content()) else None
                 h1s = sibling.findall(".//h1")
                 if len(h1s) == 1 and _text_len(sibling.text_content()) <= \
                         2 * _text_len(h1s[0].text_content()) + 80 and \

@@ -22,6 +22,7 @@ WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
 EDGE_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*|[ \xa0]*\xa0[ \xa0]*$")
+EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
 DATA_TABLE_MAX_CELL = 400
@@ -204,6 +205,7 @@ def _tidy(markdown: str) -> str:
     markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
     markdown = EMPTY_LINK.sub("", markdown)
     markdown = EMPTY_BOLD.sub(r"\1", markdown)
+    markdown = EMPTY_HEADING.sub("", markdown)
     lines = []
     for line in markdown.split("\n"):
         hard_break = line.endswith("  ") and line.strip()
