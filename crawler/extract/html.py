@@ -2,22 +2,27 @@
 
 How it decides, in order:
 
-1. Parse (lxml), read the ``<title>``, drop scripts, styles, forms controls and embeds.
-2. Remove overlays by what they are: a small block (relative to the page) offering
-   consent-style actions (Accept / Reject / Manage / Close ...) that is marked as an
-   overlay (``role=dialog``, ``aria-modal``, fixed position, overlay words) or offers at
-   least two distinct actions. The word "cookie" plays no part, so a policy's own Cookies
-   section stays.
+1. Parse (lxml), read the ``<title>``, drop scripts, styles, form controls and embeds;
+   accordion toggles (``aria-expanded`` buttons, buttons in headings) keep their text.
+2. Remove overlays by what they are: a box offering consent-style actions (buttons, not
+   links in prose: Accept / Reject / Manage / Close ...) that floats (``role=dialog``,
+   ``aria-modal``, fixed position), or that is small, has no section heading of its own
+   and is named as an overlay or offers two distinct actions; modal dialogs holding a
+   small share of the page. The word "cookie" plays no part, so a policy's own Cookies
+   section (it has its heading) stays.
 3. Score prose: every block (p, li, td, div with its own text ...) whose inline text is
-   long enough and not mostly links counts its length. From ``<body>`` (or a dominant
-   ``<main>``) descend into a child while it holds nearly all of the prose; stop where the
-   prose is split, so a policy spread over sibling containers is kept whole.
-4. Prune inside the chosen element: landmarks (nav, aside, site header/footer), furniture
-   named by whole class/id words (menu, breadcrumb, share, newsletter, related ...),
-   tables of contents (lists of in-page links) and link lists that point back into the
-   site. Lists of links to other sites (sub-processors, opt-outs) stay. Nothing that
-   holds a large share of the prose is ever pruned, and hidden/collapsed sections
-   (accordions, tabs, ``<details>``) are kept.
+   long enough (any length for list items and table cells) and not mostly links counts its
+   length. From ``<body>`` (or a dominant ``<main>``) descend into a child while it holds
+   nearly all of the prose (or most of it, the rest being named furniture); stop where
+   the prose is split, so a policy spread over sibling containers is kept whole. Short
+   flat lines and real paragraphs right beside the chosen element ("Last updated", an
+   introduction in its own box) join it.
+4. Prune inside: landmarks (nav, aside, site header/footer), boxes named as furniture by
+   whole class/id words (menu, breadcrumb, share, newsletter, related ...) unless they read
+   like the document, tables of contents (lists of in-page links), link lists pointing back
+   into the site, and repeated copies (desktop/mobile). Lists of links to other sites
+   (sub-processors, opt-outs) stay. Nothing holding a large share of the prose is pruned,
+   and hidden/collapsed sections (accordions, tabs, ``<details>``) are kept.
 
 Per-policy ``select``/``remove`` CSS selectors replace steps 2-4.
 """
@@ -53,8 +58,6 @@ DOMINANCE = 0.85
 WEAK_DOMINANCE = 0.5
 # A <main>/[role=main]/single <article> holding this share of the prose is the start.
 LANDMARK_SHARE = 0.6
-# Plain (non-link) text share a best child may leave behind unless its siblings are furniture.
-REST_PLAIN_SHARE = 0.0
 # Sibling subtrees repeating this much identical text are copies (responsive layouts).
 REPEAT_MIN_CHARS = 200
 # Furniture-named boxes that still read like the document: this much prose, in blocks
@@ -413,11 +416,6 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
         if best.tag in LEAF_TAGS and not any(
                 isinstance(c.tag, str) and c.tag in H.BLOCK_TAGS and c.tag != "br"
                 for c in best.iter() if c is not best):
-            return node
-        # Short plain text beside the best child (a closing line, a date) belongs with it.
-        rest = stats[node].plain - stats[best].plain
-        if REST_PLAIN_SHARE and rest > REST_PLAIN_SHARE * stats[node].plain and \
-                not _furniture_siblings(best, stats):
             return node
         # Text written directly in this element, beside the best child, belongs with it.
         if stats[node].own_prose >= max(OWN_PROSE_MIN, OWN_PROSE_SHARE * stats[node].prose):
