@@ -316,7 +316,8 @@ def noise(corpus: Path) -> list[tuple[str, int, int, int, int, int, list[str], i
     return rows
 
 
-CF_PLACEHOLDER = re.compile(r"\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+CF_PLACEHOLDER = re.compile(
+    r"\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _cosmetic(old: str, new: str) -> bool:

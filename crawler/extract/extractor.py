@@ -1,4 +1,4 @@
-"""``extract_policy``: one body (HTML or PDF) to seed-style markdown, or a typed error."""
+"""``extract_policy``: an HTML, PDF or plain-text body to seed-style markdown, or an error."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from crawler.errors import ExtractionError
 from crawler.extract.decode import decode_body
 from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
-from crawler.extract.markdown import _tidy, to_markdown
+from crawler.extract.markdown import tidy_markdown, to_markdown
 from crawler.extract.pdf import pdf_to_markdown
 from crawler.extract.plaintext import text_to_markdown
 from crawler.extract.verdict import check_policy
@@ -68,7 +68,7 @@ def _extract_plain(text: str, *, url: str) -> Extracted:
 
 
 def _finish(title: str, markdown: str, *, url: str) -> Extracted:
-    markdown = _tidy(markdown)
+    markdown = tidy_markdown(markdown)
     text = f"# {title}\n\n{markdown}\n" if markdown else f"# {title}\n"
     check_policy(title=title, text=text, url=url)
     return Extracted(title=title, text=text, extractor_version=EXTRACTOR_VERSION)

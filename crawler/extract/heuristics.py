@@ -112,7 +112,8 @@ JS_REQUIRED_PHRASES = re.compile(
     re.I,
 )
 REDIRECT_PHRASES = re.compile(
-    r"(?:^|\n)[\s\[*_#>]*(?:redirecting\b|you\s+are\s+being\s+redirected|this\s+page\s+has\s+moved|"
+    r"(?:^|\n)[\s\[*_#>]*(?:redirecting\b|you\s+are\s+being\s+redirected|"
+    r"this\s+page\s+has\s+moved|"
     r"(?:page|document)\s+has\s+(?:been\s+)?moved\s+to|click\s+here\s+if\s+you\s+are\s+not\s+"
     r"redirected|moved\s+permanently|object\s+moved)",
     re.I,

@@ -35,7 +35,7 @@ def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
     # html2text keeps U+00A0 only when written as an entity (as the seeds show it).
     source = source.replace("\xa0", "&nbsp;")
     body = _converter(url).handle(source)
-    body = _tidy(body)
+    body = tidy_markdown(body)
     heading = f"# {title}" if title else "#"
     return f"{heading}\n\n{body}\n" if body else f"{heading}\n"
 
@@ -200,7 +200,7 @@ def _is_data_table(table: etree._Element) -> bool:
     return len(rows) * columns >= 6
 
 
-def _tidy(markdown: str) -> str:
+def tidy_markdown(markdown: str) -> str:
     """Fix html2text habits the seeds do not share; strip space noise."""
     markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
     markdown = EMPTY_LINK.sub("", markdown)

@@ -81,7 +81,8 @@ def test_decodes_cloudflare_email_protection(modern: Extracted) -> None:
 
 
 def test_old_table_layout_keeps_text_and_drops_navigation() -> None:
-    text = extract_policy(page("table_layout.html"), url="http://widgets.example/privacy.html").text
+    text = extract_policy(page("table_layout.html"),
+                          url="http://widgets.example/privacy.html").text
     assert text.startswith("# Widgets Inc. - Privacy Statement\n\n**Privacy Statement**\n\n")
     assert ("**Information Collection**  \nWe collect the e-mail addresses of those who "
             "communicate with us via e-mail") in text
@@ -318,7 +319,8 @@ def test_short_lines_beside_the_policy_body_are_kept() -> None:
             "<div class='wrap'><h1>Privacy Policy</h1><p>Effective: 1 May 2024</p>"
             f"<div class='body'>{prose}</p>{prose}</p>{prose}</p></div>"
             "<p>Last updated: 2 June 2024</p></div>"
-            "<div class='aside-box'>" + "<p>Comment: lovely site, thanks a lot for all of it!</p>" * 12
+            "<div class='aside-box'>"
+            + "<p>Comment: lovely site, thanks a lot for all of it!</p>" * 12
             + "</div></div></body></html>")
     text = extract_policy(html.encode(), url=URL).text
     assert "# Privacy Policy" in text and "Effective: 1 May 2024" in text
@@ -420,7 +422,8 @@ def test_introduction_in_its_own_box_is_kept() -> None:
     sections = "".join(f"<section><h2>Part {i}</h2>{para}</p>{para}</p></section>"
                        for i in range(1, 7))
     html = ("<html><head><title>Privacy</title></head><body><div class='content'>"
-            f"<div class='intro'><h1>Privacy Policy</h1><p>Introduction: {'this notice applies to all our services and websites. ' * 4}</p></div>"
+            "<div class='intro'><h1>Privacy Policy</h1><p>Introduction: "
+            + "this notice applies to all our services and websites. " * 4 + "</p></div>"
             f"<div class='wrapper'><div class='sections'>{sections}</div></div>"
             "</div><div class='widgets'>" + "<p>Nice comment from a reader, thank you!</p>" * 8 +
             "</div></body></html>")
@@ -441,7 +444,8 @@ def test_policy_sections_named_like_furniture_are_kept() -> None:
             + section("ads-and-analytics", "policy-section", "Ads and analytics")
             + section("social", "social-media policy-section", "Social media plugins")
             + section("newsletter", "policy-section", "Our newsletter")
-            + "<aside class='summary'><p>In short: " + "we never sell your personal data to anyone. " * 5
+            + "<aside class='summary'><p>In short: "
+            + "we never sell your personal data to anyone. " * 5
             + "</p></aside>"
             + "<div class='share-bar'><a href='https://x.example/share'>Share</a> "
               "<a href='https://fb.example/share'>Post</a></div>"
