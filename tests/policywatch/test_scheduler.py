@@ -132,8 +132,8 @@ def test_run_checks_on_schedule_alerts_once_and_stops_on_sigterm(
     # Checks happen on schedule: the never-checked policy at once, then about every second.
     assert wait_until(lambda: len(site.requests_to("/privacy")) >= 3, 30), run.text()
     times = [r.received_at for r in site.requests_to("/privacy")]
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert all(gap > 0.5 for gap in gaps), gaps
+    # About one check a second (a late firing may be followed by an early one; the mean holds).
+    assert (times[-1] - times[0]) / (len(times) - 1) > 0.7, times
 
     site.set_body("/privacy", versions[1])
     assert len(mail.wait_for(1)) == 1
