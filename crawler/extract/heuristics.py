@@ -18,6 +18,10 @@ DROP_TAGS: frozenset[str] = frozenset({
     "option", "optgroup", "datalist", "output", "progress", "meter",
 })
 
+# The Wayback Machine's replay toolbar (present when a capture is fetched without id_).
+WAYBACK_TOOLBAR_IDS: frozenset[str] = frozenset({"wm-ipp-base", "wm-ipp", "wm-ipp-print",
+                                                  "donato", "wm-capinfo"})
+
 # Block-level elements (for whitespace normalisation and structure scoring).
 BLOCK_TAGS: frozenset[str] = frozenset({
     "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dir",

@@ -327,7 +327,7 @@ def _drop_junk(body: etree._Element) -> None:
     for el in list(body.iter()):
         if not isinstance(el.tag, str):
             _drop(el)
-        elif el.tag in H.DROP_TAGS:
+        elif el.tag in H.DROP_TAGS or el.get("id") in H.WAYBACK_TOOLBAR_IDS:
             _drop(el)
         elif el.tag in ("a", "p", "li", "div", "span") and _text_len(el.text) and \
                 len(el) == 0 and H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):

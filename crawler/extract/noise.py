@@ -24,7 +24,7 @@ TRACKING_PARAMS = re.compile(
 )
 PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sid|sessionid)=[^/?#]*", re.I)
 WAYBACK_PREFIX = re.compile(
-    r"^(?:https?:)?//(?:web\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?=.)", re.I)
+    r"^(?:(?:https?:)?//(?:web\.)?archive\.org)?/web/\d{1,14}(?:[a-z]{2}_)?/(?=.)", re.I)
 ENTITY = re.compile(r"&#(?:x[0-9a-f]+|\d+);?", re.I)
 HEX_TOKEN = re.compile(r"^(?:[0-9a-f]{24,}|1\d{9}(?:\d{3})?)$", re.I)  # token, unix time
 

@@ -470,3 +470,17 @@ def test_cookie_section_with_preference_links_and_buttons_is_kept() -> None:
     text = extract_policy(html.encode(), url=URL).text
     assert "## Cookies" in text and "measure traffic" in text
     assert "[Manage preferences](https://acme.example/cookie-settings)" in text
+
+
+def test_wayback_toolbar_and_rewritten_links() -> None:
+    prose = "We collect the personal data you give us and use it only to run the service. " * 4
+    html = ("<html><head><title>Privacy</title></head><body>"
+            "<div id='wm-ipp-base'><div id='wm-ipp'>The Wayback Machine - "
+            "<a href='/web/2010/http://x.example/'>captures</a> 12 captures 1999 - 2010</div></div>"
+            f"<p>{prose}</p><p>See our <a href='/web/20100101000000/http://x.example/terms?"
+            "utm_source=a'>terms</a> and <a href='https://web.archive.org/web/20100101000000im_/"
+            f"http://x.example/faq'>FAQ</a>.</p><p>{prose}</p></body></html>")
+    text = extract_policy(html.encode(), url="http://x.example/privacy").text
+    assert "Wayback" not in text and "captures" not in text
+    assert "[terms](http://x.example/terms)" in text
+    assert "[FAQ](http://x.example/faq)" in text
