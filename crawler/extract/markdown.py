@@ -21,7 +21,9 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
-EDGE_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*|[ \xa0]*\xa0[ \xa0]*$")
+EMPHASIS = ("b", "strong", "em", "i", "u")
+LEADING_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*")
+TRAILING_NBSP = re.compile(r"[ \xa0]*\xa0[ \xa0]*$")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
@@ -79,10 +81,12 @@ def _normalise_tree(container: etree._Element) -> None:
         if el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()):
             continue
         if el.text:
-            el.text = _spaces(el.text)
+            el.text = WS.sub(" ", el.text)
         if el.tail:
-            el.tail = _spaces(el.tail)
+            el.tail = WS.sub(" ", el.tail)
+    _nbsp_out_of_emphasis(container)
     _breaks_to_paragraphs(container)
+    _drop_edge_breaks(container)
     for el in list(container.iter("div", "blockquote")):
         _wrap_inline_runs(el)
     # Whitespace next to block boundaries renders as nothing; removing it makes output
@@ -99,13 +103,25 @@ def _normalise_tree(container: etree._Element) -> None:
             prev.tail = None
 
 
-def _spaces(text: str) -> str:
-    """Collapse source whitespace; U+00A0 stays only between words (html2text would not
-    move it out of emphasis: ``**Name:\u00a0**for``)."""
-    text = WS.sub(" ", text)
-    if "\xa0" in text:
-        text = EDGE_NBSP.sub(" ", text)
-    return text
+def _nbsp_out_of_emphasis(container: etree._Element) -> None:
+    """U+00A0 at the inner edge of bold/italic becomes a space: html2text would keep it
+    inside the markers (``**Name:\u00a0**for``). Elsewhere it stays, as the seeds show."""
+    for el in container.iter(*EMPHASIS):
+        if el.text and "\xa0" in el.text:
+            el.text = LEADING_NBSP.sub(" ", el.text)
+            if len(el) == 0:
+                el.text = TRAILING_NBSP.sub(" ", el.text)
+        if len(el) and el[-1].tail and "\xa0" in el[-1].tail:
+            el[-1].tail = TRAILING_NBSP.sub(" ", el[-1].tail)
+
+
+def _drop_edge_breaks(container: etree._Element) -> None:
+    """``<br>`` first or last in a block renders as nothing: no hard break for it."""
+    for block in container.iter("p", "div", "li", "td", "th", "dd", "blockquote"):
+        while len(block) and block[-1].tag == "br" and not (block[-1].tail or "").strip():
+            _remove_keep_tail(block[-1])
+        while len(block) and block[0].tag == "br" and not (block.text or "").strip():
+            _remove_keep_tail(block[0])
 
 
 def _breaks_to_paragraphs(container: etree._Element) -> None:
