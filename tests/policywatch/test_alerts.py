@@ -275,3 +275,26 @@ def test_alerts_test_to_an_unreachable_target_fails_with_one_line(cli) -> None:
     assert result.code == 1
     assert result.err.count("\n") == 1
     assert result.err.startswith(f"policywatch: error: POST http://127.0.0.1:{port}/hook: ")
+
+
+def test_backfilled_history_alerts_no_one(cli, hooks, corpus, db_url, monkeypatch) -> None:
+    from tests.fakes.wayback import FakeWayback
+
+    url = "https://legal.example.org/privacy"
+    with FakeWayback() as wayback:
+        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", wayback.base_url)
+        monkeypatch.setenv("POLICYWATCH_CDX_PER_SECOND", "50")
+        monkeypatch.setenv("POLICYWATCH_REPLAY_PER_SECOND", "200")
+        for page in ota_stream(corpus, DOC):
+            wayback.add_capture(url, page.timestamp, page.body)
+        slug = cli("add", url).out.strip()
+        _subscribe(cli, hooks.url("/hook"))
+        result = cli("backfill", slug)
+        assert result.code == 0, result.err
+    assert len(cli("history", slug, "--json").json()) >= 3  # several versions: history ...
+    archive = Archive.open(db_url)
+    try:
+        assert Outbox(archive).alerts() == []  # ... not news
+    finally:
+        archive.close()
+    assert hooks.received == []
