@@ -51,7 +51,7 @@ def main_options(
     """Global options."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "procrastinate"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "procrastinate", "apprise"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.DEBUG)
     overrides = {"database_url": db} if db else {}
     settings = Settings(**overrides)
