@@ -21,7 +21,6 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
-EMPHASIS = ("b", "strong", "em", "i", "u")
 LEADING_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*")
 TRAILING_NBSP = re.compile(r"[ \xa0]*\xa0[ \xa0]*$")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
@@ -81,10 +80,9 @@ def _normalise_tree(container: etree._Element) -> None:
         if el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()):
             continue
         if el.text:
-            el.text = WS.sub(" ", el.text)
+            el.text = _spaces(el.text)
         if el.tail:
-            el.tail = WS.sub(" ", el.tail)
-    _nbsp_out_of_emphasis(container)
+            el.tail = _spaces(el.tail)
     _breaks_to_paragraphs(container)
     _drop_edge_breaks(container)
     for el in list(container.iter("div", "blockquote")):
@@ -103,16 +101,15 @@ def _normalise_tree(container: etree._Element) -> None:
             prev.tail = None
 
 
-def _nbsp_out_of_emphasis(container: etree._Element) -> None:
-    """U+00A0 at the inner edge of bold/italic becomes a space: html2text would keep it
-    inside the markers (``**Name:\u00a0**for``). Elsewhere it stays, as the seeds show."""
-    for el in container.iter(*EMPHASIS):
-        if el.text and "\xa0" in el.text:
-            el.text = LEADING_NBSP.sub(" ", el.text)
-            if len(el) == 0:
-                el.text = TRAILING_NBSP.sub(" ", el.text)
-        if len(el) and el[-1].tail and "\xa0" in el[-1].tail:
-            el[-1].tail = TRAILING_NBSP.sub(" ", el[-1].tail)
+def _spaces(text: str) -> str:
+    """Collapse source whitespace. U+00A0 stays between words ("Section\u00a05"), as the
+    seeds show; at a tag edge it becomes a space: sites swap it for a space between
+    fetches (a whitespace-only change), and html2text would keep it inside emphasis
+    markers (``**Name:\u00a0**for``)."""
+    text = WS.sub(" ", text)
+    if "\xa0" in text:
+        text = TRAILING_NBSP.sub(" ", LEADING_NBSP.sub(" ", text))
+    return text
 
 
 def _drop_edge_breaks(container: etree._Element) -> None:

@@ -484,3 +484,12 @@ def test_wayback_toolbar_and_rewritten_links() -> None:
     assert "Wayback" not in text and "captures" not in text
     assert "[terms](http://x.example/terms)" in text
     assert "[FAQ](http://x.example/faq)" in text
+
+
+def test_space_swapped_for_nbsp_next_to_a_link_is_not_a_change() -> None:
+    prose = "We operate several websites and respect the privacy of every visitor to them. " * 4
+    def body(sep: str) -> bytes:
+        return (f"<html><head><title>P</title></head><body><p>{prose}</p><p>Sites: "
+                f"including{sep}<a href='https://a.example/'>a.example</a>,{sep}and{sep}"
+                f"<b>Sentry:</b>{sep}for errors.</p></body></html>").encode()
+    assert extract_policy(body(" "), url=URL).text == extract_policy(body("&nbsp;"), url=URL).text
