@@ -21,8 +21,7 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
-LEADING_NBSP = re.compile(r"^[ \xa0]*\xa0[ \xa0]*")
-TRAILING_NBSP = re.compile(r"[ \xa0]*\xa0[ \xa0]*$")
+LONE_NBSP = re.compile(r"(?<!\w)\xa0+|\xa0+(?!\w)")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
@@ -102,13 +101,13 @@ def _normalise_tree(container: etree._Element) -> None:
 
 
 def _spaces(text: str) -> str:
-    """Collapse source whitespace. U+00A0 stays between words ("Section\u00a05"), as the
-    seeds show; at a tag edge it becomes a space: sites swap it for a space between
-    fetches (a whitespace-only change), and html2text would keep it inside emphasis
-    markers (``**Name:\u00a0**for``)."""
+    """Collapse source whitespace. U+00A0 stays between two word characters
+    ("Section\u00a05", "30\u00a0days"), as the seeds show; elsewhere (at a tag edge, after
+    punctuation) it becomes a space: sites swap it for a space between fetches (a
+    whitespace-only change), and html2text would keep it inside emphasis markers."""
     text = WS.sub(" ", text)
     if "\xa0" in text:
-        text = TRAILING_NBSP.sub(" ", LEADING_NBSP.sub(" ", text))
+        text = LONE_NBSP.sub(" ", text)
     return text
 
 
