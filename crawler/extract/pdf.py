@@ -17,6 +17,7 @@ BULLET = re.compile(r"^(?:[•·▪‣◦●○■□–-]|\(?[a-z0-9]{1,3}[.)])
 WS = re.compile(r"[ \t\r\f\v]+")
 HEADING_RATIO = 1.15
 MAX_HEADING_CHARS = 160
+MAX_BOLD_HEADING = 100
 GAP_RATIO = 1.6
 
 
@@ -102,6 +103,8 @@ def _layout(lines: list[Line], meta_title: str) -> tuple[str, str]:
             sum(ln.size == first.size for ln in lines) == 1:
         heading_sizes = heading_sizes[1:]       # the title's size is not a section level
     levels = {size: min(2 + i, 6) for i, size in enumerate(heading_sizes)}
+    # Bold lines at body size are headings one level below the sized ones.
+    bold_level = min(2 + len(heading_sizes), 6)
     gaps = [round(a.y - b.y, 1) for a, b in zip(lines, lines[1:])
             if a.size == body_size and b.size == body_size and 0 < a.y - b.y < body_size * 3]
     line_gap = Counter(gaps).most_common(1)[0][0] if gaps else body_size * 1.2
@@ -121,6 +124,18 @@ def _layout(lines: list[Line], meta_title: str) -> tuple[str, str]:
         if not title and not blocks and not paragraph and line is first and \
                 line.size >= body_size * HEADING_RATIO:
             title = text
+            prev = line
+            continue
+        # A short bold line at body size opens a section, unless it continues a bold
+        # paragraph right above it.
+        continues_bold = prev is not None and prev.bold and prev.size == line.size and \
+            0 < prev.y - line.y < line_gap * GAP_RATIO
+        bold_heading = line.bold and line.size == body_size and not continues_bold and \
+            len(text) <= MAX_BOLD_HEADING and not text.endswith((".", ",", ";", ":")) and \
+            not BULLET.match(text)
+        if bold_heading:
+            flush()
+            blocks.append(f"{'#' * bold_level} {text}")
             prev = line
             continue
         if line.size in levels and len(text) <= MAX_HEADING_CHARS:

@@ -493,3 +493,19 @@ def test_space_swapped_for_nbsp_next_to_a_link_is_not_a_change() -> None:
                 f"including{sep}<a href='https://a.example/'>a.example</a>,{sep}and{sep}"
                 f"<b>Sentry:</b>{sep}for errors.</p></body></html>").encode()
     assert extract_policy(body(" "), url=URL).text == extract_policy(body("&nbsp;"), url=URL).text
+
+
+def test_pdf_bold_lines_are_headings() -> None:
+    pdf = make_pdf([[(18, 720, "Acme Privacy Notice"),
+                     (10, 690, "Retention"),
+                     (10, 675, "We keep account data while your account is open and for"),
+                     (10, 663, "thirty days after you close it, then we delete it."),
+                     (10, 640, "Security"),
+                     (10, 625, "We encrypt personal data in transit and at rest, limit access"),
+                     (10, 613, "to trained staff, and review our safeguards every year.")]],
+                   bold=frozenset({"Retention", "Security"}))
+    text = extract_policy(pdf, url="https://acme.example/p.pdf").text
+    assert text == ("# Acme Privacy Notice\n\n## Retention\n\nWe keep account data while your "
+                    "account is open and for thirty days after you close it, then we delete "
+                    "it.\n\n## Security\n\nWe encrypt personal data in transit and at rest, "
+                    "limit access to trained staff, and review our safeguards every year.\n")
