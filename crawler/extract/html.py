@@ -316,8 +316,38 @@ def _has_section_heading(el: etree._Element) -> bool:
     return any(True for _ in el.iter("h2", "h3", "h4"))
 
 
+def _label_tab_panels(body: etree._Element) -> None:
+    """Tabs: write each tab's label at the top of its panel, then drop the tab strip.
+
+    Hidden panels are kept like any collapsed section; without their labels the panels
+    ("EU residents", "US residents") would run together unnamed.
+    """
+    tabs = [el for el in body.iter() if isinstance(el.tag, str) and (
+        (el.get("role") or "").lower() == "tab"
+        or (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower() in ("tab", "pill"))]
+    if not tabs:
+        return
+    by_id = {el.get("id"): el for el in body.iter() if isinstance(el.tag, str) and el.get("id")}
+    for tab in tabs:
+        target = tab.get("aria-controls") or (tab.get("href") or "").lstrip("#") or \
+            (tab.get("data-target") or tab.get("data-bs-target") or "").lstrip("#")
+        panel = by_id.get(target)
+        label = SPACES.sub(" ", tab.text_content()).strip()
+        if panel is None or not label or tab in panel.iterancestors() or \
+                any(a is panel for a in tab.iterancestors()):
+            continue
+        para = lxml.html.Element("p")
+        strong = etree.SubElement(para, "strong")
+        strong.text = label
+        para.tail = panel.text
+        panel.text = None
+        panel.insert(0, para)
+        _drop(tab)
+
+
 def _drop_junk(body: etree._Element) -> None:
     """Drop scripts, embeds and form controls; keep accordion toggles' text."""
+    _label_tab_panels(body)
     for el in list(body.iter("button", "summary")):
         if el.tag == "button" and (el.get("aria-expanded") is not None
                                    or el.get("aria-controls") is not None

@@ -509,3 +509,20 @@ def test_pdf_bold_lines_are_headings() -> None:
                     "account is open and for thirty days after you close it, then we delete "
                     "it.\n\n## Security\n\nWe encrypt personal data in transit and at rest, "
                     "limit access to trained staff, and review our safeguards every year.\n")
+
+
+def test_tab_labels_name_their_panels() -> None:
+    def pane(ident: str, who: str, hidden: str) -> str:
+        return (f"<div class='tab-pane {hidden}' id='{ident}' role='tabpanel'><p>"
+                + f"Residents of {who} have the rights described in this part of the notice. " * 3
+                + "</p></div>")
+    html = ("<html><head><title>Privacy</title></head><body><main><h1>Privacy Notice</h1>"
+            "<p>" + "This notice explains how we handle personal data for every user. " * 3 +
+            "</p><ul class='nav nav-tabs' role='tablist'>"
+            "<li><a href='#eu' role='tab' data-toggle='tab'>EU residents</a></li>"
+            "<li><button role='tab' aria-controls='us'>US residents</button></li></ul>"
+            "<div class='tab-content'>" + pane("eu", "the EU", "active")
+            + pane("us", "the US", "fade") + "</div></main></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "**EU residents**\n\nResidents of the EU" in text
+    assert "**US residents**\n\nResidents of the US" in text
