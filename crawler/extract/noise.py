@@ -39,7 +39,8 @@ VOLATILE_LINE = re.compile(
     r"(?:you\s+are\s+(?:not\s+)?logged\s+in|welcome,?\s+guest)\b|"
     r"(?:queries|sql\s+queries)\s*:\s*\d+|"
     r"(?:cache[d]?|rendered)\s+(?:on|at)\s+\d|"
-    r"(?:request|trace|ray)\s+id\s*[:#]"
+    r"(?:request|trace|ray)\s+id\s*[:#]|"
+    r"(?:[™®]\s*(?:and|&)\s*)?(?:©|\(c\)|copyright\b)"      # the year turns every January
     r")",
     re.I,
 )

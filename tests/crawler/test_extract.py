@@ -526,3 +526,12 @@ def test_tab_labels_name_their_panels() -> None:
     text = extract_policy(html.encode(), url=URL).text
     assert "**EU residents**\n\nResidents of the EU" in text
     assert "**US residents**\n\nResidents of the US" in text
+
+
+def test_copyright_line_is_dropped() -> None:
+    prose = "We collect the personal data you give us and use it only to run the service. " * 4
+    def body(year: int) -> bytes:
+        return (f"<html><head><title>P</title></head><body><p>{prose}</p>"
+                f"<p>© {year} Acme Ltd. All rights reserved.</p></body></html>").encode()
+    text = extract_policy(body(2025), url=URL).text
+    assert text == extract_policy(body(2026), url=URL).text and "©" not in text
