@@ -33,7 +33,9 @@ CORPUS = REPO.parent / "shared" / "corpus"
 async def run_one(ota: Path, slug: str, cdx_rate: float, replay_rate: float) -> dict[str, float]:
     with FakeWayback.from_corpus(ota, slugs=[slug], page_size=100) as fake, \
             tempfile.TemporaryDirectory() as tmp:
-        url = fake.captures[0].url
+        # A document can have moved (le-chat): backfill the address with the most captures.
+        urls = [c.url for c in fake.captures]
+        url = max(set(urls), key=urls.count)
         settings = Settings(database_url=f"sqlite:///{tmp}/bench.db", wayback_url=fake.base_url,
                             cdx_per_second=cdx_rate, replay_per_second=replay_rate)
         archive = Archive.open(settings.database_url)
