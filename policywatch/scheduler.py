@@ -39,7 +39,7 @@ from policywatch.alerting import alert_hooks
 from policywatch.alerts import Delivery
 from policywatch.errors import AppError
 from policywatch.pipeline import CheckResult, Pipeline, make_fetcher
-from policywatch.schedules import parse_interval, trigger_for
+from policywatch.schedules import cron_trigger, parse_interval, trigger_for
 from policywatch.settings import Settings
 from storage import Archive, LeaseHeld, Leases, NotFound, PolicyRecord, StorageError
 
@@ -85,7 +85,7 @@ def next_due(schedule: str, last_check_at: datetime | None, now: datetime) -> da
     interval = parse_interval(schedule)
     if interval is not None:
         return last_check_at + interval
-    due = CronTrigger.from_crontab(schedule, timezone="UTC").get_next_fire_time(None, last_check_at)
+    due = cron_trigger(schedule).get_next_fire_time(None, last_check_at)
     return due or now
 
 
