@@ -20,7 +20,8 @@ Metrics: token precision / recall / F1 over the multiset of lowercase ``\\w+`` t
 (link targets ``](...)`` removed on both sides: the Princeton reference resolved relative
 links against web.archive.org; OTA's literal ``<br>`` inside table cells is a space); mean
 over pages. "lines" = share of the reference's
-non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages.
+non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages,
+in process CPU time, extractors interleaved page by page (the machine is shared).
 On OTA, repeated lines of 40+ characters count once on both sides: Le Chat's page (and
 so OTA's reference) holds the whole statement twice.
 
@@ -233,27 +234,32 @@ def trafilatura_md(page: Page) -> str:
     return f"# {title}\n\n{text}"
 
 
-def score(pages: list[Page], run: Callable[[Page], str], worst: int) -> dict[str, Scores]:
-    groups: dict[str, Scores] = {}
+def score(pages: list[Page], runs: list[tuple[str, Callable[[Page], str]]],
+          worst: int) -> dict[str, dict[str, Scores]]:
+    """Scores per extractor and page group. Extractors run interleaved page by page and
+    are timed in process CPU time, so a busy machine slows them all alike."""
+    results: dict[str, dict[str, Scores]] = {name: {} for name, _ in runs}
     for page in pages:
-        sc = groups.setdefault(page.group, Scores())
-        start = time.perf_counter()
-        try:
-            out = run(page)
-        except ExtractionError:
-            out = ""
-            sc.failures += 1
-        sc.seconds += time.perf_counter() - start
-        cand = out if page.keep_title else drop_first_line(out)
-        p, r, f = prf(page.reference, cand, dedupe=page.corpus == "ota")
-        sc.p.append(p)
-        sc.r.append(r)
-        sc.f.append(f)
-        sc.lines.append(verbatim_lines(page.reference, cand))
-        sc.worst.append((f, page.name))
-    for sc in groups.values():
-        sc.worst = sorted(sc.worst)[:worst]
-    return groups
+        for name, run in runs:
+            sc = results[name].setdefault(page.group, Scores())
+            start = time.process_time()
+            try:
+                out = run(page)
+            except ExtractionError:
+                out = ""
+                sc.failures += 1
+            sc.seconds += time.process_time() - start
+            cand = out if page.keep_title else drop_first_line(out)
+            p, r, f = prf(page.reference, cand, dedupe=page.corpus == "ota")
+            sc.p.append(p)
+            sc.r.append(r)
+            sc.f.append(f)
+            sc.lines.append(verbatim_lines(page.reference, cand))
+            sc.worst.append((f, page.name))
+    for groups in results.values():
+        for sc in groups.values():
+            sc.worst = sorted(sc.worst)[:worst]
+    return results
 
 
 # --- noise ----------------------------------------------------------------------------------
@@ -358,15 +364,17 @@ def main() -> None:
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
     speeds: dict[str, float] = {}
     worst_report: list[str] = []
-    runs = list(extractors)
-    runs.insert(1, ("policywatch + OTA selectors", lambda p: ours(p, selectors=True)))
-    for name, run in runs:
-        subset = pages if name != "policywatch + OTA selectors" else \
-            [p for p in pages if p.group == "ota-multi"]
-        groups = score(subset, run, args.worst)
+    scored = score(pages, extractors, args.worst)
+    scored["policywatch + OTA selectors"] = score(
+        [p for p in pages if p.group == "ota-multi"],
+        [("policywatch + OTA selectors", lambda p: ours(p, selectors=True))],
+        args.worst)["policywatch + OTA selectors"]
+    names = [extractors[0][0], "policywatch + OTA selectors"] + [n for n, _ in extractors[1:]]
+    for name in names:
+        groups = scored[name]
         total_time = sum(g.seconds for g in groups.values())
         if name != "policywatch + OTA selectors":
-            speeds[name] = len(subset) / total_time if total_time else 0.0
+            speeds[name] = len(pages) / total_time if total_time else 0.0
         for group in ("princeton", "ota", "ota-multi"):
             if group not in groups:
                 continue
