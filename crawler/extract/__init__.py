@@ -1,4 +1,9 @@
-"""Extraction: an HTML or PDF body to seed-style markdown, and the seed header.
+"""Extraction: an HTML, PDF or plain-text body to seed-style markdown, and the seed header.
+
+``extract_policy`` raises ``NotAPolicy`` (a subclass of ``ExtractionError``) with
+``reason`` one of ``empty``, ``not-found``, ``error-page``, ``bot-wall``, ``js-required``,
+``redirect``, ``parked``; and ``ExtractionError`` with ``reason`` one of ``undecodable``,
+``unparsable``, ``bad-pdf``, ``encrypted-pdf``, ``bad-selector``, ``select-no-match``.
 
 The app imports only what is listed in ``__all__``.
 """
