@@ -90,8 +90,7 @@ class AlertRules:
         if check is None:
             return
         healthy = writer.saw_policy(check)
-        # Not the policy (bot wall, empty page): broken at once, even when storage saw the
-        # same capture again and called it "unchanged".
+        # Not the policy (bot wall, empty page, or a 304 for such a capture): broken at once.
         not_the_policy = not healthy and (check.outcome != "error"
                                           or check.error_kind == "not-a-policy")
         failing = not healthy and (

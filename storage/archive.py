@@ -265,14 +265,26 @@ class Archive:
             raise NotFound(f"no policy with id {policy_id}")
         last = _last_snapshot_row(session, policy_id, capture.source)
         duplicate = _same_capture_row(session, policy_id, capture, body_sha)
-        if duplicate is not None or (
-                capture.source == "live" and last is not None and last.body_sha256 == body_sha):
-            check = _add_check(session, policy, capture, started_at, "unchanged",
-                               snapshot_id=(duplicate or last).id if (duplicate or last) else None)
+        same = duplicate if duplicate is not None else (
+            last if capture.source == "live" and last is not None and last.body_sha256 == body_sha
+            else None)
+        if same is not None:
+            # The body was seen before: its verdict stands (a bot wall seen again is still
+            # a failure, not a success that would reset the failure count).
+            if same.text_sha256 is None:
+                check = _add_check(session, policy, capture, started_at, "error",
+                                   snapshot_id=same.id, error_kind="not-a-policy",
+                                   error_message=same.extract_note)
+            else:
+                check = _add_check(session, policy, capture, started_at, "unchanged",
+                                   snapshot_id=same.id)
             if capture.source == "live":
-                _mark_success(policy, check, changed=False)
+                if check.outcome == "error":
+                    _mark_failure(policy, check)
+                else:
+                    _mark_success(policy, check, changed=False)
             session.add(policy)
-            return FetchRecorded("unchanged", records.check_record(check), None, ())
+            return FetchRecorded(check.outcome, records.check_record(check), None, ())
         if extraction is None:
             raise TypeError("extraction is required for a new body")
 

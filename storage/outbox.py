@@ -98,8 +98,8 @@ class AlertWriter:
         return records.check_record(row) if row else None
 
     def saw_policy(self, check: CheckRecord) -> bool:
-        """Whether a check found the policy text: False for errors, and for a repeat of a
-        capture that was not the policy (same bot wall again is "unchanged" for storage)."""
+        """Whether a check found the policy text: False for errors, and for a 304 answered
+        for a capture that was not the policy."""
         if check.outcome == "error":
             return False
         snapshot_id = check.snapshot_id

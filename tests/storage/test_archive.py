@@ -102,6 +102,11 @@ def test_not_a_policy_capture_is_kept_but_makes_no_version(archive: Archive, pol
     assert wall.snapshot is not None
     assert archive.version_count(policy.id) == 1
     assert archive.policy(policy.slug).consecutive_failures == 1
+    # The same bot wall again is still a failure, not an "unchanged" success.
+    again = archive.record_fetch(policy.id, live(2), b"captcha", None, started_at=T0)
+    assert again.outcome == "error" and again.check.error_kind == "not-a-policy"
+    assert again.check.error_message == "not a policy: bot wall"
+    assert archive.policy(policy.slug).consecutive_failures == 2
 
 
 def test_wayback_captures_interleave_with_live_ones(archive: Archive, policy) -> None:
