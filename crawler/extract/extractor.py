@@ -9,6 +9,7 @@ from crawler.errors import ExtractionError
 from crawler.extract.decode import decode_body
 from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
 from crawler.extract.markdown import tidy_markdown, to_markdown
+from crawler.extract.noise import WAYBACK_PREFIX
 from crawler.extract.pdf import pdf_to_markdown
 from crawler.extract.plaintext import text_to_markdown
 from crawler.extract.verdict import check_policy
@@ -48,11 +49,13 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     if mime == "text/plain":
         return _extract_plain(text, url=url)
     root = parse_document(text, url=url)
+    # A Wayback replay address resolves links against the archived page's own address.
+    base = WAYBACK_PREFIX.sub("", url) if url else url
     title = document_title(root)
     first_h1 = root.find(".//h1")
     heading = SPACES.sub(" ", first_h1.text_content()).strip() if first_h1 is not None else ""
-    container = isolate_main(root, url=url, select=select, remove=remove)
-    markdown = to_markdown(container, title=title, url=url)
+    container = isolate_main(root, url=base, select=select, remove=remove)
+    markdown = to_markdown(container, title=title, url=base)
     check_policy(title=title, text=markdown, raw_html=text, first_heading=heading, url=url)
     return Extracted(title=title, text=markdown, extractor_version=EXTRACTOR_VERSION)
 

@@ -535,3 +535,12 @@ def test_copyright_line_is_dropped() -> None:
                 f"<p>© {year} Acme Ltd. All rights reserved.</p></body></html>").encode()
     text = extract_policy(body(2025), url=URL).text
     assert text == extract_policy(body(2026), url=URL).text and "©" not in text
+
+
+def test_wayback_replay_url_as_base() -> None:
+    prose = "We collect the personal data you give us and use it only to run the service. " * 4
+    html = (f"<html><head><title>P</title></head><body><p>{prose}</p>"
+            "<p>Read the <a href='/terms.html'>terms</a>.</p></body></html>")
+    text = extract_policy(html.encode(),
+                          url="https://web.archive.org/web/20100101000000id_/http://x.example/p").text
+    assert "[terms](http://x.example/terms.html)" in text
