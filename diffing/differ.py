@@ -1,7 +1,9 @@
 """``diff_texts``: the hierarchical clause-level differ.
 
-1. Segment both texts into clauses (``diffing.segment``); key each clause by its
-   normalised text (``diffing.normalize``), headings apart from body clauses.
+1. Segment both texts into clauses, each against the other (``diffing.segment``: long
+   paragraphs present in both versions stay whole, only changed ones are split into
+   sentences); key each clause by its normalised text (``diffing.normalize``), headings
+   apart from body clauses.
 2. Align keys in order (``diffing.align``): unique anchors, then recursion between them.
 3. Pair leftover removed/added clauses with equal keys (moves), then similar ones
    (``diffing.pairing``) into modifications.
@@ -25,7 +27,7 @@ from diffing.models import Change, Clause, DiffOptions, DiffReport, Summary
 from diffing.normalize import normalize, strip_markup
 from diffing.numbers import changed_numbers
 from diffing.pairing import pair_similar
-from diffing.segment import body_text, segment
+from diffing.segment import body_text, segment_pair
 from diffing.topics import tag_topics
 from diffing.words import word_diff
 
@@ -184,12 +186,16 @@ def diff_texts(
 ) -> DiffReport:
     """Clause-level diff of two seed-style markdown texts (header lines ignored).
 
+    Change indices are positions in ``segment(old, against=new)`` and
+    ``segment(new, against=old)``.
+
     Raises ``InvalidTextError`` (a ``DiffingError``) if either text is not a ``str``.
     """
     for side, text in (("old", old), ("new", new)):
         if not isinstance(text, str):
             raise InvalidTextError(side, type(text))
+    old_clauses, new_clauses = segment_pair(old, new)
     return diff_clauses(
-        segment(old), segment(new), old_meta=old_meta, new_meta=new_meta, options=options,
+        old_clauses, new_clauses, old_meta=old_meta, new_meta=new_meta, options=options,
         identical=body_text(old) == body_text(new),
     )

@@ -20,12 +20,16 @@
          "numbers": [[old | null, new | null], ...],  # changed numbers/durations
          "clause_kind": "heading" | "paragraph" | "list-item" | "table-row",
          "old_section": [heading, ...] | null,        # modified/moved: section before
-         "old_index": int | null, "new_index": int | null}  # positions in segment()
-      ]
+         "old_index": int | null, "new_index": int | null}  # positions in the clause lists
+      ]                                      # segment(old, against=new) / segment(new, against=old)
     }
 
-``apply_changes(segment(old), report)`` rebuilds ``segment(new)`` in substance (every
-clause equal under ``diffing.normalize``): the report is complete.
+``apply_changes(segment(old, against=new), report)`` rebuilds ``segment(new,
+against=old)`` in substance (every clause equal under ``diffing.normalize``): the report
+is complete. Those are the lists the differ compares: each version's clauses, except that
+a long paragraph both versions hold (equal in substance) stays one clause instead of its
+sentences. Without ``against`` (``segment(text)``) every long paragraph is split; when no
+long paragraph is shared the lists are the same.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ def summary_line(report: DiffReport) -> str:
 
 def apply_changes(old_clauses: Sequence[Clause], report: DiffReport) -> list[Clause]:
     """Apply the report's changes to the old clause list; returns the new clause list.
+
+    ``old_clauses`` is ``segment(old, against=new)``, the list the report's indices refer
+    to; the result equals ``segment(new, against=old)`` in substance.
 
     Unchanged clauses keep their old text (equal in substance to the new one); removed,
     moved and modified clauses leave their old position; added, moved and modified

@@ -8,17 +8,24 @@ markup-only blocks and the seed header (a first block quote starting ``> *The fo
 text``) are skipped. Paragraphs and list items of ``SPLIT_FROM_CHARS`` characters or more
 are split into sentences (``diffing.sentences``). A clause's section is the chain of
 headings above it (plain text); bold-only headings rank below every ``#`` level.
+
+Segmenting one version *against* another (``segment(old, against=new)``, what the differ
+does) keeps whole every long paragraph or list item whose text, equal in substance
+(``diffing.normalize``), is also a paragraph or list item of the other version: it is
+unchanged, so its sentences need no separate view, and sentence splitting (pysbd, the
+costly step) runs only on the paragraphs that changed. A one-sentence edit inside a long
+paragraph still splits that paragraph on both sides and is reported at sentence level.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from diffing.models import Clause, ClauseKind
-from diffing.normalize import strip_markup
-from diffing.sentences import split_sentences
+from diffing.normalize import normalize, strip_markup
+from diffing.sentences import SPLIT_FROM_CHARS, split_sentences
 
 HEADER_PREFIX = "> *The following text"
 BOLD_HEADING_MAX_CHARS = 150
@@ -130,11 +137,29 @@ def blocks(markdown: str) -> Iterator[Block]:
     yield from flush()
 
 
-def segment(markdown: str) -> list[Clause]:
-    """Split a seed-style markdown text into clauses (header line ignored)."""
+def _splits(block: Block) -> bool:
+    """True for a block that ``segment`` would cut into sentences."""
+    return block.kind in ("paragraph", "list-item") and len(block.text.strip()) >= SPLIT_FROM_CHARS
+
+
+def _substance(block: Block) -> str:
+    return normalize(block.text, block.kind)
+
+
+def shared_texts(mine: Sequence[Block], theirs: Sequence[Block]) -> frozenset[str]:
+    """Substance keys of the long body blocks of ``mine`` that ``theirs`` also holds."""
+    candidates = {_substance(block) for block in mine if _splits(block)}
+    if not candidates:
+        return frozenset()
+    return frozenset(key for key in {_substance(block) for block in theirs if _splits(block)} if key in candidates)
+
+
+def clauses_of(parsed: Iterable[Block], keep_whole: frozenset[str] = frozenset()) -> list[Clause]:
+    """Clauses of parsed blocks; long body blocks whose substance key is in ``keep_whole``
+    are not split into sentences."""
     clauses: list[Clause] = []
     stack: list[tuple[int, str]] = []
-    for block in blocks(markdown):
+    for block in parsed:
         plain = strip_markup(block.text)
         if not plain:
             continue
@@ -145,13 +170,33 @@ def segment(markdown: str) -> list[Clause]:
             stack.append((block.level, plain))
             continue
         section = tuple(title for _, title in stack)
-        if block.kind == "table-row":
-            clauses.append(Clause(section, block.kind, block.text))
+        if block.kind == "table-row" or (keep_whole and _splits(block) and _substance(block) in keep_whole):
+            clauses.append(Clause(section, block.kind, block.text.strip()))
             continue
         for sentence in split_sentences(block.text):
             if strip_markup(sentence):
                 clauses.append(Clause(section, block.kind, sentence))
     return clauses
+
+
+def segment(markdown: str, *, against: str | None = None) -> list[Clause]:
+    """Split a seed-style markdown text into clauses (header line ignored).
+
+    With ``against`` (the other version of a pair), long paragraphs and list items that
+    version also holds, equal in substance, stay whole: the clause list ``diff_texts``
+    reports positions in (see the module docstring).
+    """
+    parsed = list(blocks(markdown))
+    if against is None:
+        return clauses_of(parsed)
+    return clauses_of(parsed, shared_texts(parsed, list(blocks(against))))
+
+
+def segment_pair(old: str, new: str) -> tuple[list[Clause], list[Clause]]:
+    """``(segment(old, against=new), segment(new, against=old))``, each text parsed once."""
+    old_blocks, new_blocks = list(blocks(old)), list(blocks(new))
+    shared = shared_texts(old_blocks, new_blocks)
+    return clauses_of(old_blocks, shared), clauses_of(new_blocks, shared)
 
 
 def body_text(markdown: str) -> str:

@@ -15,7 +15,7 @@ def _substance(clauses: list) -> list[tuple[bool, str]]:
 
 def _round_trip(old: str, new: str):  # type: ignore[no-untyped-def]
     report = diff_texts(old, new)
-    assert _substance(apply_changes(segment(old), report)) == _substance(segment(new))
+    assert _substance(apply_changes(segment(old, against=new), report)) == _substance(segment(new, against=old))
     return report
 
 

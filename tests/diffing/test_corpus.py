@@ -24,8 +24,8 @@ def test_every_history_round_trips(corpus: Path) -> None:
         for k in range(0, len(files) - 1, step)[:PAIRS_PER_HISTORY]:
             old, new = files[k].read_text(encoding="utf-8"), files[k + 1].read_text(encoding="utf-8")
             report = diff_texts(old, new, old_meta={"file": files[k].name}, new_meta={"file": files[k + 1].name})
-            rebuilt = apply_changes(segment(old), report)
-            expected = segment(new)
+            rebuilt = apply_changes(segment(old, against=new), report)
+            expected = segment(new, against=old)
             assert [(c.kind == "heading", normalize(c.text, c.kind)) for c in rebuilt] == [
                 (c.kind == "heading", normalize(c.text, c.kind)) for c in expected], (slug, files[k].name)
             assert report.identical or report.formatting_only or report.changes

@@ -41,7 +41,7 @@ def _case(seed: int, n_edits: int) -> tuple[str, str, Truth]:
 def test_report_round_trips_and_finds_the_edits(seed: int, n_edits: int) -> None:
     old, new, truth = _case(seed, n_edits)
     report = diff_texts(old, new)
-    old_clauses, new_clauses = segment(old), segment(new)
+    old_clauses, new_clauses = segment(old, against=new), segment(new, against=old)
     assert _substance(apply_changes(old_clauses, report)) == _substance(new_clauses)
     predicted = _predicted(report)
     # Added, removed and modified clauses are found exactly (one ambiguity allowed). Which

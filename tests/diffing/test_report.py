@@ -106,3 +106,22 @@ def test_formats_registry_and_errors() -> None:
         diff_texts(b"bytes", NEW)  # type: ignore[arg-type]
     with pytest.raises(InconsistentReportError):
         apply_changes(segment(OLD)[:-1], diff_texts(OLD, NEW))
+
+
+def test_one_sentence_edit_in_a_long_paragraph_is_reported_as_that_sentence() -> None:
+    kept = ("We collect the information you give us when you create an account with us. "
+            "We keep it for as long as your account is open and for thirty days after.")
+    edited = ("You can ask us for a copy of your data by writing to our privacy team. "
+              "We answer every request within one month of receiving it from you. "
+              "We may ask you to prove who you are before we send you anything at all.")
+    old = f"# Policy\n\n{kept}\n\n## Rights\n\n{edited}\n"
+    new = f"# Policy\n\n{kept}\n\n## Rights\n\n{edited.replace('one month', '45 days')}\n"
+    report = diff_texts(old, new)
+    assert summary_line(report) == "~1"
+    (change,) = report.changes
+    assert change.old == "We answer every request within one month of receiving it from you."
+    assert change.new == "We answer every request within 45 days of receiving it from you."
+    assert change.section == ("Policy", "Rights")
+    assert (report.old_count, report.new_count) == (1 + 1 + 1 + 3, 1 + 1 + 1 + 3)
+    rebuilt = apply_changes(segment(old, against=new), report)
+    assert [c.text for c in rebuilt] == [c.text for c in segment(new, against=old)]

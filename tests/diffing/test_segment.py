@@ -74,3 +74,50 @@ def test_princeton_seeds_segment(corpus: Path) -> None:
         assert clauses, path.name
         assert not any("The following text is extracted" in c.text for c in clauses)
         assert all(c.text.strip() for c in clauses)
+
+
+LONG_KEPT = ("We collect the information you give us when you create an account with us. "
+             "We keep it for as long as your account is open and for thirty days after. "
+             "We never sell it to data brokers or to advertising networks of any kind.")
+LONG_EDITED = ("You can ask us for a copy of your data by writing to our privacy team. "
+               "We answer every request within one month of receiving it from you. "
+               "We may ask you to prove who you are before we send you anything at all.")
+
+
+def test_segment_against_keeps_shared_paragraphs_whole() -> None:
+    old = f"# Policy\n\n{LONG_KEPT}\n\n{LONG_EDITED}\n"
+    new = f"# Policy\n\n{LONG_KEPT.replace('thirty', '**thirty**')}\n\n{LONG_EDITED.replace('one month', 'two months')}\n"
+    old_clauses, new_clauses = segment(old, against=new), segment(new, against=old)
+    # The paragraph both versions hold (equal in substance) stays one clause on each side.
+    assert old_clauses[1] == Clause(("Policy",), "paragraph", LONG_KEPT)
+    assert new_clauses[1].text == LONG_KEPT.replace("thirty", "**thirty**")
+    # The edited paragraph is split into its sentences on both sides.
+    assert [c.text for c in old_clauses[2:]] == list(_sentences(LONG_EDITED))
+    assert [c.text for c in new_clauses[2:]] == list(_sentences(LONG_EDITED.replace("one month", "two months")))
+    assert len(segment(old)) == 1 + 3 + 3
+
+
+def _sentences(paragraph: str) -> tuple[str, ...]:
+    return tuple(c.text for c in segment(paragraph))
+
+
+def test_segment_against_is_a_coarsening_of_segment(corpus: Path) -> None:
+    """Every clause of ``segment(a, against=b)`` is a run of consecutive clauses of ``segment(a)``."""
+    files = sorted((corpus / "histories" / "airbnb-privacy-policy").glob("*.md"))
+    kept_whole = 0
+    for old_file, new_file in list(zip(files, files[1:]))[::8]:
+        old, new = old_file.read_text(encoding="utf-8"), new_file.read_text(encoding="utf-8")
+        fine, coarse = segment(old), segment(old, against=new)
+        assert len(coarse) <= len(fine)
+        kept_whole += len(coarse) < len(fine)
+        k = 0
+        for clause in coarse:
+            run = [fine[k]]
+            while " ".join(c.text for c in run) != clause.text:
+                k += 1
+                assert k < len(fine) and fine[k].section == clause.section, (old_file.name, clause.text)
+                run.append(fine[k])
+            assert all(c.kind == clause.kind and c.section == clause.section for c in run)
+            k += 1
+        assert k == len(fine)
+    assert kept_whole >= 3
