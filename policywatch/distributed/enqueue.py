@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from procrastinate import App
+from procrastinate.jobs import JobDeferrer
 from procrastinate.exceptions import AlreadyEnqueued
 
 from policywatch.distributed.app import ensure_schema, make_app
@@ -36,32 +37,61 @@ class Enqueued:
                 f"{len(self.already_queued)} already waiting in the queue")
 
 
+_WAITING = """
+SELECT queueing_lock FROM procrastinate_jobs
+ WHERE status = 'todo' AND queueing_lock = ANY(%(locks)s)
+"""
+BATCH = 500
+
+
+def _deferrer(app: App, task_name: str, policy_id: int) -> JobDeferrer:
+    kind = _KINDS[task_name]
+    return app.tasks[task_name].configure(
+        lock=policy_lock(policy_id), queueing_lock=queueing_lock(kind, policy_id))
+
+
 async def enqueue_one(app: App, task_name: str, policy_id: int, **kwargs: object) -> int | None:
     """Queue ``task_name`` for one policy; None when one is already waiting for it."""
-    kind = _KINDS[task_name]
-    deferrer = app.tasks[task_name].configure(
-        lock=policy_lock(policy_id), queueing_lock=queueing_lock(kind, policy_id))
     try:
-        return await deferrer.defer_async(policy_id=policy_id, **kwargs)
+        return await _deferrer(app, task_name, policy_id).defer_async(policy_id=policy_id, **kwargs)
     except AlreadyEnqueued:
         return None
 
 
-async def enqueue_many(app: App, task_name: str, policy_ids: Iterable[int], *,
-                       parallel: int = 8, **kwargs: object) -> Enqueued:
-    """Queue one job per policy (``parallel`` inserts at a time); see ``enqueue_one``."""
+async def enqueue_many(app: App, task_name: str, policy_ids: Iterable[int],
+                       **kwargs: object) -> Enqueued:
+    """Queue one job per policy, in batches of ``BATCH`` inserts; see ``enqueue_one``.
+
+    Policies whose job already waits are skipped up front; if one is queued by someone
+    else in the meantime, its batch is retried one job at a time.
+    """
     out = Enqueued()
-    limit = asyncio.Semaphore(parallel)
-
-    async def one(policy_id: int) -> None:
-        async with limit:
-            job = await enqueue_one(app, task_name, policy_id, **kwargs)
-        if job is None:
-            out.already_queued.append(policy_id)
-        else:
-            out.jobs[policy_id] = job
-
-    await asyncio.gather(*(one(p) for p in policy_ids))
+    ids = list(dict.fromkeys(policy_ids))
+    kind = _KINDS[task_name]
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        rows = await app.connector.execute_query_all_async(
+            _WAITING, locks=[queueing_lock(kind, p) for p in chunk])
+        waiting = {r["queueing_lock"] for r in rows}
+        todo = [p for p in chunk if queueing_lock(kind, p) not in waiting]
+        out.already_queued.extend(p for p in chunk if queueing_lock(kind, p) in waiting)
+        jobs = [_deferrer(app, task_name, p).make_new_job(policy_id=p, **kwargs)  # type: ignore[arg-type]
+                for p in todo]
+        if not jobs:
+            continue
+        try:
+            done = await app.job_manager.batch_defer_jobs_async(jobs)
+        except AlreadyEnqueued:
+            for policy_id in todo:
+                job_id = await enqueue_one(app, task_name, policy_id, **kwargs)
+                if job_id is None:
+                    out.already_queued.append(policy_id)
+                else:
+                    out.jobs[policy_id] = job_id
+            continue
+        for policy_id, job in zip(todo, done, strict=True):
+            assert job.id is not None
+            out.jobs[policy_id] = job.id
     return out
 
 
