@@ -11,15 +11,16 @@ headings above it (plain text); bold-only headings rank below every ``#`` level.
 
 Segmenting one version *against* another (``segment(old, against=new)``, what the differ
 does) keeps whole every long paragraph or list item whose text, equal in substance
-(``diffing.normalize``), is also a paragraph or list item of the other version: it is
-unchanged, so its sentences need no separate view, and sentence splitting (pysbd, the
-costly step) runs only on the paragraphs that changed. A one-sentence edit inside a long
+(``diffing.normalize``), is a paragraph or list item of the other version as often as of
+this one: it is unchanged, so its sentences need no separate view, and sentence splitting
+(pysbd, the costly step) runs only on the paragraphs that changed. A one-sentence edit inside a long
 paragraph still splits that paragraph on both sides and is reported at sentence level.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -147,11 +148,17 @@ def _substance(block: Block) -> str:
 
 
 def shared_texts(mine: Sequence[Block], theirs: Sequence[Block]) -> frozenset[str]:
-    """Substance keys of the long body blocks of ``mine`` that ``theirs`` also holds."""
-    candidates = {_substance(block) for block in mine if _splits(block)}
-    if not candidates:
+    """Substance keys of the long body blocks that ``mine`` and ``theirs`` hold equally often.
+
+    A text held a different number of times (one of two copies edited or dropped) is not
+    shared: its copies are split on both sides, so the edited copy's sentences still meet
+    the unchanged sentences of the other copies.
+    """
+    counts = Counter(_substance(block) for block in mine if _splits(block))
+    if not counts:
         return frozenset()
-    return frozenset(key for key in {_substance(block) for block in theirs if _splits(block)} if key in candidates)
+    theirs_counts = Counter(key for key in (_substance(block) for block in theirs if _splits(block)) if key in counts)
+    return frozenset(key for key, n in theirs_counts.items() if counts[key] == n)
 
 
 def clauses_of(parsed: Iterable[Block], keep_whole: frozenset[str] = frozenset()) -> list[Clause]:

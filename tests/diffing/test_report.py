@@ -125,3 +125,18 @@ def test_one_sentence_edit_in_a_long_paragraph_is_reported_as_that_sentence() ->
     assert (report.old_count, report.new_count) == (1 + 1 + 1 + 3, 1 + 1 + 1 + 3)
     rebuilt = apply_changes(segment(old, against=new), report)
     assert [c.text for c in rebuilt] == [c.text for c in segment(new, against=old)]
+
+
+def test_edit_to_one_of_two_copies_of_a_long_paragraph_is_one_sentence() -> None:
+    copy = ("You can ask us for a copy of your data by writing to our privacy team. "
+            "We answer every request within one month of receiving it from you. "
+            "We may ask you to prove who you are before we send you anything at all.")
+    old = f"# Policy\n\n## Members\n\n{copy}\n\n## Visitors\n\n{copy}\n"
+    new = f"# Policy\n\n## Members\n\n{copy}\n\n## Visitors\n\n{copy.replace('one month', '45 days')}\n"
+    report = diff_texts(old, new)
+    assert summary_line(report) == "~1"
+    (change,) = report.changes
+    assert change.new == "We answer every request within 45 days of receiving it from you."
+    assert change.section == ("Policy", "Visitors")
+    rebuilt = apply_changes(segment(old, against=new), report)
+    assert [c.text for c in rebuilt] == [c.text for c in segment(new, against=old)]
