@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from diffing import apply_changes, diff_texts, normalize, segment
 from diffing.normalize import strip_markup
+from diffing.sentences import split_sentences
 from tests.diffing.policygen import Truth, edit, make_policy, to_markdown
 
 KINDS = ("added", "removed", "modified", "moved")
@@ -98,3 +99,51 @@ def test_precision_and_recall_per_change_kind() -> None:
         recall = true_positive[kind] / truth_count[kind]
         assert precision >= 0.95, (kind, precision)
         assert recall >= 0.95, (kind, recall)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), n_edits=st.integers(0, 4))
+def test_sentence_edits_inside_long_paragraphs(seed: int, n_edits: int) -> None:
+    """Multi-sentence paragraphs: a reworded sentence is reported as that sentence, a
+    paragraph moved unchanged as one move, untouched paragraphs not at all; the report
+    round-trips on the clause lists it indexes."""
+    from tests.diffing.policygen import reword, sentence
+
+    rng = random.Random(seed)
+    sections = [[[sentence(rng) for _ in range(3)] for _ in range(rng.randint(2, 4))] for _ in range(4)]
+    new_sections = [[list(p) for p in paragraphs] for paragraphs in sections]
+    modified: set[tuple[str, str]] = set()
+    moves = 0
+    touched: set[tuple[int, int]] = set()
+    for _ in range(n_edits):
+        s = rng.randrange(4)
+        if not new_sections[s]:
+            continue
+        p = rng.randrange(len(new_sections[s]))
+        if (s, p) in touched:
+            continue
+        touched.add((s, p))
+        if rng.random() < 0.7:
+            k = rng.randrange(3)
+            old_sentence = new_sections[s][p][k]
+            new_sections[s][p][k] = reword(rng, old_sentence)
+            modified.add((old_sentence, new_sections[s][p][k]))
+        elif s != 3:
+            new_sections[3].append(new_sections[s].pop(p))
+            touched = {(s2, p2 - (s2 == s and p2 > p)) for s2, p2 in touched} | {(3, len(new_sections[3]) - 1)}
+            moves += 1
+
+    def markdown(secs: list[list[list[str]]]) -> str:
+        return "\n\n".join(f"## Part {n} about privacy\n\n" + "\n\n".join(" ".join(p) for p in paragraphs)
+                           for n, paragraphs in enumerate(secs))
+
+    old, new = markdown(sections), markdown(new_sections)
+    report = diff_texts(old, new)
+    old_clauses, new_clauses = segment(old, against=new), segment(new, against=old)
+    assert _substance(apply_changes(old_clauses, report)) == _substance(new_clauses)
+    found = {(strip_markup(c.old), strip_markup(c.new)) for c in report.changes if c.kind == "modified"}
+    assert found == {(strip_markup(a), strip_markup(b)) for a, b in modified}
+    assert not any(c.kind in ("added", "removed") for c in report.changes)
+    moved = [c for c in report.changes if c.kind == "moved"]
+    assert (moves == 0) == (not moved)
+    assert all(c.old and len(split_sentences(c.old)) == 3 for c in moved)
