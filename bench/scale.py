@@ -44,6 +44,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -158,7 +159,7 @@ class Pages:
         return f'"p{i}-{2 if Pages.changes(i, round_) else 1}"'
 
 
-def serve(port_out: multiprocessing.Queue, round_value: multiprocessing.Value) -> None:  # type: ignore[type-arg]
+def serve(port_out: Any, round_value: Any) -> None:
     """The page server (its own process): /p/<i>, and /_round/<r> to switch rounds."""
     pages = Pages()
 
@@ -236,7 +237,9 @@ def db_bytes(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url.replace("+psycopg", "")) as conn:
-        return conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+        assert row is not None
+        return int(row[0])
 
 
 def set_round(base: str, round_: int) -> None:
@@ -289,7 +292,7 @@ def child_single(url: str, base: str, concurrency: int) -> None:
     archive = Archive.open(url)
     pipeline = Pipeline(settings, archive, hooks=alert_hooks(settings, archive))
     policies = archive.policies(active=True)
-    out = {}
+    out: dict[str, Any] = {}
     for round_ in (1, 2):
         set_round(base, round_)
         extract_cpu[0] = 0.0
@@ -334,14 +337,16 @@ def run_workers(url: str, base: str, ids: list[int], concurrency: int, workers: 
 
     def scalar(sql: str) -> int:
         with psycopg.connect(dsn) as conn:
-            return conn.execute(sql).fetchone()[0]
+            row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+            assert row is not None
+            return int(row[0])
 
     deadline = time.monotonic() + 120
     while scalar("SELECT count(*) FROM procrastinate_workers") < workers:
         if time.monotonic() > deadline:
             raise SystemExit("workers did not start")
         time.sleep(0.2)
-    out = {}
+    out: dict[str, Any] = {}
     try:
         for round_ in (1, 2):
             set_round(base, round_)
@@ -423,7 +428,9 @@ def history_bench(versions: int, per_policy: int, text_bytes: int, samples: int)
             conn.execute(SYNTH.replace("%(policies)s", str(int(policies)))  # type: ignore[arg-type]
                          .replace("%(per_policy)s", str(int(per_policy)))
                          .replace("%(repeat)s", str(max(1, int(text_bytes) // 50))))
-            total = conn.execute("SELECT count(*) FROM version").fetchone()[0]
+            row = conn.execute("SELECT count(*) FROM version").fetchone()
+            assert row is not None
+            total = row[0]
         load = time.perf_counter() - started
         rng = random.Random(7)
         timings = []

@@ -20,6 +20,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,7 +133,7 @@ def parse_lines(text: str) -> WatchList:
         if any(c.isspace() for c in line) or "," in line:
             out.rejected.append(Rejected(number, line[:200], "expected one URL or domain"))
             continue
-        _collect(out, number, line, lambda n=number, u=line: _entry(n, u))
+        _collect(out, number, line, partial(_entry, number, line))
     return out
 
 
@@ -160,9 +161,9 @@ def parse_csv(text: str) -> WatchList:
         if not values.get("url"):
             out.rejected.append(Rejected(number, ",".join(row)[:200], "no url"))
             continue
-        _collect(out, number, ",".join(row), lambda n=number, v=values: _entry(
-            n, v["url"], name=v.get("name"), every=v.get("every"), select=v.get("select"),
-            remove=v.get("remove")))
+        _collect(out, number, ",".join(row), partial(
+            _entry, number, values["url"], name=values.get("name"), every=values.get("every"),
+            select=values.get("select"), remove=values.get("remove")))
     return out
 
 

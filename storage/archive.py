@@ -477,7 +477,7 @@ class Archive:
                 sa_select(tables.Version.id, tables.Version.text_sha256,
                           col(tables.Version.summary).is_(None), tables.Version.base_sha256)
                 .where(tables.Version.policy_id == policy_id)
-                .order_by(tables.Version.captured_at, tables.Version.id)).all()
+                .order_by(col(tables.Version.captured_at), col(tables.Version.id))).all()
             pairs: list[tuple[int, int | None]] = []
             previous: tuple[int, str] | None = None
             for version_id, text_sha, no_summary, base_sha in rows:

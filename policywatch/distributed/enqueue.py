@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from procrastinate import App
 from procrastinate.jobs import JobDeferrer
+from procrastinate.types import JSONValue
 from procrastinate.exceptions import AlreadyEnqueued
 
 from policywatch.distributed.app import ensure_schema, make_app
@@ -50,7 +51,7 @@ def _deferrer(app: App, task_name: str, policy_id: int) -> JobDeferrer:
         lock=policy_lock(policy_id), queueing_lock=queueing_lock(kind, policy_id))
 
 
-async def enqueue_one(app: App, task_name: str, policy_id: int, **kwargs: object) -> int | None:
+async def enqueue_one(app: App, task_name: str, policy_id: int, **kwargs: JSONValue) -> int | None:
     """Queue ``task_name`` for one policy; None when one is already waiting for it."""
     try:
         return await _deferrer(app, task_name, policy_id).defer_async(policy_id=policy_id, **kwargs)
@@ -59,7 +60,7 @@ async def enqueue_one(app: App, task_name: str, policy_id: int, **kwargs: object
 
 
 async def enqueue_many(app: App, task_name: str, policy_ids: Iterable[int],
-                       **kwargs: object) -> Enqueued:
+                       **kwargs: JSONValue) -> Enqueued:
     """Queue one job per policy, in batches of ``BATCH`` inserts; see ``enqueue_one``.
 
     Policies whose job already waits are skipped up front; if one is queued by someone
@@ -114,7 +115,7 @@ class CheckDispatcher:
 
 
 def queue_jobs(settings: Settings, task_name: str, policy_ids: Iterable[int],
-               **kwargs: object) -> Enqueued:
+               **kwargs: JSONValue) -> Enqueued:
     """From a command: install the queue if needed, then queue one job per policy."""
     ensure_schema(settings)
     app = make_app(settings)

@@ -97,8 +97,8 @@ class PostgresRateLimiter:
             if delay <= 0:
                 return  # the booking already waited out any pause
             await asyncio.sleep(delay)
-            paused = await loop.run_in_executor(self._executor, self._execute, _PAUSED_FOR,
-                                                {"name": self.name})
+            params: dict[str, object] = {"name": self.name}
+            paused = await loop.run_in_executor(self._executor, self._execute, _PAUSED_FOR, params)
             if not paused or float(paused[0]) <= 0:
                 return
 

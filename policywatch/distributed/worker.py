@@ -28,7 +28,8 @@ async def run_worker(settings: Settings, *, concurrency: int | None = None,
         log.info("worker %s started (concurrency %d, queues %s)", worker_name(), concurrency,
                  ", ".join(queues) if queues else "all")
         await app.run_worker_async(
-            name=worker_name(), concurrency=concurrency, queues=queues, wait=not burst,
+            name=worker_name(), concurrency=concurrency, wait=not burst,
+            queues=queues,  # type: ignore[arg-type]  # None (every queue) is what Worker takes
             additional_context={"runtime": runtime},
             update_heartbeat_interval=settings.worker_heartbeat,
             stalled_worker_timeout=settings.stalled_after,
