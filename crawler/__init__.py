@@ -39,7 +39,14 @@ from crawler.live import LiveFetcher
 from crawler.models import FetchResult
 from crawler.ratelimit import RateLimiter, TokenBucketLimiter
 from crawler.sampling import parse_date_bound, sample_captures
-from crawler.wayback import CdxRecord, Memento, WaybackClient, public_snapshot_url, url_variants
+from crawler.wayback import (
+    CdxRecord,
+    Memento,
+    WaybackClient,
+    public_snapshot_url,
+    split_wayback_url,
+    url_variants,
+)
 from crawler.urls import normalize_url
 
 __all__ = [
@@ -56,6 +63,7 @@ __all__ = [
     "RateLimiter",
     "sample_captures",
     "TokenBucketLimiter",
+    "split_wayback_url",
     "url_variants",
     "WaybackClient",
     "BlockedSite",

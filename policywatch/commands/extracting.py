@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, datetime
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -12,27 +12,37 @@ from urllib.parse import urlsplit
 import typer
 from bs4 import BeautifulSoup
 
-from crawler import CrawlerError, compose_document, extract_policy, render_header
+from crawler import (
+    CrawlerError,
+    compose_document,
+    extract_policy,
+    render_header,
+    split_wayback_url,
+)
 from policywatch.commands.history import parse_day
 from policywatch.context import app_context
 from policywatch.errors import UsageError
 from policywatch.pipeline import make_fetcher
 from policywatch.reextract import reextract_policy
 
-WAYBACK_URL = re.compile(r"^https?://[^/]+/web/(\d{1,14})(?:[a-z]{2}_)?/(.+)$")
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://\S+?)\s*-->", re.I)
+_WAYBACK_IN_COMMENT = re.compile(rb"<!--.{0,400}?(https?://web\.archive\.org/web/\d{4,14}[a-z_]*/\S+?)[)\s]",
+                                 re.I | re.S)
 
 
-def split_wayback_url(url: str) -> tuple[str, str] | None:
-    """``https://web.archive.org/web/TSid_/ORIGINAL`` -> (TS, ORIGINAL); None otherwise."""
-    match = WAYBACK_URL.match(url)
-    return (match.group(1), match.group(2)) if match else None
-
-
-def base_href(body: bytes) -> str | None:
-    """A page's own ``<base href>``, when absolute."""
-    head = BeautifulSoup(body[:200_000], "lxml").find("base", href=True)
-    href = str(head["href"]).strip() if head else ""
-    return href if href.startswith(("http://", "https://")) else None
+def page_url_of(body: bytes) -> str | None:
+    """The address a saved page names itself: ``<base href>``, a browser's "saved from url"
+    comment, or a Wayback capture URL in a leading comment (as corpus files carry)."""
+    head = body[:200_000]
+    base = BeautifulSoup(head, "lxml").find("base", href=True)
+    href = str(base["href"]).strip() if base else ""
+    if href.startswith(("http://", "https://")):
+        return href
+    for pattern in (_SAVED_FROM, _WAYBACK_IN_COMMENT):
+        match = pattern.search(head[:4096])
+        if match:
+            return match.group(1).decode("ascii", "replace")
+    return None
 
 
 def _read_input(item: str, respect_robots: bool) -> tuple[bytes, str | None, str | None, str | None]:
@@ -55,7 +65,8 @@ def _read_input(item: str, respect_robots: bool) -> tuple[bytes, str | None, str
 
 def extract(
     inputs: Annotated[list[str], typer.Argument(metavar="FILE_OR_URL...", help="Saved pages or URLs.")],
-    url: Annotated[str | None, typer.Option(help="The page's original URL (default: its <base href>).")] = None,
+    url: Annotated[str | None, typer.Option(help="The page's original URL (default: its <base href> "
+                   "or 'saved from url' comment).")] = None,
     captured_at: Annotated[str | None, typer.Option("--captured-at", help="Capture date YYYY-MM-DD for the header.")] = None,
     wayback: Annotated[bool, typer.Option("--wayback", help="Use the Wayback Machine header.")] = False,
     select: Annotated[str | None, typer.Option(help="CSS selector(s) of the policy text.")] = None,
@@ -72,7 +83,7 @@ def extract(
         try:
             document = _extract_one(item, url=url, captured_at=captured_at, wayback=wayback,
                                     select=select, remove=remove)
-        except CrawlerError as exc:
+        except (CrawlerError, UsageError) as exc:
             if output is None:
                 raise
             typer.echo(f"policywatch: error: {item}: {exc}", err=True)
@@ -90,10 +101,11 @@ def extract(
 def _extract_one(item: str, *, url: str | None, captured_at: str | None, wayback: bool,
                  select: str | None, remove: str | None) -> str:
     body, fetched_url, content_type, charset = _read_input(item, respect_robots=True)
-    page_url = url or fetched_url or base_href(body)
+    page_url = url or fetched_url or page_url_of(body)
     if not page_url:
-        raise UsageError(f"{item}: no URL known for this page: give --url ORIGINAL_URL")
-    archived = split_wayback_url(page_url)
+        raise UsageError(f"{item}: no URL known for this page (no <base href>): give --url ORIGINAL_URL")
+    # Seed files quote the original's scheme ("http%3A//"): accept that form too.
+    archived = split_wayback_url(page_url.replace("%3A//", "://", 1))
     original = archived[1] if archived else page_url
     timestamp = archived[0].ljust(14, "0") if archived else None
     when = parse_day(captured_at).replace(hour=0, minute=0, second=0, microsecond=0) if captured_at else (
