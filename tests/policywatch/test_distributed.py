@@ -339,3 +339,51 @@ def test_run_distributed_queues_due_checks_for_the_workers(pg_url, tmp_path, wor
             scheduler.send_signal(signal.SIGTERM)
             assert scheduler.wait(timeout=30) == 0, log.read_text()
     assert {len(archive.versions(i)) for i in ids} == {1}
+
+
+def test_a_pause_after_a_429_holds_every_limiter_of_the_deployment(pg_url):
+    import asyncio
+
+    from policywatch.distributed import PostgresRateLimiter, conninfo
+
+    Archive.open(pg_url).close()  # the rate_limit table
+    # Two limiters with their own connections stand for two worker processes.
+    first = PostgresRateLimiter(conninfo(pg_url), "wayback cdx", 50.0)
+    second = PostgresRateLimiter(conninfo(pg_url), "wayback cdx", 50.0)
+    try:
+        async def scenario() -> float:
+            await first.acquire()
+            first.pause(0.8)  # worker 1 got a 429
+            started = time.monotonic()
+            await second.acquire()  # worker 2 must wait the pause out too
+            return time.monotonic() - started
+
+        assert asyncio.run(scenario()) >= 0.7
+    finally:
+        first.close()
+        second.close()
+
+
+def test_reextract_jobs_rebuild_histories_on_workers(pg_url, tmp_path, workers):
+    from policywatch.distributed import REEXTRACT
+
+    with FakeSite() as site:
+        count = 3
+        for i in range(count):
+            site.add(f"/p{i}", policy_page(i))
+        archive, ids = open_archive(pg_url, site, count)
+        settings = Settings(database_url=pg_url)
+        queue_jobs(settings, CHECK, ids)
+        pool = workers()
+        worker = pool.start("--burst", "--concurrency", "3")
+        assert worker.wait(timeout=60) == 0
+        before = {i: [v.text for v in archive.versions(i)] for i in ids}
+        assert all(len(texts) == 1 for texts in before.values())
+
+        queued = queue_jobs(settings, REEXTRACT, ids)
+        assert len(queued.jobs) == count
+        worker = pool.start("--burst", "--queues", "reextracts")
+        assert worker.wait(timeout=60) == 0
+    assert pool.log(1).count("1 snapshots re-extracted") == count
+    assert {i: [v.text for v in archive.versions(i)] for i in ids} == before
+    assert pending_jobs(pg_url, REEXTRACT) == 0
