@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from procrastinate import App
+from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import JobDeferrer
 from procrastinate.types import JSONValue
-from procrastinate.exceptions import AlreadyEnqueued
 
 from policywatch.distributed.app import ensure_schema, make_app
 from policywatch.distributed.tasks import (
