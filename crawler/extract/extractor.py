@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.errors import ExtractionError
 from crawler.extract.decode import decode_body
 from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
 from crawler.extract.markdown import tidy_markdown, to_markdown

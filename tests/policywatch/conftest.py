@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.databases import database_params, fresh_database_url
 from tests.fakes.site import FakeSite
 from tests.policywatch.cli_runner import Cli, fast_settings
-
-
-@pytest.fixture(params=database_params())
-def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    return fresh_database_url(request.param, tmp_path)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 from storage import Archive, Outbox
 from tests.corpus_pages import ota_stream
 from tests.fakes.receiver import MailServer, Receiver
-from tests.fakes.site import Response
 
 DOC = "buffer-privacy-policy"  # a small real change: a clause added, one modified, one moved
 FORMATTING_DOC = "perplexity-privacy-policy"  # its 2nd -> 3rd version is a real formatting-only change

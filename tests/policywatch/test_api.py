@@ -26,13 +26,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def archive(db_url: str):
-    arch = Archive.open(db_url)
-    yield arch
-    arch.close()
-
-
-@pytest.fixture
 def seeded(archive: Archive):
     """Two policies: 'shop.example' with three versions (wayback, live, live), 'quiet.example' with one."""
     shop = archive.add_policy(name="Shop", url="https://shop.example/privacy", domain="shop.example",

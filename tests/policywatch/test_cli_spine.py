@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus_pages import ota_stream, ota_versions
+from tests.corpus_pages import ota_stream
 from tests.fakes.site import Response
 
 DOC = "le-chat-privacy-policy"

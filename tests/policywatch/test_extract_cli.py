@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from storage import Archive
 from tests.corpus_pages import ota_stream

@@ -30,13 +30,6 @@ def text(n: str) -> Extraction:
 
 
 @pytest.fixture
-def archive(db_url: str):
-    arch = Archive.open(db_url)
-    yield arch
-    arch.close()
-
-
-@pytest.fixture
 def policy(archive: Archive):
     return archive.add_policy(name="Example", url="https://example.com/privacy",
                               domain="example.com")

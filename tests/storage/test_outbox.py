@@ -11,13 +11,6 @@ from storage import AlertWriter, Archive, LeaseHeld, Leases, NewAlert, NotFound,
 
 
 @pytest.fixture
-def archive(db_url: str):
-    archive = Archive.open(db_url)
-    yield archive
-    archive.close()
-
-
-@pytest.fixture
 def outbox(archive: Archive) -> Outbox:
     return Outbox(archive)
 

@@ -26,13 +26,6 @@ from storage import tables
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def archive(db_url: str):
-    arch = Archive.open(db_url)
-    yield arch
-    arch.close()
-
-
 def test_token_plaintext_is_returned_once_and_only_its_hash_is_stored(archive: Archive) -> None:
     record, plaintext = create_token(archive, name="ci")
     assert record.name == "ci" and plaintext.startswith("pw_") and len(plaintext) > 40
