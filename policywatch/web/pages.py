@@ -29,7 +29,17 @@ from policywatch.web.history import (
 )
 from policywatch.web.markdown import render_markdown
 from policywatch.web.templating import templates
-from storage import Conflict, NotFound, Outbox, PolicyRecord, VersionRecord, dashboard, recent_changes, timeline
+from storage import (
+    Archive,
+    Conflict,
+    NotFound,
+    Outbox,
+    PolicyRecord,
+    VersionRecord,
+    dashboard,
+    recent_changes,
+    timeline,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,16 +117,21 @@ def policy_page(request: Request, slug: str) -> Response:
     })
 
 
+def _version_of(archive: Archive, slug: str, number: str) -> tuple[PolicyRecord, VersionRecord]:
+    """The policy and its version ``number`` named in a URL (NotFound / 422 otherwise)."""
+    policy = archive.policy(slug)
+    n = _int(number, "version")
+    assert n is not None
+    return policy, archive.version(policy.id, n)
+
+
 @router.get("/policies/{slug}/versions/{number}")
 def version_page(request: Request, slug: str, number: str) -> Response:
     auth_page = _reader_gate(request)
     if auth_page:
         return auth_page
     archive = archive_of(request)
-    policy = archive.policy(slug)
-    n = _int(number, "version")
-    assert n is not None
-    version = archive.version(policy.id, n)
+    policy, version = _version_of(archive, slug, number)
     count = archive.version_count(policy.id)
     return _render(request, "version.html", {
         "policy": policy, "version": version, "count": count,
@@ -131,11 +146,7 @@ def version_raw(request: Request, slug: str, number: str) -> Response:
     auth_page = _reader_gate(request)
     if auth_page:
         return auth_page
-    archive = archive_of(request)
-    policy = archive.policy(slug)
-    n = _int(number, "version")
-    assert n is not None
-    version = archive.version(policy.id, n)
+    policy, version = _version_of(archive_of(request), slug, number)
     filename = f"{policy.slug}-v{version.number}-{version.captured_at:%Y%m%d}.md"
     return PlainTextResponse(_document(policy, version), media_type="text/markdown; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
