@@ -30,7 +30,6 @@ from storage import (
     PolicyRecord,
     Transaction,
     VersionHook,
-    VersionRecord,
 )
 
 log = logging.getLogger("policywatch.pipeline")
@@ -73,12 +72,13 @@ class CheckResult:
     outcome: str
     message: str = ""
     error_kind: str | None = None
-    version: VersionRecord | None = None
+    version_number: int | None = None  # the new version's number (not the record: a batch
+    # of thousands of checks must not hold every policy text)
 
     def line(self) -> str:
         """One log/CLI line, e.g. ``example.com  new-version  v3``."""
         detail = self.message if self.outcome == "error" else (
-            f"version {self.version.number}" if self.version else self.message)
+            f"version {self.version_number}" if self.version_number else self.message)
         kind = f" [{self.error_kind}]" if self.error_kind else ""
         return f"{self.policy.slug}  {self.outcome}{kind}  {detail}".rstrip()
 
@@ -172,11 +172,11 @@ class Pipeline:
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
         await self._run_check_hooks(policy)
         await self._after_commit()
-        version = recorded.new_versions[-1] if recorded.new_versions else None
+        version = recorded.new_versions[-1].number if recorded.new_versions else None
         message = recorded.check.error_message or ("body changed, same text"
                                                    if recorded.snapshot else "same body")
         return CheckResult(policy, recorded.outcome, message,
-                           error_kind=recorded.check.error_kind, version=version)
+                           error_kind=recorded.check.error_kind, version_number=version)
 
     async def _run_check_hooks(self, policy: PolicyRecord) -> None:
         """Let hooks see the policy's tracking state after a check (broken / recovered)."""
