@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import LargeBinary, cast, func, update
+from sqlalchemy.orm import defer
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -377,18 +378,27 @@ class Archive:
 
     # --- reading history ----------------------------------------------------------------
 
-    def versions(self, policy_id: int, *, limit: int | None = None, offset: int = 0) -> list[VersionRecord]:
-        """Versions oldest first, numbered from 1."""
+    def versions(self, policy_id: int, *, limit: int | None = None, offset: int = 0,
+                 with_text: bool = True) -> list[VersionRecord]:
+        """Versions oldest first, numbered from 1.
+
+        ``with_text=False`` leaves ``text`` empty (``size`` still says how long it is), so a
+        listing of hundreds of versions does not read every policy text.
+        """
         with self.session() as session:
-            query = (sa_select(tables.Version, tables.Snapshot)
+            size = _byte_length(session, tables.Version.text)
+            query = (sa_select(tables.Version, tables.Snapshot, size)
                      .join(tables.Snapshot, col(tables.Snapshot.id) == tables.Version.snapshot_id)
                      .where(tables.Version.policy_id == policy_id)
-                     .order_by(tables.Version.captured_at, tables.Version.id)
+                     .order_by(col(tables.Version.captured_at), col(tables.Version.id))
                      .offset(offset))
+            if not with_text:
+                query = query.options(defer(tables.Version.text))  # type: ignore[arg-type]
             if limit is not None:
                 query = query.limit(limit)
             rows = session.exec(query).all()
-            return [records.version_record(v, offset + i + 1, s) for i, (v, s) in enumerate(rows)]
+            return [records.version_record(v, offset + i + 1, s, size=n, with_text=with_text)
+                    for i, (v, s, n) in enumerate(rows)]
 
     def version_count(self, policy_id: int) -> int:
         with self.session() as session:
@@ -592,6 +602,13 @@ def _previous_version(session: Session, version: VersionRecord) -> VersionRecord
         .order_by(tables.Version.captured_at, tables.Version.id)
         .offset(version.number - 2).limit(1)).first()
     return records.version_record(row[0], version.number - 1, row[1]) if row else None
+
+
+def _byte_length(session: Session, column: Any) -> Any:
+    """SQL for the UTF-8 byte length of a text column (PostgreSQL reads it without detoasting)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.octet_length(column)
+    return func.length(cast(column, LargeBinary))
 
 
 def _numbered(session: Session, policy_id: int, ids: list[int | None]) -> list[VersionRecord]:

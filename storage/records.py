@@ -83,6 +83,7 @@ class VersionRecord:
     summary: dict[str, Any] | None
     url: str
     archive_timestamp: str | None
+    size: int  # bytes of text (UTF-8)
 
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -91,7 +92,7 @@ class VersionRecord:
             "source": self.source,
             "url": self.url,
             "sha256": self.text_sha256,
-            "size": len(self.text.encode("utf-8")),
+            "size": self.size,
             "words": self.words,
             "extractor_version": self.extractor_version,
             "summary": self.summary,
@@ -158,11 +159,14 @@ def snapshot_record(row: tables.Snapshot) -> SnapshotRecord:
     )
 
 
-def version_record(row: tables.Version, number: int, snapshot: tables.Snapshot) -> VersionRecord:
+def version_record(row: tables.Version, number: int, snapshot: tables.Snapshot, *,
+                   size: int | None = None, with_text: bool = True) -> VersionRecord:
     assert row.id is not None
+    text = row.text if with_text else ""
     return VersionRecord(
         id=row.id, number=number, policy_id=row.policy_id, snapshot_id=row.snapshot_id,
-        captured_at=row.captured_at, source=row.source, text=row.text,
+        captured_at=row.captured_at, source=row.source, text=text,
+        size=size if size is not None else len(text.encode("utf-8")),
         text_sha256=row.text_sha256, extractor_version=row.extractor_version, words=row.words,
         summary=json.loads(row.summary) if row.summary else None,
         url=snapshot.final_url if snapshot.source == "live" else snapshot.requested_url,

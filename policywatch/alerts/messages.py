@@ -337,7 +337,8 @@ def sample_message(*, public_url: str) -> Message:
                              source="live", text=text,
                              text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                              extractor_version="sample", words=len(text.split()), summary=None,
-                             url=policy.url, archive_timestamp=None)
+                             url=policy.url, archive_timestamp=None,
+                             size=len(text.encode("utf-8")))
 
     report = diff_texts(SAMPLE_OLD, SAMPLE_NEW)
     message = change_message(policy, version(2, SAMPLE_NEW), version(1, SAMPLE_OLD), report,

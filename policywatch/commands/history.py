@@ -24,7 +24,7 @@ def history(
     archive = app_context(ctx).archive
     policy = archive.policy(slug)
     refresh_summaries(archive, policy.id)
-    versions = archive.versions(policy.id)
+    versions = archive.versions(policy.id, with_text=False)
     if as_json:
         print_json([v.to_dict() for v in versions])
         return
@@ -35,7 +35,7 @@ def history(
     for v in versions:
         line = (v.summary or {}).get("line", "")
         table.add_row(str(v.number), when(v.captured_at), v.source, v.url,
-                      f"{len(v.text.encode()):,} B", line)
+                      f"{v.size:,} B", line)
     console.print(table)
 
 

@@ -70,7 +70,8 @@ def _version(number: int, text: str) -> VersionRecord:
     return VersionRecord(id=number + 100, number=number, policy_id=7, snapshot_id=number,
                          captured_at=NOW + timedelta(days=number), source="live", text=text,
                          text_sha256=f"{number:064d}", extractor_version="t", words=len(text.split()),
-                         summary=None, url="https://chat.example/privacy", archive_timestamp=None)
+                         summary=None, url="https://chat.example/privacy", archive_timestamp=None,
+                         size=len(text.encode("utf-8")))
 
 
 @pytest.fixture

@@ -75,6 +75,9 @@ def test_versioning_rules(archive: Archive, policy) -> None:
     history = archive.versions(policy.id)
     assert [v.number for v in history] == [1, 2]
     assert "90 days" in history[-1].text
+    listing = archive.versions(policy.id, with_text=False)
+    assert [v.size for v in listing] == [len(v.text.encode("utf-8")) for v in history]
+    assert [v.text for v in listing] == ["", ""] and listing[1].text_sha256 == history[1].text_sha256
     assert len(archive.snapshots(policy.id)) == 3
     outcomes = [c.outcome for c in archive.checks(policy.id)]
     assert outcomes == ["not-modified", "new-version", "unchanged", "unchanged", "new-version"]
