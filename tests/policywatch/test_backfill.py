@@ -171,3 +171,20 @@ def test_kill_during_backfill_then_rerun_gives_the_same_versions(db_url, stream,
     clean = texts(clean_db, "legal.example.org")
     assert 0 < stored_at_kill < len({p.body for p in stream})  # the kill came mid-way
     assert [(s, at, sha) for s, at, sha in resumed] == [(s, at, sha) for s, at, sha in clean]
+
+
+def test_add_from_archive_finds_the_link_on_an_archived_homepage(cli, wayback) -> None:
+    old_home = (b"<html><head><title>Gone Inc.</title></head><body><nav><a href='/shop'>Shop</a></nav>"
+                b"<p>Welcome to Gone Inc.</p><footer><a href='/about'>About us</a> "
+                b"<a href='/legal/privacy.html'>Privacy Policy</a></footer></body></html>")
+    new_home = old_home.replace(b"/legal/privacy.html", b"/privacy-notice")
+    wayback.add_capture("https://gone.example/", "20120301000000", old_home)
+    wayback.add_capture("https://gone.example/", "20190301000000", new_home)
+    result = cli("add", "gone.example", "--from-archive", "--at", "2012", "--yes")
+    assert result.code == 0, result.err
+    assert cli("list", "--json").json()[0]["url"] == "https://gone.example/legal/privacy.html"
+    assert "archived on 2012-03-01" in result.err
+    latest = cli("add", "gone.example", "--from-archive", "--yes", "--name", "Gone, latest")
+    assert latest.code == 0, latest.err
+    urls = {p["url"] for p in cli("list", "--json").json()}
+    assert "https://gone.example/privacy-notice" in urls
