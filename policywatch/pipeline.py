@@ -8,12 +8,14 @@ told after commit so they can deliver.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler import (
+    EXTRACTOR_VERSION,
     CrawlerError,
     ExtractionError,
     FetchResult,
@@ -101,18 +103,12 @@ def extract_body(body: bytes, *, url: str, content_type: str | None, charset: st
         result = extract_policy(body, url=url, content_type=content_type or "text/html",
                                 charset=charset, select=select, remove=remove)
     except NotAPolicy as exc:
-        return Extraction(text=None, extractor_version=_extractor_version(),
+        return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
                           note=f"not a policy ({exc.reason}): {exc}")
     except ExtractionError as exc:
-        return Extraction(text=None, extractor_version=_extractor_version(),
+        return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
                           note=f"extraction failed ({exc.reason}): {exc}")
     return Extraction(text=result.text, extractor_version=result.extractor_version)
-
-
-def _extractor_version() -> str:
-    from crawler import EXTRACTOR_VERSION
-
-    return EXTRACTOR_VERSION
 
 
 class Pipeline:
@@ -151,10 +147,8 @@ class Pipeline:
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
                      last_sha: str | None) -> CheckResult:
         """Extract and store a fetched body (skipping extraction when the body is unchanged)."""
-        from storage.blobs import sha256_hex
-
         extraction: Extraction | None = None
-        if sha256_hex(fetched.body) != last_sha:
+        if hashlib.sha256(fetched.body).hexdigest() != last_sha:
             extraction = await asyncio.to_thread(
                 extract_body, fetched.body, url=fetched.final_url,
                 content_type=fetched.content_type, charset=fetched.charset,
