@@ -261,9 +261,7 @@ class Archive:
     def _record_fetch(self, session: Session, policy_id: int, capture: Capture, body: bytes,
                       body_sha: str, extraction: Extraction | None, started_at: datetime,
                       on_new_version: VersionHook | None) -> FetchRecorded:
-        policy = session.get(tables.Policy, policy_id, with_for_update=_lock(session))
-        if policy is None:
-            raise NotFound(f"no policy with id {policy_id}")
+        policy = _lock_policy(session, policy_id)
         last = _last_snapshot_row(session, policy_id, capture.source)
         duplicate = _same_capture_row(session, policy_id, capture, body_sha)
         same = duplicate if duplicate is not None else (
@@ -341,9 +339,7 @@ class Archive:
                        message: str, url: str | None) -> CheckRecord:
         """Record a failed attempt (nothing fetched, or fetched but unusable)."""
         with self.session() as session:
-            policy = session.get(tables.Policy, policy_id, with_for_update=_lock(session))
-            if policy is None:
-                raise NotFound(f"no policy with id {policy_id}")
+            policy = _lock_policy(session, policy_id)
             check = tables.Check(
                 policy_id=policy_id, started_at=started_at, finished_at=_now(), source=source,
                 outcome="error", error_kind=kind, error_message=message[:2000], url=url,
@@ -358,9 +354,7 @@ class Archive:
     def record_not_modified(self, policy_id: int, *, started_at: datetime, url: str) -> CheckRecord:
         """Record a 304 answer to a conditional GET."""
         with self.session() as session:
-            policy = session.get(tables.Policy, policy_id, with_for_update=_lock(session))
-            if policy is None:
-                raise NotFound(f"no policy with id {policy_id}")
+            policy = _lock_policy(session, policy_id)
             check = tables.Check(policy_id=policy_id, started_at=started_at, finished_at=_now(),
                                  source="live", outcome="not-modified", url=url)
             session.add(check)
