@@ -161,10 +161,7 @@ class Archive:
                 if item["url"] in urls:
                     skipped.append((item, "duplicate URL"))
                     continue
-                slug = item.get("slug") or slugify(item["domain"], item["url"])
-                base, n = slug, 2
-                while slug in slugs:
-                    slug, n = f"{base}-{n}", n + 1
+                slug = _free_slug(item.get("slug") or slugify(item["domain"], item["url"]), slugs)
                 urls.add(item["url"])
                 slugs.add(slug)
                 rows.append(tables.Policy(
@@ -516,6 +513,11 @@ def slugify(domain: str, url: str) -> str:
 def _unique_slug(session: Session, base: str) -> str:
     taken = set(session.exec(sa_select(tables.Policy.slug).where(
         col(tables.Policy.slug).like(f"{base}%"))).all())
+    return _free_slug(base, taken)
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
