@@ -133,14 +133,12 @@ class Pipeline:
             check = await asyncio.to_thread(
                 self.archive.record_failure, policy.id, source="live", started_at=started,
                 kind=exc.kind, message=str(exc), url=policy.url)
-            await self._run_check_hooks(policy)
-            await self._after_commit()
+            await self._finish(policy)
             return CheckResult(policy, "error", str(exc), error_kind=check.error_kind)
         if fetched.not_modified:
             await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                     started_at=started, url=policy.url)
-            await self._run_check_hooks(policy)
-            await self._after_commit()
+            await self._finish(policy)
             return CheckResult(policy, "not-modified", "304 Not Modified")
         return await self.record(policy, fetched, started=started, last_sha=last.body_sha256 if last else None)
 
@@ -164,13 +162,17 @@ class Pipeline:
             started_at=started, on_new_version=self.hooks.version_hook())
         if recorded.new_versions:
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
-        await self._run_check_hooks(policy)
-        await self._after_commit()
+        await self._finish(policy)
         version = recorded.new_versions[-1].number if recorded.new_versions else None
         message = recorded.check.error_message or ("body changed, same text"
                                                    if recorded.snapshot else "same body")
         return CheckResult(policy, recorded.outcome, message,
                            error_kind=recorded.check.error_kind, version_number=version)
+
+    async def _finish(self, policy: PolicyRecord) -> None:
+        """After a check is recorded: tracking-state hooks, then after-commit delivery."""
+        await self._run_check_hooks(policy)
+        await self._after_commit()
 
     async def _run_check_hooks(self, policy: PolicyRecord) -> None:
         """Let hooks see the policy's tracking state after a check (broken / recovered)."""
