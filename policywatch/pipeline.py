@@ -108,7 +108,8 @@ def extract_body(body: bytes, *, url: str, content_type: str | None, charset: st
     except ExtractionError as exc:
         return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
                           note=f"extraction failed ({exc.reason}): {exc}")
-    return Extraction(text=result.text, extractor_version=result.extractor_version)
+    return Extraction(text=result.text, extractor_version=result.extractor_version,
+                      identity=result.identity)
 
 
 class Pipeline:

@@ -55,6 +55,9 @@ class Extraction:
     text: str | None
     extractor_version: str
     note: str | None = None  # e.g. "not-a-policy: bot-wall"
+    # sha256 hex of the text's comparison form (the extractor's ``identity``): equal
+    # identities are one version; None compares the exact text.
+    identity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +298,7 @@ class Archive:
             content_type=capture.content_type, etag=capture.etag,
             last_modified=capture.last_modified, body_sha256=body_sha,
             archive_timestamp=capture.archive_timestamp, text_sha256=text_sha,
+            text_identity=extraction.identity if text_sha else None,
             extractor_version=extraction.extractor_version, extract_note=extraction.note,
         )
         session.add(snapshot)
@@ -462,6 +466,7 @@ class Archive:
                 text_sha = (put_blob(session, extraction.text.encode("utf-8"))
                             if extraction.text is not None else None)
                 row.text_sha256 = text_sha
+                row.text_identity = extraction.identity if text_sha else None
                 row.extractor_version = extraction.extractor_version
                 row.extract_note = extraction.note
                 session.add(row)
@@ -623,9 +628,10 @@ def _numbered(session: Session, policy_id: int, ids: list[int | None]) -> list[V
 def _rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None) -> list[tables.Version]:
     """Make the versions after ``since`` equal the runs of distinct texts among snapshots.
 
-    A version starts at each snapshot whose text differs from the text before it (in
-    capture order, whatever the source); captures without a text (not the policy) are
-    skipped. Only the part of the timeline from the version in force at ``since`` onwards
+    A version starts at each snapshot whose text identity (``text_identity``, else the
+    text's sha256) differs from the one before it (in capture order, whatever the source);
+    the version keeps that first snapshot's exact text. Captures without a text (not the
+    policy) are skipped. Only the part of the timeline from the version in force at ``since`` onwards
     is rebuilt, so appending a live fetch or backfilling oldest-first stays cheap.
     Versions that still match are kept (same first snapshot and text), so nothing is
     re-created; returns the versions created.
@@ -641,11 +647,13 @@ def _rebuild_timeline(session: Session, policy_id: int, *, since: datetime | Non
         if anchor is not None:
             start = anchor.captured_at
             prior = session.exec(
-                sa_select(tables.Version).where(tables.Version.policy_id == policy_id,
-                                             col(tables.Version.captured_at) < start)
+                sa_select(tables.Snapshot).join(
+                    tables.Version, col(tables.Version.snapshot_id) == tables.Snapshot.id)
+                .where(tables.Version.policy_id == policy_id,
+                       col(tables.Version.captured_at) < start)
                 .order_by(col(tables.Version.captured_at).desc(), col(tables.Version.id).desc())
                 .limit(1)).first()
-            before_sha = prior.text_sha256 if prior else None
+            before_sha = _identity(prior) if prior else None
 
     snap_query = sa_select(tables.Snapshot).where(tables.Snapshot.policy_id == policy_id,
                                                col(tables.Snapshot.text_sha256).is_not(None))
@@ -659,9 +667,9 @@ def _rebuild_timeline(session: Session, policy_id: int, *, since: datetime | Non
     wanted: list[tables.Snapshot] = []
     current = before_sha
     for snap in snaps:
-        if snap.text_sha256 != current:
+        if _identity(snap) != current:
             wanted.append(snap)
-            current = snap.text_sha256
+            current = _identity(snap)
     keep = {(s.id, s.text_sha256) for s in wanted}
     for key, row in existing.items():
         if key not in keep:
@@ -685,6 +693,11 @@ def _rebuild_timeline(session: Session, policy_id: int, *, since: datetime | Non
         created.append(row)
     session.flush()
     return created
+
+
+def _identity(snap: tables.Snapshot) -> str | None:
+    """What decides whether a snapshot's text is a new version (see ``_rebuild_timeline``)."""
+    return snap.text_identity or snap.text_sha256
 
 
 def _add_check(session: Session, policy: tables.Policy, capture: Capture, started_at: datetime,

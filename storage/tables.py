@@ -68,6 +68,9 @@ class Snapshot(SQLModel, table=True):
     archive_timestamp: str | None = Field(default=None, max_length=14)
     # Extraction result: text_sha256 is NULL when the capture is not the policy.
     text_sha256: str | None = Field(default=None, max_length=64)
+    # sha256 of the text's comparison form (volatile tokens masked): two snapshots with the
+    # same identity are one version. NULL on rows written before it existed: text_sha256.
+    text_identity: str | None = Field(default=None, max_length=64)
     extractor_version: str | None = Field(default=None, max_length=40)
     extract_note: str | None = Field(default=None, sa_column=Column(Text))
 

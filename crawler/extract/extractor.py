@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from crawler.extract.decode import decode_body
-from crawler.extract.html import SPACES, document_title, isolate_main, parse_document
+from crawler.extract.documents import pick_document
+from crawler.extract.html import SPACES, document_title, isolate_main, parse_document, prepare_links
 from crawler.extract.markdown import tidy_markdown, to_markdown
-from crawler.extract.noise import WAYBACK_PREFIX
+from crawler.extract.noise import WAYBACK_PREFIX, text_identity
 from crawler.extract.pdf import pdf_to_markdown
 from crawler.extract.plaintext import text_to_markdown
 from crawler.extract.verdict import check_policy
@@ -20,11 +21,21 @@ EXTRACTOR_VERSION = "2026.11.1"
 
 @dataclass(frozen=True)
 class Extracted:
-    """Policy text: ``text`` starts with ``# title`` and has no header line."""
+    """Policy text: ``text`` starts with ``# title`` and has no header line.
+
+    ``identity`` is the sha256 of the text's comparison form (``noise.text_identity``):
+    two extractions with the same identity are the same version of the policy.
+    """
 
     title: str
     text: str
     extractor_version: str
+    identity: str = ""
+    note: str = ""      # how the text was chosen, when worth saying (a multi-document page)
+
+    def __post_init__(self) -> None:
+        if not self.identity:
+            object.__setattr__(self, "identity", text_identity(self.text))
 
 
 def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
@@ -53,10 +64,13 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     title = document_title(root)
     first_h1 = root.find(".//h1")
     heading = SPACES.sub(" ", first_h1.text_content()).strip() if first_h1 is not None else ""
-    container = isolate_main(root, url=base, select=select, remove=remove)
+    container = isolate_main(root, url=base, select=select, remove=remove, prepare=False)
+    choice = None if select else pick_document(container, url=url)
+    prepare_links(container, url=base)
     markdown = to_markdown(container, title=title, url=base)
     check_policy(title=title, text=markdown, raw_html=text, first_heading=heading, url=url)
-    return Extracted(title=title, text=markdown, extractor_version=EXTRACTOR_VERSION)
+    return Extracted(title=title, text=markdown, extractor_version=EXTRACTOR_VERSION,
+                     note=choice.explain() if choice else "")
 
 
 def _extract_pdf(body: bytes, *, url: str) -> Extracted:

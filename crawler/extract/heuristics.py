@@ -60,18 +60,53 @@ OVERLAY_WORDS: frozenset[str] = frozenset({
     "sdk", "cmp",
 })
 
-# Labels of the buttons a consent banner or popup offers (compared lowercased, trimmed).
+# Labels of the buttons a consent banner or popup offers (compared lowercased, trimmed),
+# in the EU languages policies are written in.
 CONSENT_ACTION = re.compile(
     r"^(?:i\s+)?(?:accept|agree|allow|reject|decline|deny|refuse|got\s+it|ok(?:ay)?|"
     r"understood|i\s+understand|confirm(?:\s+my)?\s+choices|save(?:\s+my)?\s+(?:choices|"
     r"preferences|settings)|manage|customi[sz]e|(?:cookie|privacy)\s+(?:settings|"
     r"preferences)|settings|preferences|more\s+options|necessary\s+only|only\s+necessary|"
-    r"close|dismiss|continue|no,?\s+thanks|not\s+now|subscribe|sign\s+up|accepter|"
-    r"tout\s+accepter|tout\s+refuser|alle\s+akzeptieren|ablehnen|akzeptieren|aceptar|"
-    r"rechazar)\b",
+    r"close|dismiss|continue|no,?\s+thanks|not\s+now|subscribe|sign\s+up|"
+    # French
+    r"accepter|tout\s+accepter|refuser|tout\s+refuser|tout\s+rejeter|fermer|param[ée]trer|"
+    r"personnaliser|enregistrer|j'accepte|continuer\s+sans\s+accepter|r[ée]glages|"
+    # German
+    r"alle\s+akzeptieren|akzeptieren|alle\s+ablehnen|ablehnen|zustimmen|einverstanden|"
+    r"schlie(?:ß|ss)en|einstellungen|speichern|auswahl\s+speichern|"
+    # Spanish, Italian, Dutch
+    r"aceptar|rechazar|cerrar|configurar|accetta|accetto|rifiuta|chiudi|impostazioni|"
+    r"accepteren|weigeren|sluiten|instellingen)\b",
 )
 
-# Selectors for elements dropped before anything else (comments handled separately).
+# Disclosure and page-tool labels: text of a control (button, ``role=button``, in-page or
+# ``javascript:`` link, ``<summary>``), never of the policy. Matched only on controls.
+WIDGET_LABEL = re.compile(
+    r"^(?:see|show|view|hide|read)\s+(?:more|less|details|all|full(?:\s+\w+)?)$|"
+    r"^(?:more|less|fewer)\s+(?:details|info(?:rmation)?)$|^(?:details|more|less)$|"
+    r"^(?:expand|collapse|open|close)(?:\s+all)?(?:\s+sections)?$|"
+    r"^(?:table\s+of\s+contents|contents|on\s+this\s+page|in\s+this\s+article|jump\s+to)$|"
+    r"^(?:back\s+to\s+top|top|scroll\s+to\s+top|copy(?:\s+link)?|link\s+copied|"
+    r"copy\s+to\s+clipboard|share|print(?:\s+this\s+page)?|download\s+pdf|toggle|menu)$|"
+    r"^(?:mehr\s+anzeigen|weniger\s+anzeigen|details|inhaltsverzeichnis|nach\s+oben|"
+    r"drucken|alle\s+(?:aufklappen|zuklappen)|voir\s+plus|voir\s+moins|afficher\s+plus|"
+    r"sommaire|table\s+des\s+mati[èe]res|retour\s+en\s+haut|imprimer|"
+    r"ver\s+m[áa]s|mostra\s+di\s+pi[ùu]|meer\s+weergeven|inhoudsopgave)$",
+    re.I,
+)
+
+# A control with this label opens a table of contents: what it opens is navigation.
+TOC_LABEL = re.compile(
+    r"^(?:table\s+of\s+contents|contents|on\s+this\s+page|in\s+this\s+(?:article|page|"
+    r"policy)|jump\s+to(?:\s+section)?|inhaltsverzeichnis|inhalt|sommaire|"
+    r"table\s+des\s+mati[èe]res|[íi]ndice|indice|inhoudsopgave|inhoud)$",
+    re.I,
+)
+
+# Form controls whose presence marks a consent preference centre (toggles per purpose).
+TOGGLE_INPUT_TYPES: frozenset[str] = frozenset({"checkbox", "radio"})
+
+# Skip links and "back to top" lines, dropped before anything else.
 SKIP_LINK_TEXT = re.compile(r"^(?:skip\s+to\s+(?:main\s+)?content|skip\s+navigation|"
                             r"back\s+to\s+top|top\s+of\s+page|return\s+to\s+top)$", re.I)
 

@@ -30,6 +30,7 @@ Per-policy ``select``/``remove`` CSS selectors replace steps 2-4.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import lxml.html
@@ -136,8 +137,12 @@ def document_title(root: etree._Element) -> str:
 
 
 def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
-                 remove: str | None = None) -> etree._Element:
-    """Return a ``<div>`` holding the policy's content, cleaned for conversion."""
+                 remove: str | None = None, prepare: bool = True) -> etree._Element:
+    """Return a ``<div>`` holding the policy's content, cleaned for conversion.
+
+    ``prepare=False`` leaves ids, classes and link targets as they are (the caller runs
+    ``prepare_links`` after looking at them, as document picking does).
+    """
     body = root.find("body")
     if body is None:
         body = root
@@ -154,7 +159,8 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
         for el in matched:
             _detach(el)
             container.append(el)
-        _prepare_links(container, url=url)
+        if prepare:
+            prepare_links(container, url=url)
         return container
     _remove_overlays(body)
     _drop_junk(body)
@@ -171,7 +177,8 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
     for part in parts:
         _detach(part)
         container.append(part)
-    _prepare_links(container, url=url)
+    if prepare:
+        prepare_links(container, url=url)
     return container
 
 
@@ -294,8 +301,35 @@ def _remove_overlays(body: etree._Element) -> None:
         if modal and _text_len(el.text_content()) <= MODAL_SHARE * page:
             doomed.append(el)
             seen.add(el)
+    doomed.extend(_preference_centres(body, seen))
     for el in doomed:
         _drop(el)
+
+
+def _preference_centres(body: etree._Element, seen: set[etree._Element]) -> list[etree._Element]:
+    """Consent preference centres of any size: a box named as an overlay (modal, popup,
+    dialog ...) offering consent actions and per-purpose toggles, or two distinct consent
+    actions and no section heading (a policy's own Cookies section has one), that does not
+    hold the page's ``<h1>`` and leaves text outside it."""
+    found: list[etree._Element] = []
+    page = _text_len(body.text_content())
+    for el in body.iter("div", "section", "aside", "form"):
+        if el in seen or any(a in seen for a in el.iterancestors()):
+            continue
+        if not (_tokens(el) & H.OVERLAY_WORDS or (el.get("role") or "").lower() in H.OVERLAY_ROLES):
+            continue
+        if el.find(".//h1") is not None or el.find(".//main") is not None:
+            continue
+        actions = _distinct_actions(el)
+        toggles = any((i.get("type") or "").lower() in H.TOGGLE_INPUT_TYPES
+                      or (i.get("role") or "").lower() == "switch"
+                      for i in el.iter("input", "button", "span", "div"))
+        if (actions >= 2 and not _has_section_heading(el)) or (actions and toggles):
+            rest = page - _text_len(el.text_content())
+            if rest >= 4 * H.MIN_POLICY_WORDS:      # the page keeps text of its own
+                found.append(el)
+                seen.add(el)
+    return found
 
 
 def _is_fixed_overlay(el: etree._Element) -> bool:
@@ -346,14 +380,19 @@ def _label_tab_panels(body: etree._Element) -> None:
 
 
 def _drop_junk(body: etree._Element) -> None:
-    """Drop scripts, embeds and form controls; keep accordion toggles' text."""
+    """Drop scripts, embeds, form controls and widget furniture; keep accordion titles."""
     _label_tab_panels(body)
-    for el in list(body.iter("button", "summary")):
-        if el.tag == "button" and (el.get("aria-expanded") is not None
-                                   or el.get("aria-controls") is not None
-                                   or any(a.tag in H.HEADING_TAGS or a.tag == "summary"
-                                          for a in el.iterancestors())):
-            el.tag = "span"
+    _drop_widgets(body)
+    for el in list(body.iter("button")):
+        if el.getparent() is None:
+            continue
+        if el.get("aria-expanded") is not None or el.get("aria-controls") is not None or \
+                any(a.tag == "summary" for a in el.iterancestors()):
+            el.tag = "span"         # an accordion's title: the section's own words
+        elif (heading := next((a for a in el.iterancestors() if a.tag in H.HEADING_TAGS),
+                              None)) is not None and \
+                _text_len(heading.text_content()) <= _text_len(el.text_content()):
+            el.tag = "span"         # a heading written as a button
     for el in list(body.iter()):
         if not isinstance(el.tag, str):
             _drop(el)
@@ -362,6 +401,80 @@ def _drop_junk(body: etree._Element) -> None:
         elif el.tag in ("a", "p", "li", "div", "span") and _text_len(el.text) and \
                 len(el) == 0 and H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
             _drop(el)
+
+
+def _is_control(el: etree._Element) -> bool:
+    """A button, a toggle, a ``<summary>`` or a link that acts in the page instead of leading
+    somewhere (``#...``, ``javascript:``, no target)."""
+    if el.tag in ("button", "summary") or (el.get("role") or "").lower() in ("button", "tab"):
+        return True
+    if el.get("aria-expanded") is not None or el.get("aria-controls") is not None:
+        return True
+    if el.tag == "a":
+        href = (el.get("href") or "").strip().lower()
+        return not href or href.startswith(("#", "javascript:"))
+    return False
+
+
+def _is_in_page_nav(el: etree._Element) -> bool:
+    """Mostly links into the page itself: a table of contents."""
+    hrefs = [(a.get("href") or "").strip() for a in el.iter("a")]
+    if len(hrefs) < 2:
+        return False
+    inner = sum(h.startswith("#") for h in hrefs)
+    linked = sum(_text_len(a.text_content()) for a in el.iter("a"))
+    return inner >= 0.8 * len(hrefs) and linked >= 0.6 * _text_len(el.text_content())
+
+
+def _in_navigation(el: etree._Element) -> bool:
+    return any(a.tag in ("nav", "aside") or (a.get("role") or "").lower() == "navigation"
+               for a in el.iterancestors())
+
+
+def _drop_widgets(body: etree._Element) -> None:
+    """Drop disclosure and page-tool controls ("See details", "Copy link", "Back to top").
+
+    Recognised by structure first: a control (see ``_is_control``) that opens in-page
+    navigation (its target is mostly in-page links, or it is labelled as a table of
+    contents) goes with what it opens; then a control whose label is a widget label, or
+    whose label sits on several toggles of the page (a per-section "Show more"). A control
+    whose label is unique and says something of its own (an accordion's section title)
+    stays.
+    """
+    by_id: dict[str, etree._Element] | None = None
+    for el in [c for c in body.iter() if isinstance(c.tag, str) and _is_control(c)]:
+        if el.getparent() is None or any(a.getparent() is None for a in el.iterancestors()
+                                         if a is not body and a.tag != "html"):
+            continue
+        target = None
+        if el.tag == "summary" and el.getparent().tag == "details":
+            target = el.getparent()
+        elif (wanted := (el.get("aria-controls") or "").strip()):
+            if by_id is None:
+                by_id = {x.get("id"): x for x in body.iter()
+                         if isinstance(x.tag, str) and x.get("id")}
+            target = by_id.get(wanted)
+        if target is None or target is body:
+            continue
+        if H.TOC_LABEL.match(_label(el)) or _is_in_page_nav(target):
+            _drop(target)
+            if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
+                _drop(el)
+    controls = [c for c in body.iter() if isinstance(c.tag, str) and _is_control(c)]
+    labels = [_label(c) for c in controls]
+    # Repeated labels count among toggles and buttons only: a table of contents links to
+    # each section by the same words as the section's own toggle.
+    # Copies in navigation (a sidebar's accordion) do not count either.
+    toggles = Counter(label for el, label in zip(controls, labels)
+                      if label and el.tag != "a" and not _in_navigation(el))
+    repeats = {label for label, n in toggles.items() if n >= 2}
+    for el, label in zip(controls, labels):
+        if el.getparent() is None or len(label) > 60:
+            continue
+        titled = any(True for _ in el.iter(*H.HEADING_TAGS))    # a section's own title
+        if H.WIDGET_LABEL.match(label) or (label in repeats and el.tag != "a" and not titled):
+            if el.tag == "summary" or _text_len(el.text_content()) <= 60:
+                _drop(el)
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -627,6 +740,8 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
             and small:
         return not _reads_like_document(st)
     if st.links >= 2 and st.link_density >= 0.6 and st.prose == 0:
+        if tag in H.HEADING_TAGS or tag in ("li", "dt", "dd", "td", "th", "caption"):
+            return False        # a heading made of links (permalink + text) is a heading
         if tag == "p" and _words_outside_links(el):
             return False        # "See [our cookie notice] or [settings]." is a sentence
         return _is_site_link_list(el, url=url)
@@ -684,7 +799,7 @@ def _site(url: str) -> str:
 # --- preparing for conversion -------------------------------------------------------------
 
 
-def _prepare_links(container: etree._Element, *, url: str) -> None:
+def prepare_links(container: etree._Element, *, url: str) -> None:
     """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
     for el in list(container.iter()):
         encoded = el.get("data-cfemail") if isinstance(el.tag, str) else None

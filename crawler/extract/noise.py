@@ -3,10 +3,16 @@
 Link targets lose tracking and session parameters and Wayback rewriting; Cloudflare's
 per-request email obfuscation is decoded; short lines that only state the time of the
 visit ("Last visited", "Page generated in 0.12 s") are dropped from the text.
+
+What cannot be removed without changing what the page says (a per-fetch token inside a
+link's path, a request id written in the text, the ``<title>`` a site flips between
+fetches) stays in the text, and ``text_identity`` leaves it out of the comparison form:
+two texts with the same identity are one version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -101,3 +107,42 @@ def drop_volatile_lines(markdown: str) -> str:
     kept = [line for line in lines
             if not (len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
     return "\n".join(kept) if len(kept) != len(lines) else markdown
+
+
+# --- version identity ---------------------------------------------------------------------
+
+MARKDOWN_LINK = re.compile(r"(\]\()([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(\))")
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+# Inside a URL: a run of hex (16+), of digits (10+: unix times, cache busters) or of
+# base64/base62 (20+, mixing letters and digits) is a token, not a word of the address.
+URL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[0-9a-f]{16,}|\d{10,}|"
+                       r"(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{20,})"
+                       r"(?![A-Za-z0-9])", re.I)
+# In running text only long, unmistakable ids: hex of 24+ with a digit and a letter.
+TEXT_TOKEN = re.compile(r"(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{24,}(?![\w-])",
+                        re.I)
+TITLE_LINE = re.compile(r"\A# [^\n]*\n?")
+
+
+def comparison_form(text: str) -> str:
+    """The text with what changes from fetch to fetch masked (see ``text_identity``)."""
+    text = TITLE_LINE.sub("# \n", text, count=1)
+    text = MARKDOWN_LINK.sub(lambda m: m.group(1) + _mask_url(m.group(2)) + m.group(3), text)
+    text = UUID.sub("<id>", text)
+    return TEXT_TOKEN.sub("<id>", text)
+
+
+def _mask_url(url: str) -> str:
+    return URL_TOKEN.sub("<id>", UUID.sub("<id>", url))
+
+
+def text_identity(text: str) -> str:
+    """sha256 hex of ``comparison_form(text)``: what decides whether a text is a new version.
+
+    The rule (README, "Versions"): the ``# title`` line is left out (sites flip the
+    ``<title>``'s suffix between fetches; the policy's own headings stay in), and so are
+    per-fetch tokens: UUIDs anywhere, long hex, digit or base64 runs inside link targets,
+    long hex ids in the text. The stored text is the exact extraction; only comparison
+    uses this form.
+    """
+    return hashlib.sha256(comparison_form(text).encode("utf-8")).hexdigest()

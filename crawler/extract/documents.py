@@ -1,0 +1,167 @@
+"""One document from a page that holds several (a "legal" page: Terms, Privacy, Cookies ...).
+
+A page holds several documents when one element has two or more children that are each
+a document of their own: a block with real text, named by its first heading, its
+``<summary>`` or its ``id``/``aria-labelledby`` (a short, unnumbered name), where at least one name says privacy or
+data protection and at least one names another kind of legal document (terms, copyright,
+acceptable use, imprint ...). A policy's own sections ("Cookies", "Security", "Your
+privacy rights") never make a page multi-document: another document's name is required.
+
+Then the blocks whose names say privacy are kept, in page order, or the block holding the
+URL's ``#fragment`` when there is one; the rest is dropped, and the choice is explained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+SPACES = re.compile(r"\s+")
+ID_SPLIT = re.compile(r"[-_.:\s]+")
+HEADINGS = ("h1", "h2", "h3")
+INLINE_TAGS = frozenset({"span", "a", "strong", "b", "em", "i", "u", "small", "font", "mark"})
+# "1. Privacy", "IV. Terms", "a) Cookies": numbered headings are sections of one document.
+NUMBERED = re.compile(r"^\s*(?:\d+|[ivxlc]+|[a-z])[.):]\s", re.I)
+MAX_NAME_WORDS = 8
+
+PRIVACY_NAME = re.compile(
+    r"\b(?:privacy|private\s+data|data\s+protection|personal\s+(?:data|information)|gdpr|"
+    r"ccpa|cpra|data\s+retention|data\s+privacy|datenschutz\w*|privatsph[äa]re|"
+    r"confidentialit[ée]|donn[ée]es\s+(?:personnelles|priv[ée]es)|vie\s+priv[ée]e|rgpd|"
+    r"dsgvo|privacidad|protecci[óo]n\s+de\s+datos|riservatezza|"
+    r"informativa\s+(?:sulla\s+)?privacy|protezione\s+dei\s+dati|privacyverklaring|"
+    r"gegevensbescherming|persoonsgegevens)\b",
+    re.I,
+)
+OTHER_DOCUMENT_NAME = re.compile(
+    r"\b(?:terms(?:\s+(?:of|and)\s+\w+)?|conditions\s+of\s+(?:use|sale|service)|"
+    r"user\s+agreement|eula|copyright(?:\s+policy)?|dmca|acceptable\s+use|usage\s+policy|"
+    r"community\s+(?:guidelines|standards)|api\s+terms|imprint|impressum|legal\s+notice|"
+    r"mentions\s+l[ée]gales|agb|nutzungsbedingungen|allgemeine\s+gesch[äa]ftsbedingungen|"
+    r"conditions\s+g[ée]n[ée]rales|cgu|cgv|t[ée]rminos|condiciones|termini|condizioni|"
+    r"voorwaarden|refund\s+policy|data\s+processing\s+(?:addendum|agreement)|dpa|"
+    r"additional\s+terms|service\s+terms)\b",
+    re.I,
+)
+# A block must hold this many characters of text to be a document, not a teaser.
+MIN_DOCUMENT_CHARS = 400
+# Searching deeper than this for the element holding the documents finds only sections.
+MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    """Which documents of a multi-document page were kept, and why (for ``check``)."""
+
+    kept: tuple[str, ...]
+    dropped: tuple[str, ...]
+    rule: str
+
+    def explain(self) -> str:
+        kept = ", ".join(repr(n) for n in self.kept)
+        others = ", ".join(repr(n) for n in self.dropped)
+        return (f"page holds {len(self.kept) + len(self.dropped)} documents; kept {kept} "
+                f"({self.rule}), left out {others}; --select overrides")
+
+
+def pick_document(container: etree._Element, *, url: str) -> DocumentChoice | None:
+    """Keep only the privacy document(s) of a multi-document page, in place.
+
+    Returns what was chosen, or None when the page holds one document (nothing changed).
+    """
+    found = _documents(container)
+    if found is None:
+        return None
+    blocks, names = found
+    fragment = unquote(urlsplit(url).fragment) if url else ""
+    keep: list[int] = []
+    rule = "their names say privacy"
+    if fragment:
+        for i, block in enumerate(blocks):
+            if block.get("id") == fragment or any(el.get("id") == fragment
+                                                  for el in block.iter() if isinstance(el.tag, str)):
+                keep, rule = [i], f"it holds the URL's #{fragment}"
+                break
+    if not keep:
+        keep = [i for i, name in enumerate(names) if PRIVACY_NAME.search(name)]
+    parent = blocks[0].getparent()
+    kept = {id(blocks[i]) for i in keep}
+    # Every other child of the documents' parent goes too (the other documents, a table of
+    # contents, an "About" box): what is asked for is the policy.
+    for child in list(parent):
+        if isinstance(child.tag, str) and id(child) not in kept:
+            _remove(child)
+    return DocumentChoice(tuple(names[i] for i in keep),
+                          tuple(n for i, n in enumerate(names) if i not in keep), rule)
+
+
+def _documents(container: etree._Element) -> tuple[list[etree._Element], list[str]] | None:
+    """The shallowest element whose children are several named documents (module doc)."""
+    level = [container]
+    for _ in range(MAX_DEPTH):
+        following: list[etree._Element] = []
+        for parent in level:
+            children = [c for c in parent if isinstance(c.tag, str)]
+            blocks, names = [], []
+            for child in children:
+                name = _name(child)
+                if name and _text_len(child) >= MIN_DOCUMENT_CHARS:
+                    blocks.append(child)
+                    names.append(name)
+            if len(blocks) >= 2 and any(PRIVACY_NAME.search(n) for n in names) and \
+                    any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
+                        for n in names):
+                return blocks, names
+            following.extend(children)
+        if not following:
+            return None
+        level = following
+    return None
+
+
+def _name(block: etree._Element) -> str:
+    """A block's document name: its leading label (heading, summary, title line), else its
+    id words; "" when it has none or the label is a numbered section heading."""
+    if block.tag in HEADINGS:
+        return ""
+    label = _leading_label(block)
+    ident = block.get("id") or block.get("aria-labelledby") or ""
+    words = " ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
+    name = label or words
+    if not name or NUMBERED.match(name) or len(name.split()) > MAX_NAME_WORDS:
+        return ""
+    return name
+
+
+def _leading_label(block: etree._Element) -> str:
+    """The text of the first element of ``block`` that has text of its own, when short."""
+    for el in block.iter():
+        if not isinstance(el.tag, str) or not (el.text or "").strip():
+            continue
+        while el.tag in INLINE_TAGS and el.getparent() is not None and el is not block and \
+                el.getparent() is not block:
+            el = el.getparent()
+        label = SPACES.sub(" ", el.text_content()).strip()
+        return label if len(label) <= 120 else ""
+    return ""
+
+
+def _text_len(el: etree._Element) -> int:
+    return len("".join(el.text_content().split()))
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    prev = el.getprevious()
+    if tail and tail.strip():
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
