@@ -76,11 +76,14 @@ class CheckResult:
     error_kind: str | None = None
     version_number: int | None = None  # the new version's number (not the record: a batch
     # of thousands of checks must not hold every policy text)
+    choice: str | None = None   # how the text was chosen on a multi-document page
 
     def line(self) -> str:
         """One log/CLI line, e.g. ``example.com  new-version  v3``."""
         detail = self.message if self.outcome == "error" else (
             f"version {self.version_number}" if self.version_number else self.message)
+        if self.choice:
+            detail = f"{detail}; {self.choice}"
         kind = f" [{self.error_kind}]" if self.error_kind else ""
         return f"{self.policy.slug}  {self.outcome}{kind}  {detail}".rstrip()
 
@@ -109,7 +112,7 @@ def extract_body(body: bytes, *, url: str, content_type: str | None, charset: st
         return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
                           note=f"extraction failed ({exc.reason}): {exc}")
     return Extraction(text=result.text, extractor_version=result.extractor_version,
-                      identity=result.identity)
+                      identity=result.identity, note=result.note or None)
 
 
 class Pipeline:
@@ -167,8 +170,10 @@ class Pipeline:
         version = recorded.new_versions[-1].number if recorded.new_versions else None
         message = recorded.check.error_message or ("body changed, same text"
                                                    if recorded.snapshot else "same body")
+        choice = extraction.note if extraction is not None and extraction.text else None
         return CheckResult(policy, recorded.outcome, message,
-                           error_kind=recorded.check.error_kind, version_number=version)
+                           error_kind=recorded.check.error_kind, version_number=version,
+                           choice=choice)
 
     async def _finish(self, policy: PolicyRecord) -> None:
         """After a check is recorded: tracking-state hooks, then after-commit delivery."""

@@ -726,6 +726,10 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
     if main_prose and st.prose >= MAJOR_SHARE * main_prose:
         return False
     tag = el.tag
+    if tag in H.HEADING_TAGS:
+        # A heading is the document's, whatever its id says ("sharing" is the slug of its
+        # own text) and however many permalinks it wears; furniture goes with its box.
+        return False
     role = (el.get("role") or "").lower()
     small = st.prose <= 0.1 * main_prose or st.prose < 300
     if tag == "nav" or role in H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}:
@@ -740,8 +744,8 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
             and small:
         return not _reads_like_document(st)
     if st.links >= 2 and st.link_density >= 0.6 and st.prose == 0:
-        if tag in H.HEADING_TAGS or tag in ("li", "dt", "dd", "td", "th", "caption"):
-            return False        # a heading made of links (permalink + text) is a heading
+        if tag in ("li", "dt", "dd", "td", "th", "caption"):
+            return False        # an item or term of the policy made of links stays
         if tag == "p" and _words_outside_links(el):
             return False        # "See [our cookie notice] or [settings]." is a sentence
         return _is_site_link_list(el, url=url)
