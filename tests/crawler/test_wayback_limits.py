@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -85,16 +86,39 @@ def test_forced_429_pauses_that_endpoint_then_backs_off_exponentially(corpus: Pa
         assert 429 not in statuses(fake.requests_to("replay"))
 
 
+class TimedBucket(TokenBucketLimiter):
+    """The real limiter, noting when it let each request start and when it was paused."""
+
+    def __init__(self, rate_per_second: float) -> None:
+        super().__init__(rate_per_second)
+        self.starts: list[float] = []
+        self.pauses: list[tuple[float, float]] = []  # (when, seconds)
+
+    async def acquire(self) -> None:
+        await super().acquire()
+        self.starts.append(time.monotonic())  # no await since the release: same instant
+
+    def pause(self, seconds: float) -> None:
+        self.pauses.append((time.monotonic(), seconds))
+        super().pause(seconds)
+
+
 def test_a_429_on_replay_pauses_every_task_sharing_the_limiter(corpus: Path) -> None:
     with FakeWayback.from_corpus(corpus / "ota", slugs=[UPTIMEROBOT]) as fake:
         fake.force_429("replay", times=1)
-        asyncio.run(search_and_replay(client_for(fake, rate_limit_pause=0.4)))
-        replays = fake.requests_to("replay")
-        limited = next(i for i, r in enumerate(replays) if r.status == 429)
-        # Requests already in flight may land just after; none starts after the pause
-        # began until it is over (500/s would otherwise send ~200 requests in 0.4 s).
-        later = [r for r in replays[limited + 1:] if r.at - replays[limited].at > 0.05]
-        assert later and min(r.at for r in later) - replays[limited].at >= 0.4
+        limiter = TimedBucket(500)
+        records = asyncio.run(search_and_replay(
+            client_for(fake, replay_limiter=limiter, rate_limit_pause=0.4)))
+        assert statuses(fake.requests_to("replay")).count(429) == 1
+        assert len(limiter.starts) == len(records) + 1  # every replay, plus the one retry
+        # Requests already in flight may still land at the server after the 429; the
+        # limiter's own record shows none started during the pause (500/s would otherwise
+        # start ~200 in 0.4 s). Its clock, not arrival times, so a loaded machine cannot
+        # blur the line.
+        [(paused_at, seconds)] = limiter.pauses
+        assert seconds == 0.4
+        later = [at for at in limiter.starts if at >= paused_at]
+        assert later and min(later) - paused_at >= 0.4
 
 
 def test_retry_after_longer_than_the_pause_is_honoured() -> None:
