@@ -1,4 +1,4 @@
-"""Extraction fidelity, speed and version noise on the shared corpus, beside two baselines.
+"""Extraction fidelity and speed on the shared corpus, beside two baselines (noise: bench/noise.py).
 
 Usage: ``.venv/bin/python bench/extraction.py [--corpus PATH] [--no-baselines] [--worst N]``
 
@@ -25,18 +25,7 @@ in process CPU time, extractors interleaved page by page (the machine is shared)
 On OTA, repeated lines of 40+ characters count once on both sides: Le Chat's page (and
 so OTA's reference) holds the whole statement twice.
 
-Noise: every included snapshot of each OTA stream, in order (A/B/A repeats included), is
-extracted; a version is counted whenever the text differs from the previous one. Compared
-with OTA's real count (first + change versions, upgrades excluded); a change is "missed"
-when our text at OTA's change snapshot equals our text at the snapshot just before it.
-OTA changes that only flip Cloudflare's email obfuscation (``[email protected]`` <->
-address) or only change whitespace are listed apart ("OTA cosmetic"): no new version is
-the right answer there.
-Multi-document pages (Buffer, Le Chat before the move) use OTA's selectors here, as a
-user tracking one document of such a page would declare them. "ours until OTA's last
-version" counts only versions at or before OTA's last recorded (non-upgrade) version: after
-it the page kept changing while OTA recorded nothing (Brevo's selectors stopped matching in
-2023; the corpus ends before OTA recorded Buffer's and UptimeRobot's 2026 changes).
+Version noise over the OTA snapshot streams is measured by ``bench/noise.py``.
 """
 
 from __future__ import annotations
@@ -262,77 +251,6 @@ def score(pages: list[Page], runs: list[tuple[str, Callable[[Page], str]]],
     return results
 
 
-# --- noise ----------------------------------------------------------------------------------
-
-
-def noise(corpus: Path) -> list[tuple[str, int, int, int, int, int, list[str], int]]:
-    rows = []
-    for folder in sorted((corpus / "ota").iterdir()):
-        if not folder.is_dir():
-            continue
-        meta = json.loads((folder / "meta.json").read_text())
-        snapshots = [json.loads(x) for x in (folder / "snapshots.jsonl").read_text().splitlines()]
-        versions = [json.loads(x) for x in (folder / "versions.jsonl").read_text().splitlines()]
-        real = sum(v["kind"] in ("first", "change") for v in versions)
-        last_ota = max(v["snapshot_timestamp"] for v in versions if v["kind"] != "upgrade")
-        cache: dict[str, str | None] = {}
-        produced = within = 0
-        previous: str | None = None
-        by_file: list[tuple[str, str | None]] = []
-        for snap in snapshots:
-            file = snap.get("file")
-            if not file or not (folder / file).exists():
-                continue
-            if file not in cache:
-                stamp = snap["timestamp"]
-                multi = folder.name in MULTI_DOCUMENT or (
-                    folder.name.startswith("le-chat") and stamp < LECHAT_MOVE)
-                select, remove = _declaration(meta, stamp) if multi else (None, None)
-                try:
-                    cache[file] = extract_policy(gzip.decompress((folder / file).read_bytes()),
-                                                 url=snap["url"], select=select,
-                                                 remove=remove).text
-                except ExtractionError:
-                    cache[file] = None
-            text = cache[file]
-            by_file.append((file, text))
-            if text is not None and text != previous:
-                produced += 1
-                within += snap["timestamp"] <= last_ota
-                previous = text
-        checked, missed, cosmetic = 0, [], 0
-        order = [f for f, _ in by_file]
-        texts = {v["file"]: (folder / v["file"]).read_text(encoding="utf-8") for v in versions}
-        for before, v in zip(versions, versions[1:]):
-            if v["kind"] != "change" or not v.get("snapshot_file"):
-                continue
-            if v["snapshot_file"] not in order:
-                continue
-            i = order.index(v["snapshot_file"])
-            if i == 0:
-                continue
-            if _cosmetic(texts[before["file"]], texts[v["file"]]):
-                cosmetic += 1       # OTA recorded an email-obfuscation flip, not a change
-                continue
-            checked += 1
-            if by_file[i][1] == by_file[i - 1][1]:
-                missed.append(v["snapshot_timestamp"])
-        rows.append((folder.name, len(by_file), real, produced, within, checked, missed,
-                     cosmetic))
-    return rows
-
-
-CF_PLACEHOLDER = re.compile(
-    r"\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _cosmetic(old: str, new: str) -> bool:
-    """Two OTA versions differing only in whitespace or Cloudflare's email placeholder."""
-    def norm(text: str) -> str:
-        return " ".join(CF_PLACEHOLDER.sub("EMAIL", LINK_TARGET.sub("]", text)).split())
-    return norm(old) == norm(new)
-
-
 # --- report --------------------------------------------------------------------------------
 
 
@@ -344,7 +262,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--no-baselines", action="store_true")
-    parser.add_argument("--no-noise", action="store_true")
     parser.add_argument("--worst", type=int, default=3)
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target below is missed (for CI)")
@@ -395,8 +312,6 @@ def main() -> None:
         print(f"speed vs trafilatura: {results['speed vs trafilatura']:.1f}x")
     print("worst pages (policywatch F1):")
     print("\n".join(worst_report))
-    if not args.no_noise:
-        results.update(print_noise(args.corpus))
     failed = report_targets(results)
     if args.check and failed:
         raise SystemExit(1)
@@ -408,8 +323,6 @@ TARGETS: dict[str, tuple[float, str]] = {
     "princeton lines": (0.90, ">="),
     "ota F1": (0.95, ">="),
     "speed vs trafilatura": (2.0, ">="),
-    "noise ratio": (1.2, "<="),
-    "missed changes": (0, "<="),
 }
 
 
@@ -425,25 +338,6 @@ def report_targets(results: dict[str, float]) -> bool:
         failed |= not ok
         print(f"  {key:<22} {value:8.3f} {op} {limit:<5} {'ok' if ok else 'MISSED'}")
     return failed
-
-
-def print_noise(corpus: Path) -> dict[str, float]:
-    """Print the version-noise table; return the overall ratio and missed count."""
-    print("\n| OTA stream | snapshots fed | OTA versions | ours | ratio | ours until OTA's "
-          "last version | changes checked | missed | OTA cosmetic |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    total_real = total_ours = total_within = total_missed = 0
-    for slug, fed, real, produced, within, checked, missed, cosmetic in noise(corpus):
-        total_real += real
-        total_ours += produced
-        total_within += within
-        total_missed += len(missed)
-        print(f"| {slug} | {fed} | {real} | {produced} | {produced / max(1, real):.2f} | "
-              f"{within} | {checked} | {len(missed)}{' ' + ','.join(missed) if missed else ''} "
-              f"| {cosmetic} |")
-    print(f"| all | | {total_real} | {total_ours} | {total_ours / max(1, total_real):.2f} "
-          f"| {total_within} | | {total_missed} | |")
-    return {"noise ratio": total_ours / max(1, total_real), "missed changes": total_missed}
 
 
 if __name__ == "__main__":
