@@ -3,14 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test bench browser clean
+.PHONY: setup check demo test bench browser clean
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -U pip
-	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
 	touch $@
 
 # Headless Chromium from Debian for the web UI test (Playwright uses it; no browser download).
@@ -21,6 +21,11 @@ browser:
 
 demo: setup
 	$(BIN)/python scripts/demo.py
+
+# The inner loop, under a minute: mypy (pinned, zero errors) and every test not marked slow.
+check: setup
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -m "not slow"
 
 test: setup browser
 	$(BIN)/python -m pytest -q
