@@ -53,7 +53,7 @@ def _converter(url: str) -> html2text.HTML2Text:
     conv.single_line_break = False
     conv.mark_code = False
     conv.pad_tables = False
-    conv.use_automatic_links = False
+    conv.use_automatic_links = True      # <http://x/> when the text is the address, as the seeds
     return conv
 
 
