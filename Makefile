@@ -32,6 +32,7 @@ test: setup browser
 
 bench: setup
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/noise.py
 	$(BIN)/python bench/diff.py
 	$(BIN)/python bench/backfill.py
 
