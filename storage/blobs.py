@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from storage import tables
+from storage.errors import NotFound
 
 COMPRESSION = "zlib"
 
@@ -25,3 +33,27 @@ def decompress(data: bytes, compression: str) -> bytes:
     if compression == "none":
         return data
     raise ValueError(f"unknown blob compression {compression!r}")
+
+
+def put_blob(session: Session, data: bytes) -> str:
+    """Store ``data`` once under its sha256 (concurrent writers are fine); return the hash."""
+    sha = sha256_hex(data)
+    values: dict[str, Any] = {"sha256": sha, "size": len(data), "compression": COMPRESSION,
+                              "data": compress(data)}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(pg_insert(tables.Blob).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(tables.Blob).values(**values).on_conflict_do_nothing())
+    elif session.get(tables.Blob, sha) is None:
+        session.add(tables.Blob(**values))
+        session.flush()
+    return sha
+
+
+def read_blob(session: Session, sha256: str) -> bytes:
+    """The stored bytes under ``sha256``; raises NotFound."""
+    row = session.get(tables.Blob, sha256)
+    if row is None:
+        raise NotFound(f"no stored body {sha256}")
+    return decompress(row.data, row.compression)

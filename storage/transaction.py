@@ -1,0 +1,86 @@
+"""Sessions, transactions and the small SQL helpers every storage module shares.
+
+Nothing outside ``storage/`` sees a session: the app gets a :class:`Transaction` handle in
+event hooks and plain records everywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import LargeBinary, cast, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from storage import tables
+from storage.errors import DatabaseUnavailable, NotFound
+
+if TYPE_CHECKING:
+    from storage.outbox import AlertWriter
+
+
+class SessionSource(Protocol):
+    """Anything that opens one-transaction sessions (the ``Archive``)."""
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction commits on success and rolls back on error."""
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"database error: {str(exc.orig).strip()}") from exc
+
+
+class Transaction:
+    """The recording transaction, handed to event hooks so they write in it (outbox rows).
+
+    What a hook writes commits or rolls back with the fetch that caused it.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @property
+    def alerts(self) -> AlertWriter:
+        """Alert bookkeeping (subscriptions, outbox rows) inside this transaction."""
+        from storage.outbox import AlertWriter
+
+        return AlertWriter(self)
+
+
+def session_of(tx: Transaction) -> Session:
+    """The session behind a transaction handle (for storage modules only)."""
+    return tx._session
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def lock_policy(session: Session, policy_id: int) -> tables.Policy:
+    """The policy row, locked for this transaction where the database has row locks
+    (PostgreSQL); SQLite serialises writers anyway. Raises NotFound."""
+    row = session.get(tables.Policy, policy_id, with_for_update=is_postgres(session))
+    if row is None:
+        raise NotFound(f"no policy with id {policy_id}")
+    return row
+
+
+def byte_length(session: Session, column: Any) -> Any:
+    """SQL for the UTF-8 byte length of a text column (PostgreSQL reads it without detoasting)."""
+    if is_postgres(session):
+        return func.octet_length(column)
+    return func.length(cast(column, LargeBinary))

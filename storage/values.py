@@ -1,0 +1,165 @@
+"""The plain values the archive takes and returns (table records live in ``storage.records``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
+from storage.transaction import Transaction
+
+OUTCOMES = ("new-version", "unchanged", "not-modified", "error")
+
+
+# --- recording a fetch ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What the caller knows about one fetched body (live or Wayback)."""
+
+    source: str  # live | wayback
+    captured_at: datetime
+    fetched_at: datetime
+    requested_url: str
+    final_url: str
+    status: int
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    archive_timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The extractor's verdict on a body: a text, or a note saying why there is none."""
+
+    text: str | None
+    extractor_version: str
+    note: str | None = None  # e.g. "not-a-policy: bot-wall"
+    # sha256 hex of the text's comparison form (the extractor's ``identity``): equal
+    # identities are one version; None compares the exact text.
+    identity: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchRecorded:
+    """What recording one fetch did."""
+
+    outcome: str
+    check: CheckRecord
+    snapshot: SnapshotRecord | None
+    new_versions: tuple[VersionRecord, ...]
+
+
+@dataclass(frozen=True)
+class VersionEvent:
+    """A version that became the newest of its policy through a live fetch."""
+
+    policy: PolicyRecord
+    version: VersionRecord
+    previous: VersionRecord | None
+
+
+VersionHook = Callable[[Transaction, VersionEvent], None]
+
+
+# --- policies -------------------------------------------------------------------------------
+
+
+class Unset(Enum):
+    """Marks a field of :class:`PolicyChanges` left as it is (None is a value: "clear it")."""
+
+    UNSET = "unset"
+
+
+UNSET = Unset.UNSET
+
+
+@dataclass(frozen=True)
+class NewPolicy:
+    """A policy to track. ``name`` defaults to the domain, ``slug`` to a free one from it."""
+
+    url: str
+    domain: str
+    name: str | None = None
+    slug: str | None = None
+    schedule: str | None = None
+    select: str | None = None
+    remove: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, item: Mapping[str, Any]) -> NewPolicy:
+        """From a dict with the same keys (others, like an import's ``line``, are ignored)."""
+        return cls(url=item["url"], domain=item["domain"], name=item.get("name"),
+                   slug=item.get("slug"), schedule=item.get("schedule"),
+                   select=item.get("select"), remove=item.get("remove"),
+                   tags=tuple(item.get("tags", ())))
+
+
+@dataclass(frozen=True)
+class PolicyChanges:
+    """Edits to a policy; fields left ``UNSET`` keep their value."""
+
+    name: str | Unset = UNSET
+    schedule: str | None | Unset = UNSET
+    active: bool | Unset = UNSET
+    select: str | None | Unset = UNSET
+    remove: str | None | Unset = UNSET
+    tags: tuple[str, ...] | Unset = UNSET
+
+
+# --- listings for the web UI and API --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """A tracked policy with what the dashboard shows about it."""
+
+    policy: PolicyRecord
+    versions: int
+    first_capture: datetime | None
+    last_version_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One version of a policy without its text."""
+
+    number: int
+    captured_at: datetime
+    source: str
+    words: int
+    summary: dict[str, Any] | None
+    url: str
+    archive_timestamp: str | None
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A version that changed a policy (every version but the first)."""
+
+    slug: str
+    name: str
+    number: int
+    captured_at: datetime
+    source: str
+    summary: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results and the total count."""
+
+    rows: tuple[Any, ...]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.rows) < self.total
