@@ -1,0 +1,192 @@
+"""Recording what a check found: snapshots, their texts, the checks, new versions.
+
+Every function here works inside the caller's session (one transaction, opened by the
+``Archive``) and locks the policy first, so two processes recording the same policy take
+turns and the timeline they rebuild is the same whichever commits first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlmodel import Session, col
+from sqlmodel import select as sa_select
+
+from storage import records, tables
+from storage.blobs import put_blob
+from storage.errors import NotFound
+from storage.history import last_snapshot_row
+from storage.records import CheckRecord, VersionRecord
+from storage.timeline import latest_version_row, numbered, previous_version, rebuild_timeline
+from storage.transaction import Transaction, lock_policy, now
+from storage.values import Capture, Extraction, FetchRecorded, VersionEvent, VersionHook
+
+
+def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes, body_sha: str,
+                 extraction: Extraction | None, started_at: datetime,
+                 on_new_version: VersionHook | None) -> FetchRecorded:
+    """Store one fetched body, its text and any new version, with its Check (see Archive)."""
+    policy = lock_policy(session, policy_id)
+    last = last_snapshot_row(session, policy_id, capture.source)
+    duplicate = _same_capture_row(session, policy_id, capture, body_sha)
+    same = duplicate if duplicate is not None else (
+        last if capture.source == "live" and last is not None and last.body_sha256 == body_sha
+        else None)
+    if same is not None:
+        # The body was seen before: its verdict stands (a bot wall seen again is still
+        # a failure, not a success that would reset the failure count).
+        if same.text_sha256 is None:
+            check = _add_check(session, policy, capture, started_at, "error",
+                               snapshot_id=same.id, error_kind="not-a-policy",
+                               error_message=same.extract_note)
+        else:
+            check = _add_check(session, policy, capture, started_at, "unchanged",
+                               snapshot_id=same.id)
+        if capture.source == "live":
+            if check.outcome == "error":
+                _mark_failure(policy, check)
+            else:
+                _mark_success(policy, check, changed=False)
+        session.add(policy)
+        return FetchRecorded(check.outcome, records.check_record(check), None, ())
+    if extraction is None:
+        raise TypeError("extraction is required for a new body")
+
+    put_blob(session, body)
+    text_sha = None
+    if extraction.text is not None:
+        text_sha = put_blob(session, extraction.text.encode("utf-8"))
+    snapshot = tables.Snapshot(
+        policy_id=policy_id, source=capture.source, captured_at=capture.captured_at,
+        fetched_at=capture.fetched_at, requested_url=capture.requested_url,
+        final_url=capture.final_url, status=capture.status,
+        content_type=capture.content_type, etag=capture.etag,
+        last_modified=capture.last_modified, body_sha256=body_sha,
+        archive_timestamp=capture.archive_timestamp, text_sha256=text_sha,
+        text_identity=extraction.identity if text_sha else None,
+        extractor_version=extraction.extractor_version, extract_note=extraction.note,
+    )
+    session.add(snapshot)
+    session.flush()
+    created = rebuild_timeline(session, policy_id, since=capture.captured_at)
+    versions = numbered(session, policy_id, [v.id for v in created])
+    mine = [v for v in versions if v.snapshot_id == snapshot.id]
+    if text_sha is None:
+        outcome, kind, message = "error", "not-a-policy", extraction.note
+    elif mine:
+        outcome, kind, message = "new-version", None, None
+    else:
+        outcome, kind, message = "unchanged", None, None
+    check = _add_check(session, policy, capture, started_at, outcome, snapshot_id=snapshot.id,
+                       version_id=mine[0].id if mine else None, error_kind=kind,
+                       error_message=message)
+    if capture.source == "live":
+        if outcome == "error":
+            _mark_failure(policy, check)
+        else:
+            _mark_success(policy, check, changed=bool(mine))
+    elif mine:
+        latest = latest_version_row(session, policy_id)
+        if latest is not None:
+            policy.last_change_at = max(policy.last_change_at or latest.captured_at,
+                                        latest.captured_at)
+    session.add(policy)
+    session.flush()
+    if on_new_version and capture.source == "live" and mine:
+        latest = latest_version_row(session, policy_id)
+        if latest is not None and latest.id == mine[0].id:
+            event = VersionEvent(records.policy_record(policy), mine[0],
+                                 previous_version(session, mine[0]))
+            on_new_version(Transaction(session), event)
+    return FetchRecorded(outcome, records.check_record(check),
+                         records.snapshot_record(snapshot), tuple(versions))
+
+
+def record_failure(session: Session, policy_id: int, *, source: str, started_at: datetime,
+                   kind: str, message: str, url: str | None) -> CheckRecord:
+    """Record a failed attempt (nothing fetched, or fetched but unusable)."""
+    policy = lock_policy(session, policy_id)
+    check = tables.Check(
+        policy_id=policy_id, started_at=started_at, finished_at=now(), source=source,
+        outcome="error", error_kind=kind, error_message=message[:2000], url=url,
+    )
+    session.add(check)
+    session.flush()
+    if source == "live":
+        _mark_failure(policy, check)
+    session.add(policy)
+    return records.check_record(check)
+
+
+def record_not_modified(session: Session, policy_id: int, *, started_at: datetime,
+                        url: str) -> CheckRecord:
+    """Record a 304 answer to a conditional GET."""
+    policy = lock_policy(session, policy_id)
+    check = tables.Check(policy_id=policy_id, started_at=started_at, finished_at=now(),
+                         source="live", outcome="not-modified", url=url)
+    session.add(check)
+    session.flush()
+    _mark_success(policy, check, changed=False)
+    session.add(policy)
+    return records.check_record(check)
+
+
+def update_extractions(session: Session, policy_id: int,
+                       results: Mapping[int, Extraction]) -> tuple[VersionRecord, ...]:
+    """Store re-extracted texts for snapshots and rebuild the timeline; returns new versions."""
+    lock_policy(session, policy_id)
+    for snapshot_id, extraction in results.items():
+        row = session.get(tables.Snapshot, snapshot_id)
+        if row is None or row.policy_id != policy_id:
+            raise NotFound(f"no snapshot {snapshot_id} for policy {policy_id}")
+        text_sha = (put_blob(session, extraction.text.encode("utf-8"))
+                    if extraction.text is not None else None)
+        row.text_sha256 = text_sha
+        row.text_identity = extraction.identity if text_sha else None
+        row.extractor_version = extraction.extractor_version
+        row.extract_note = extraction.note
+        session.add(row)
+    session.flush()
+    created = rebuild_timeline(session, policy_id, since=None)
+    return tuple(numbered(session, policy_id, [v.id for v in created]))
+
+
+def _same_capture_row(session: Session, policy_id: int, capture: Capture,
+                      body_sha: str) -> tables.Snapshot | None:
+    query = sa_select(tables.Snapshot).where(
+        col(tables.Snapshot.policy_id) == policy_id, col(tables.Snapshot.source) == capture.source,
+        col(tables.Snapshot.body_sha256) == body_sha)
+    if capture.archive_timestamp:
+        query = query.where(col(tables.Snapshot.archive_timestamp) == capture.archive_timestamp)
+    else:
+        query = query.where(col(tables.Snapshot.captured_at) == capture.captured_at)
+    return session.exec(query.limit(1)).first()
+
+
+def _add_check(session: Session, policy: tables.Policy, capture: Capture, started_at: datetime,
+               outcome: str, *, snapshot_id: int | None = None, version_id: int | None = None,
+               error_kind: str | None = None, error_message: str | None = None) -> tables.Check:
+    assert policy.id is not None
+    check = tables.Check(
+        policy_id=policy.id, started_at=started_at, finished_at=now(), source=capture.source,
+        outcome=outcome, error_kind=error_kind, error_message=error_message,
+        url=capture.requested_url, snapshot_id=snapshot_id, version_id=version_id,
+    )
+    session.add(check)
+    session.flush()
+    return check
+
+
+def _mark_success(policy: tables.Policy, check: tables.Check, *, changed: bool) -> None:
+    policy.last_check_at = check.finished_at
+    policy.last_outcome = check.outcome
+    policy.consecutive_failures = 0
+    if changed:
+        policy.last_change_at = check.finished_at
+
+
+def _mark_failure(policy: tables.Policy, check: tables.Check) -> None:
+    policy.last_check_at = check.finished_at
+    policy.last_outcome = check.outcome
+    policy.consecutive_failures = (policy.consecutive_failures or 0) + 1

@@ -1,0 +1,138 @@
+"""The version timeline rule: which snapshots start a version, and version numbering.
+
+A policy's versions are derived data: the runs of distinct texts among its snapshots in
+capture order. Recording a fetch or re-extracting texts rebuilds the affected part.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from sqlmodel import Session, col
+from sqlmodel import select as sa_select
+
+from storage import records, tables
+from storage.blobs import read_blob
+from storage.records import VersionRecord
+from storage.transaction import now
+
+
+def identity(snap: tables.Snapshot) -> str | None:
+    """What decides whether a snapshot's text is a new version (see ``rebuild_timeline``)."""
+    return snap.text_identity or snap.text_sha256
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _in_order() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Version order: capture time, then id (two captures in the same second)."""
+    return col(tables.Version.captured_at).asc(), col(tables.Version.id).asc()
+
+
+def _newest_first() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    return col(tables.Version.captured_at).desc(), col(tables.Version.id).desc()
+
+
+def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None) -> list[tables.Version]:
+    """Make the versions after ``since`` equal the runs of distinct texts among snapshots.
+
+    A version starts at each snapshot whose text identity (``text_identity``, else the
+    text's sha256) differs from the one before it (in capture order, whatever the source);
+    the version keeps that first snapshot's exact text. Captures without a text (not the
+    policy) are skipped. Only the part of the timeline from the version in force at ``since`` onwards
+    is rebuilt, so appending a live fetch or backfilling oldest-first stays cheap.
+    Versions that still match are kept (same first snapshot and text), so nothing is
+    re-created; returns the versions created.
+    """
+    start: datetime | None = None
+    before: str | None = None
+    if since is not None:
+        anchor = session.exec(
+            sa_select(tables.Version).where(col(tables.Version.policy_id) == policy_id,
+                                            col(tables.Version.captured_at) < since)
+            .order_by(*_newest_first()).limit(1)).first()
+        if anchor is not None:
+            start = anchor.captured_at
+            prior = session.exec(
+                sa_select(tables.Snapshot).join(
+                    tables.Version, col(tables.Version.snapshot_id) == col(tables.Snapshot.id))
+                .where(col(tables.Version.policy_id) == policy_id,
+                       col(tables.Version.captured_at) < start)
+                .order_by(*_newest_first()).limit(1)).first()
+            before = identity(prior) if prior else None
+
+    snap_query = sa_select(tables.Snapshot).where(col(tables.Snapshot.policy_id) == policy_id,
+                                                  col(tables.Snapshot.text_sha256).is_not(None))
+    version_query = sa_select(tables.Version).where(col(tables.Version.policy_id) == policy_id)
+    if start is not None:
+        snap_query = snap_query.where(col(tables.Snapshot.captured_at) >= start)
+        version_query = version_query.where(col(tables.Version.captured_at) >= start)
+    snaps = session.exec(snap_query.order_by(col(tables.Snapshot.captured_at),
+                                             col(tables.Snapshot.id))).all()
+    existing = {(v.snapshot_id, v.text_sha256): v for v in session.exec(version_query).all()}
+
+    wanted: list[tables.Snapshot] = []
+    current = before
+    for snap in snaps:
+        if identity(snap) != current:
+            wanted.append(snap)
+            current = identity(snap)
+    keep = {(s.id, s.text_sha256) for s in wanted}
+    for key, row in existing.items():
+        if key not in keep:
+            session.delete(row)
+    session.flush()
+    created: list[tables.Version] = []
+    for snap in wanted:
+        if (snap.id, snap.text_sha256) in existing:
+            continue
+        assert snap.text_sha256 is not None and snap.id is not None
+        text = read_blob(session, snap.text_sha256).decode("utf-8")
+        row = tables.Version(
+            policy_id=policy_id, snapshot_id=snap.id, captured_at=snap.captured_at,
+            source=snap.source, text=text, text_sha256=snap.text_sha256,
+            extractor_version=snap.extractor_version or "", created_at=now(),
+            words=words(text),
+        )
+        session.add(row)
+        created.append(row)
+    session.flush()
+    return created
+
+
+def numbered(session: Session, policy_id: int, ids: list[int | None]) -> list[VersionRecord]:
+    """Records (with their 1-based numbers) for the given version ids."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    rows = session.exec(
+        sa_select(tables.Version, tables.Snapshot)
+        .join(tables.Snapshot, col(tables.Snapshot.id) == col(tables.Version.snapshot_id))
+        .where(col(tables.Version.policy_id) == policy_id)
+        .order_by(*_in_order())).all()
+    return [records.version_record(v, n, s) for n, (v, s) in enumerate(rows, 1) if v.id in wanted]
+
+
+def latest_version_row(session: Session, policy_id: int) -> tables.Version | None:
+    return session.exec(sa_select(tables.Version)
+                        .where(col(tables.Version.policy_id) == policy_id)
+                        .order_by(*_newest_first()).limit(1)).first()
+
+
+def previous_version(session: Session, version: VersionRecord) -> VersionRecord | None:
+    """The version before ``version`` (None for the first)."""
+    if version.number <= 1:
+        return None
+    row = session.exec(
+        sa_select(tables.Version, tables.Snapshot)
+        .join(tables.Snapshot, col(tables.Snapshot.id) == col(tables.Version.snapshot_id))
+        .where(col(tables.Version.policy_id) == version.policy_id)
+        .order_by(*_in_order())
+        .offset(version.number - 2).limit(1)).first()
+    return records.version_record(row[0], version.number - 1, row[1]) if row else None
