@@ -1,23 +1,73 @@
-"""Storage of the archive: tables, migrations, compressed bodies and the repository.
+"""Storage of the archive: policies, snapshots, the version timeline, checks, alerts.
 
-The app imports only what is listed in ``__all__``.
+The app imports only what ``__all__`` lists, and talks to one object, the ``Archive``
+(``storage/archive.py``): its methods, and its attributes ``archive.outbox``
+(subscriptions, alert delivery), ``archive.leases`` and ``archive.tokens``.
+
+The storage contract
+====================
+
+What a caller may assume, on SQLite and on PostgreSQL alike.
+
+Transactions
+    Every public call is one transaction: all it writes commits, or nothing does. A
+    process killed at any point leaves either the whole of a fetch (body, text, snapshot,
+    versions, check, policy status) or none of it. Sessions never leave ``storage/``;
+    calls return frozen records (``storage.records``, ``storage.values``) that are
+    detached copies: reading them never touches the database.
+
+Hooks
+    ``record_fetch(on_new_version=...)`` and ``in_transaction(policy_id, work)`` run the
+    caller's function inside that transaction with a ``Transaction`` handle; alerts
+    written through it (``tx.alerts`` or ``AlertWriter(tx)``) commit with the version
+    that caused them, or not at all. A hook that raises rolls the whole call back. A hook
+    must not call the ``Archive`` itself (a second transaction would wait on this one).
+
+Versions and ordering
+    Versions are derived from snapshots: in capture order (``captured_at``, then id,
+    whatever the source), a version starts at each snapshot with a text whose identity
+    (``Extraction.identity``, else the text's sha256) differs from the previous text's,
+    and keeps that snapshot's exact text. Captures without a text never start or end a
+    version. Version numbers count from 1 in that order and are positions, not ids:
+    recording an older capture (a backfill) or re-extracting (``update_extractions``)
+    rebuilds the timeline from that point, and may renumber, remove or create versions.
+    Listings: policies by slug, snapshots by capture time, checks and changes newest
+    first, the dashboard most recently changed first.
+
+Idempotence
+    Recording the same capture again (same source and body, same Wayback timestamp or
+    capture time) stores nothing new and records an ``unchanged`` check (or the same
+    ``error`` if it was not a policy); a live body equal to the last live one likewise
+    writes only a check. Bodies and texts are stored once per sha256. An alert is stored
+    once per ``dedupe_key``. ``add_policies`` skips URLs already tracked (``add_policy``
+    raises ``Conflict``); ``update_extractions`` and ``set_summaries`` can be re-run.
+    ``archived_timestamps`` lets a backfill resume where it stopped.
+
+Concurrency
+    Any number of processes may share one database. Recording locks the policy (a row
+    lock on PostgreSQL; SQLite has one writer at a time), so writes for one policy apply
+    one after the other and the timeline is the same whichever commits first; two
+    processes recording the same capture at once end with one snapshot (the loser's
+    transaction is retried and records ``unchanged``). A lease (``archive.leases``) has
+    one holder at a time; an alert is claimed by one sender, and one left ``sending`` by
+    a dead process is marked failed, never sent twice.
+
+Errors
+    Everything raised on purpose derives from ``StorageError``: ``NotFound``,
+    ``Conflict``, ``LeaseHeld`` (with ``holder``) and ``DatabaseUnavailable`` (the
+    database cannot be reached or opened, translated from SQLAlchemy). Misuse, such as a
+    new body recorded without its extraction, is a ``TypeError``.
+
+Times
+    Datetimes are stored in UTC; SQLite hands them back naive, to be read as UTC.
 """
 
-from storage.archive import (
-    Archive,
-    Capture,
-    Extraction,
-    FetchRecorded,
-    Transaction,
-    VersionEvent,
-    VersionHook,
-    slugify,
-)
-from storage.browse import ChangeRow, DashboardRow, Page, TimelineEntry, dashboard, recent_changes, timeline
+from storage.archive import Archive, dashboard, recent_changes, timeline
 from storage.db import make_engine, schema_is_current, upgrade
 from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
 from storage.leases import Leases
 from storage.outbox import AlertWriter, NewAlert, Outbox
+from storage.policies import slugify
 from storage.records import (
     AlertRecord,
     CheckRecord,
@@ -27,28 +77,41 @@ from storage.records import (
     SubscriptionRecord,
     VersionRecord,
 )
-from storage.tokens import TokenRecord, create_token, list_tokens, revoke_token, token_by_id, verify_token
+from storage.tokens import (
+    TokenRecord,
+    Tokens,
+    create_token,
+    list_tokens,
+    revoke_token,
+    token_by_id,
+    verify_token,
+)
+from storage.transaction import Transaction
+from storage.values import (
+    UNSET,
+    Capture,
+    ChangeRow,
+    DashboardRow,
+    Extraction,
+    FetchRecorded,
+    NewPolicy,
+    Page,
+    PolicyChanges,
+    TimelineEntry,
+    VersionEvent,
+    VersionHook,
+)
 
 __all__ = [
-    "verify_token",
-    "token_by_id",
-    "timeline",
-    "revoke_token",
-    "recent_changes",
-    "list_tokens",
-    "dashboard",
-    "create_token",
-    "TokenRecord",
-    "TimelineEntry",
-    "Page",
-    "DashboardRow",
-    "ChangeRow",
+    "UNSET",
     "AlertRecord",
     "AlertWriter",
     "Archive",
     "Capture",
+    "ChangeRow",
     "CheckRecord",
     "Conflict",
+    "DashboardRow",
     "DatabaseUnavailable",
     "Extraction",
     "FetchRecorded",
@@ -56,18 +119,32 @@ __all__ = [
     "LeaseRecord",
     "Leases",
     "NewAlert",
+    "NewPolicy",
     "NotFound",
     "Outbox",
+    "Page",
+    "PolicyChanges",
     "PolicyRecord",
     "SnapshotRecord",
     "StorageError",
     "SubscriptionRecord",
+    "TimelineEntry",
+    "TokenRecord",
+    "Tokens",
     "Transaction",
     "VersionEvent",
     "VersionHook",
     "VersionRecord",
+    "create_token",
+    "dashboard",
+    "list_tokens",
     "make_engine",
+    "recent_changes",
+    "revoke_token",
     "schema_is_current",
     "slugify",
+    "timeline",
+    "token_by_id",
     "upgrade",
+    "verify_token",
 ]

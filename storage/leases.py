@@ -16,9 +16,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from storage import records, tables
-from storage.archive import Archive
 from storage.errors import LeaseHeld
 from storage.records import LeaseRecord
+from storage.transaction import SessionSource, is_postgres
 
 
 def _now() -> datetime:
@@ -28,7 +28,7 @@ def _now() -> datetime:
 class Leases:
     """Acquire, renew and release named leases."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: SessionSource) -> None:
         self.archive = archive
 
     def current(self, name: str) -> LeaseRecord | None:
@@ -54,7 +54,7 @@ class Leases:
                 .values(holder=holder, acquired_at=now, expires_at=now + ttl))
             if taken.rowcount == 1:  # type: ignore[attr-defined]
                 return LeaseRecord(name, holder, now, now + ttl)
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            insert = pg_insert if is_postgres(session) else sqlite_insert
             created = session.execute(
                 insert(tables.Lease).values(name=name, holder=holder, acquired_at=now,
                                             expires_at=now + ttl).on_conflict_do_nothing()

@@ -28,9 +28,9 @@ from sqlmodel import Session, col
 from sqlmodel import select as sa_select
 
 from storage import records, tables
-from storage.archive import Archive, Transaction
 from storage.errors import NotFound
 from storage.records import AlertRecord, CheckRecord, SubscriptionRecord
+from storage.transaction import SessionSource, Transaction, is_postgres, session_of
 
 CHANNELS = ("email", "webhook", "apprise")
 INTERRUPTED = ("interrupted while sending (the delivering process stopped); "
@@ -65,32 +65,32 @@ class AlertWriter:
     """Alert bookkeeping inside an event hook's transaction (commits or rolls back with it)."""
 
     def __init__(self, tx: Transaction) -> None:
-        self.session = tx.session
+        self._session = session_of(tx)
 
     def subscriptions(self) -> list[SubscriptionRecord]:
         """Active subscriptions."""
-        rows = self.session.exec(sa_select(tables.Subscription)
+        rows = self._session.exec(sa_select(tables.Subscription)
                                  .where(tables.Subscription.active == True)  # noqa: E712
                                  .order_by(col(tables.Subscription.id))).all()
         return [records.subscription_record(r) for r in rows]
 
     def enqueue(self, alerts: Iterable[NewAlert]) -> int:
         """Record alerts; ones whose dedupe_key already exists are skipped. Returns how many."""
-        return _enqueue(self.session, alerts)
+        return _enqueue(self._session, alerts)
 
     def mark_version_alerted(self, version_id: int) -> None:
         """Flag a version as evaluated for alerts (whether or not anyone was alerted)."""
-        self.session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
+        self._session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
                              .values(alerted=True))
 
     def set_broken_since(self, policy_id: int, since: datetime | None) -> None:
         """Mark a policy's tracking broken (since when) or recovered (None)."""
-        self.session.execute(update(tables.Policy).where(col(tables.Policy.id) == policy_id)
+        self._session.execute(update(tables.Policy).where(col(tables.Policy.id) == policy_id)
                              .values(broken_since=since))
 
     def last_live_check(self, policy_id: int) -> CheckRecord | None:
         """The newest live check of a policy."""
-        row = self.session.exec(
+        row = self._session.exec(
             sa_select(tables.Check).where(tables.Check.policy_id == policy_id,
                                           tables.Check.source == "live")
             .order_by(col(tables.Check.started_at).desc(), col(tables.Check.id).desc())
@@ -104,19 +104,19 @@ class AlertWriter:
             return False
         snapshot_id = check.snapshot_id
         if snapshot_id is None:  # 304 Not Modified: what the last live capture was
-            row = self.session.exec(
+            row = self._session.exec(
                 sa_select(tables.Snapshot).where(tables.Snapshot.policy_id == check.policy_id,
                                                  tables.Snapshot.source == "live")
                 .order_by(col(tables.Snapshot.captured_at).desc(), col(tables.Snapshot.id).desc())
                 .limit(1)).first()
         else:
-            row = self.session.get(tables.Snapshot, snapshot_id)
+            row = self._session.get(tables.Snapshot, snapshot_id)
         return row is None or row.text_sha256 is not None
 
 
 def _enqueue(session: Session, alerts: Iterable[NewAlert]) -> int:
     now = _now()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if is_postgres(session) else sqlite_insert
     written = 0
     for alert in alerts:
         values = {"dedupe_key": alert.dedupe_key, "subscription_id": alert.subscription_id,
@@ -136,7 +136,7 @@ def _enqueue(session: Session, alerts: Iterable[NewAlert]) -> int:
 class Outbox:
     """Subscriptions and alert delivery state over one archive's database."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: SessionSource) -> None:
         self.archive = archive
 
     # subscriptions

@@ -6,14 +6,14 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import col
 from sqlmodel import select as sa_select
 
 from storage import tables
-from storage.archive import Archive
 from storage.errors import NotFound
+from storage.transaction import SessionSource, now
 
 PREFIX = "pw_"
 
@@ -39,56 +39,81 @@ def hash_token(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
-def create_token(archive: Archive, *, name: str = "admin") -> tuple[TokenRecord, str]:
-    """Create a token; returns its record and the plaintext, which is not stored anywhere."""
-    name = name.strip() or "admin"
-    plaintext = PREFIX + secrets.token_urlsafe(32)
-    with archive.session() as session:
-        row = tables.ApiToken(name=name[:200], token_hash=hash_token(plaintext),
-                              created_at=datetime.now(UTC))
-        session.add(row)
-        session.flush()
-        return _record(row), plaintext
+class Tokens:
+    """Create, verify, list and revoke tokens (``archive.tokens``)."""
 
+    def __init__(self, archive: SessionSource) -> None:
+        self.archive = archive
 
-def verify_token(archive: Archive, plaintext: str, *, touch: bool = True) -> TokenRecord | None:
-    """The token matching ``plaintext``, or None; records when it was last used."""
-    if not plaintext or len(plaintext) > 200:
-        return None
-    digest = hash_token(plaintext)
-    with archive.session() as session:
-        row = session.exec(sa_select(tables.ApiToken)
-                           .where(tables.ApiToken.token_hash == digest)).first()
-        # The lookup is by hash, so timing reveals nothing about the plaintext; the
-        # comparison below only guards against a collation-insensitive match.
-        if row is None or not hmac.compare_digest(row.token_hash, digest):
-            return None
-        if touch:
-            row.last_used_at = datetime.now(UTC)
+    def create(self, *, name: str = "admin") -> tuple[TokenRecord, str]:
+        """Create a token; returns its record and the plaintext, which is not stored anywhere."""
+        name = name.strip() or "admin"
+        plaintext = PREFIX + secrets.token_urlsafe(32)
+        with self.archive.session() as session:
+            row = tables.ApiToken(name=name[:200], token_hash=hash_token(plaintext),
+                                  created_at=now())
             session.add(row)
-        return _record(row)
+            session.flush()
+            return _record(row), plaintext
+
+    def verify(self, plaintext: str, *, touch: bool = True) -> TokenRecord | None:
+        """The token matching ``plaintext``, or None; records when it was last used."""
+        if not plaintext or len(plaintext) > 200:
+            return None
+        digest = hash_token(plaintext)
+        with self.archive.session() as session:
+            row = session.exec(sa_select(tables.ApiToken)
+                               .where(col(tables.ApiToken.token_hash) == digest)).first()
+            # The lookup is by hash, so timing reveals nothing about the plaintext; the
+            # comparison below only guards against a collation-insensitive match.
+            if row is None or not hmac.compare_digest(row.token_hash, digest):
+                return None
+            if touch:
+                row.last_used_at = now()
+                session.add(row)
+            return _record(row)
+
+    def get(self, token_id: int) -> TokenRecord:
+        """A token by id; raises NotFound (a revoked token)."""
+        with self.archive.session() as session:
+            row = session.get(tables.ApiToken, token_id)
+            if row is None:
+                raise NotFound(f"no token {token_id}")
+            return _record(row)
+
+    def all(self) -> list[TokenRecord]:
+        """Every token, oldest first."""
+        with self.archive.session() as session:
+            rows = session.exec(sa_select(tables.ApiToken).order_by(col(tables.ApiToken.id))).all()
+            return [_record(r) for r in rows]
+
+    def revoke(self, token_id: int) -> None:
+        """Delete a token; raises NotFound."""
+        with self.archive.session() as session:
+            row = session.get(tables.ApiToken, token_id)
+            if row is None:
+                raise NotFound(f"no token {token_id}")
+            session.delete(row)
 
 
-def token_by_id(archive: Archive, token_id: int) -> TokenRecord:
-    """A token by id; raises NotFound (a revoked token)."""
-    with archive.session() as session:
-        row = session.get(tables.ApiToken, token_id)
-        if row is None:
-            raise NotFound(f"no token {token_id}")
-        return _record(row)
+# The free functions callers used before ``archive.tokens``; each is one call to it.
 
 
-def list_tokens(archive: Archive) -> list[TokenRecord]:
-    """Every token, oldest first."""
-    with archive.session() as session:
-        rows = session.exec(sa_select(tables.ApiToken).order_by(col(tables.ApiToken.id))).all()
-        return [_record(r) for r in rows]
+def create_token(archive: SessionSource, *, name: str = "admin") -> tuple[TokenRecord, str]:
+    return Tokens(archive).create(name=name)
 
 
-def revoke_token(archive: Archive, token_id: int) -> None:
-    """Delete a token; raises NotFound."""
-    with archive.session() as session:
-        row = session.get(tables.ApiToken, token_id)
-        if row is None:
-            raise NotFound(f"no token {token_id}")
-        session.delete(row)
+def verify_token(archive: SessionSource, plaintext: str, *, touch: bool = True) -> TokenRecord | None:
+    return Tokens(archive).verify(plaintext, touch=touch)
+
+
+def token_by_id(archive: SessionSource, token_id: int) -> TokenRecord:
+    return Tokens(archive).get(token_id)
+
+
+def list_tokens(archive: SessionSource) -> list[TokenRecord]:
+    return Tokens(archive).all()
+
+
+def revoke_token(archive: SessionSource, token_id: int) -> None:
+    Tokens(archive).revoke(token_id)
