@@ -1,6 +1,7 @@
 """`make demo`: policywatch end to end on SQLite, offline.
 
-Starts a local website serving a real privacy policy (Open Terms Archive corpus, ODC-By 1.0)
+Starts a local website serving a real privacy policy (Open Terms Archive data, ODC-By 1.0,
+from the fixture corpus in tests/data/corpus; POLICYWATCH_CORPUS points at another copy)
 and a local Wayback Machine holding that page's past captures, then runs the CLI as a user
 would: add, backfill, check, history, diff, show; then the site changes its policy and a
 second check records the change.
@@ -21,7 +22,7 @@ from tests.corpus_pages import ota_stream  # noqa: E402
 from tests.fakes.site import FakeSite  # noqa: E402
 from tests.fakes.wayback import FakeWayback  # noqa: E402
 
-CORPUS = Path(os.environ.get("POLICYWATCH_CORPUS", REPO.parent / "shared" / "corpus"))
+CORPUS = Path(os.environ.get("POLICYWATCH_CORPUS") or REPO / "tests" / "data" / "corpus")
 DOC = "uptimerobot-privacy-policy"
 DATA = REPO / "demo-data"
 

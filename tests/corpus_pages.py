@@ -1,4 +1,5 @@
-"""Real pages from ../shared/corpus for tests (Open Terms Archive, ODC-By 1.0; Princeton-Leuven corpus)."""
+"""Real pages of a corpus folder (tests/data/corpus or ../shared/corpus): Open Terms Archive
+snapshot streams (ODC-By 1.0) and Princeton-Leuven pairs."""
 
 from __future__ import annotations
 
