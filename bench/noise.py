@@ -46,8 +46,10 @@ from crawler.extract import extract_policy  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 MARKUP = re.compile(r"[*_#>|`\\\[\]-]+")
+# Cloudflare's e-mail placeholder, with any letters the page wrote next to it ("pr[email
+# protected]" is the same address as "privacy@..."), or a plain address.
 CF_PLACEHOLDER = re.compile(
-    r"\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+    r"[\w.+-]*\[?\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]\]?[\w.+-]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WIDGET_LINE_WORDS = 4
 RATIO = 1.15
 

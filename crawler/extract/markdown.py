@@ -21,7 +21,6 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
-LONE_NBSP = re.compile(r"(?<!\w)\xa0+|\xa0+(?!\w)")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
@@ -82,6 +81,7 @@ def _normalise_tree(container: etree._Element) -> None:
             el.text = _spaces(el.text)
         if el.tail:
             el.tail = _spaces(el.tail)
+    _nbsp_off_emphasis_edges(container)
     _breaks_to_paragraphs(container)
     _drop_edge_breaks(container)
     for el in list(container.iter("div", "blockquote")):
@@ -101,14 +101,27 @@ def _normalise_tree(container: etree._Element) -> None:
 
 
 def _spaces(text: str) -> str:
-    """Collapse source whitespace. U+00A0 stays between two word characters
-    ("Section\u00a05", "30\u00a0days"), as the seeds show; elsewhere (at a tag edge, after
-    punctuation) it becomes a space: sites swap it for a space between fetches (a
-    whitespace-only change), and html2text would keep it inside emphasis markers."""
-    text = WS.sub(" ", text)
-    if "\xa0" in text:
-        text = LONE_NBSP.sub(" ", text)
-    return text
+    """Collapse source whitespace; U+00A0 stays, as the seeds show it (a site that swaps it
+    for a space between fetches makes no new version: the text identity folds it)."""
+    return WS.sub(" ", text)
+
+
+EMPHASIS_TAGS = ("b", "strong", "em", "i", "u", "a")
+EDGE_NBSP = re.compile(r"^\xa0+|\xa0+$")
+
+
+def _nbsp_off_emphasis_edges(container: etree._Element) -> None:
+    """A no-break space at the inner edge of bold, italics or a link becomes a space:
+    html2text would write it inside the markers (``**Sentry:\xa0**``), which no markdown
+    renderer reads as bold."""
+    for el in container.iter(*EMPHASIS_TAGS):
+        if el.text and "\xa0" in el.text:
+            el.text = EDGE_NBSP.sub(" ", el.text)
+        last = el[-1] if len(el) else None
+        if last is not None and last.tail and "\xa0" in last.tail:
+            last.tail = EDGE_NBSP.sub(" ", last.tail)
+        elif last is None and el.text and el.text.endswith("\xa0"):
+            el.text = EDGE_NBSP.sub(" ", el.text)
 
 
 def _drop_edge_breaks(container: etree._Element) -> None:

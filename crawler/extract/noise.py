@@ -122,11 +122,12 @@ URL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[0-9a-f]{16,}|\d{10,}|"
 TEXT_TOKEN = re.compile(r"(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{24,}(?![\w-])",
                         re.I)
 TITLE_LINE = re.compile(r"\A# [^\n]*\n?")
+INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")     # inside a line; indents and breaks stay
 
 
 def comparison_form(text: str) -> str:
     """The text with what changes from fetch to fetch masked (see ``text_identity``)."""
-    text = TITLE_LINE.sub("# \n", text, count=1)
+    text = INNER_SPACES.sub(" ", TITLE_LINE.sub("# \n", text, count=1).replace("\xa0", " "))
     text = MARKDOWN_LINK.sub(lambda m: m.group(1) + _mask_url(m.group(2)) + m.group(3), text)
     text = UUID.sub("<id>", text)
     return TEXT_TOKEN.sub("<id>", text)
@@ -140,8 +141,9 @@ def text_identity(text: str) -> str:
     """sha256 hex of ``comparison_form(text)``: what decides whether a text is a new version.
 
     The rule (README, "Versions"): the ``# title`` line is left out (sites flip the
-    ``<title>``'s suffix between fetches; the policy's own headings stay in), and so are
-    per-fetch tokens: UUIDs anywhere, long hex, digit or base64 runs inside link targets,
+    ``<title>``'s suffix between fetches; the policy's own headings stay in), no-break
+    spaces count as spaces and runs of spaces inside a line as one, and per-fetch tokens
+    are masked: UUIDs anywhere, long hex, digit or base64 runs inside link targets,
     long hex ids in the text. The stored text is the exact extraction; only comparison
     uses this form.
     """
