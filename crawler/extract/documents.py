@@ -105,17 +105,21 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
         following: list[etree._Element] = []
         for parent in level:
             children = [c for c in parent if isinstance(c.tag, str)]
-            blocks, names = [], []
-            for child in children:
-                name = _name(child)
-                if name and _text_len(child) >= MIN_DOCUMENT_CHARS:
-                    blocks.append(child)
-                    names.append(name)
-            if len(blocks) >= 2 and any(PRIVACY_NAME.search(n) for n in names) and \
+            following.extend(children)
+            if len(children) < 2:
+                continue
+            named = [(child, _name(child)) for child in children]
+            # Names first (cheap); text lengths only where two kinds of document are named.
+            if not (any(PRIVACY_NAME.search(n) for _, n in named) and
+                    any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
+                        for _, n in named)):
+                continue
+            documents = [(c, n) for c, n in named if n and _text_len(c) >= MIN_DOCUMENT_CHARS]
+            names = [n for _, n in documents]
+            if len(documents) >= 2 and any(PRIVACY_NAME.search(n) for n in names) and \
                     any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
                         for n in names):
-                return blocks, names
-            following.extend(children)
+                return [c for c, _ in documents], names
         if not following:
             return None
         level = following
