@@ -82,7 +82,8 @@ class Archive:
         with self.session() as session:
             return policy_store.add(session, new)
 
-    def add_policies(self, items: Sequence[Item]) -> tuple[list[PolicyRecord], list[tuple[Item, str]]]:
+    def add_policies(self, items: Sequence[Item]
+                     ) -> tuple[list[PolicyRecord], list[tuple[Item, str]]]:
         """Add many policies in one transaction; returns (added, [(item, reason skipped)]).
 
         Items are ``NewPolicy`` values, or dicts with the same keys (an import's rows).

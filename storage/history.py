@@ -25,7 +25,8 @@ from storage.values import ChangeRow, DashboardRow, Page, TimelineEntry
 # --- snapshots and checks --------------------------------------------------------------------
 
 
-def last_snapshot_row(session: Session, policy_id: int, source: str | None) -> tables.Snapshot | None:
+def last_snapshot_row(session: Session, policy_id: int,
+                      source: str | None) -> tables.Snapshot | None:
     """The newest snapshot of a policy (optionally of one source)."""
     query = sa_select(tables.Snapshot).where(col(tables.Snapshot.policy_id) == policy_id)
     if source:

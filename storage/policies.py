@@ -45,7 +45,8 @@ def add(session: Session, new: NewPolicy) -> PolicyRecord:
     if existing:
         raise Conflict(f"{new.url} is already tracked as {existing.slug!r}")
     if new.slug:
-        if session.exec(sa_select(tables.Policy).where(col(tables.Policy.slug) == new.slug)).first():
+        same = sa_select(tables.Policy).where(col(tables.Policy.slug) == new.slug)
+        if session.exec(same).first():
             raise Conflict(f"slug {new.slug!r} is already taken")
         slug = new.slug
     else:

@@ -39,14 +39,16 @@ def _newest_first() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return col(tables.Version.captured_at).desc(), col(tables.Version.id).desc()
 
 
-def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None) -> list[tables.Version]:
+def rebuild_timeline(session: Session, policy_id: int, *,
+                     since: datetime | None) -> list[tables.Version]:
     """Make the versions after ``since`` equal the runs of distinct texts among snapshots.
 
     A version starts at each snapshot whose text identity (``text_identity``, else the
     text's sha256) differs from the one before it (in capture order, whatever the source);
     the version keeps that first snapshot's exact text. Captures without a text (not the
-    policy) are skipped. Only the part of the timeline from the version in force at ``since`` onwards
-    is rebuilt, so appending a live fetch or backfilling oldest-first stays cheap.
+    policy) are skipped. Only the part of the timeline from the version in force at
+    ``since`` onwards is rebuilt, so appending a live fetch or backfilling oldest-first
+    stays cheap.
     Versions that still match are kept (same first snapshot and text), so nothing is
     re-created; returns the versions created.
     """

@@ -103,7 +103,8 @@ def create_token(archive: SessionSource, *, name: str = "admin") -> tuple[TokenR
     return Tokens(archive).create(name=name)
 
 
-def verify_token(archive: SessionSource, plaintext: str, *, touch: bool = True) -> TokenRecord | None:
+def verify_token(archive: SessionSource, plaintext: str, *,
+                 touch: bool = True) -> TokenRecord | None:
     return Tokens(archive).verify(plaintext, touch=touch)
 
 

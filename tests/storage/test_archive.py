@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import Archive, Capture, Conflict, Extraction, NotFound
+from storage import (
+    Archive,
+    Capture,
+    Conflict,
+    Extraction,
+    NewPolicy,
+    NotFound,
+    PolicyChanges,
+    PolicyRecord,
+    Transaction,
+)
 from storage.db import make_engine, schema_is_current, upgrade
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -54,6 +64,45 @@ def test_slugs_are_unique_and_urls_not_tracked_twice(archive: Archive, policy) -
     with pytest.raises(NotFound):
         archive.policy("nope")
 
+
+
+def test_policies_are_added_and_edited_with_typed_values(archive: Archive, policy) -> None:
+    added, skipped = archive.add_policies([
+        NewPolicy(url="https://shop.example/p", domain="www.shop.example", tags=("retail",)),
+        NewPolicy(url="https://example.com/privacy", domain="example.com"),  # tracked
+        NewPolicy(url="https://other.example/p", domain="other.example", slug="example.com"),
+    ])
+    assert [(p.slug, p.name, p.tags) for p in added] == [
+        ("shop.example", "www.shop.example", ("retail",)), ("example.com-2", "other.example", ())]
+    assert skipped == [(NewPolicy(url="https://example.com/privacy", domain="example.com"),
+                        "duplicate URL")]
+    # an import's dicts are still taken, and handed back as given when skipped
+    _, skipped_rows = archive.add_policies([{"line": 3, "url": policy.url, "domain": "x"}])
+    assert skipped_rows == [({"line": 3, "url": policy.url, "domain": "x"}, "duplicate URL")]
+
+    edited = archive.update_policy(policy.slug, PolicyChanges(schedule="6h", select="main"))
+    assert (edited.schedule, edited.select, edited.name) == ("6h", "main", "Example")
+    edited = archive.update_policy(policy.slug, select=None, active=False, tags=("a", "b"))
+    assert (edited.schedule, edited.select, edited.active) == ("6h", None, False)
+    assert edited.tags == ("a", "b")
+    with pytest.raises(NotFound):
+        archive.update_policy("nope", name="x")
+
+
+def test_the_archive_is_the_one_face(archive: Archive, policy) -> None:
+    record, plaintext = archive.tokens.create(name="ci")
+    assert archive.tokens.verify(plaintext) is not None and archive.tokens.all()[0].id == record.id
+    sub = archive.outbox.add_subscription(target="json://127.0.0.1/x", channel="apprise")
+
+    def hook(tx: Transaction, _policy: PolicyRecord) -> None:
+        assert [s.id for s in tx.alerts.subscriptions()] == [sub.id]
+
+    archive.in_transaction(policy.id, hook)
+    assert archive.leases.current("scheduler") is None and sub.active
+    archive.record_fetch(policy.id, live(0), b"<html>A</html>", text("30"), started_at=T0)
+    assert [r.versions for r in archive.dashboard()] == [1]
+    assert [e.number for e in archive.timeline(policy.id)] == [1]
+    assert archive.recent_changes().total == 0
 
 def test_versioning_rules(archive: Archive, policy) -> None:
     first = archive.record_fetch(policy.id, live(0), b"<html>A</html>", text("30"), started_at=T0)
