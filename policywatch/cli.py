@@ -3,25 +3,28 @@
 Every command lives in ``policywatch/commands/``; this module builds the app, holds the
 global options and turns expected failures into one line on stderr and an exit code:
 2 for bad usage, 1 for failures (network, database, extraction).
+
+Nothing heavy is imported here or at the top of a command module: settings (pydantic),
+the archive (SQLAlchemy), the extractor, the web app and the queue load inside the
+commands that use them, so `--help` and small commands answer at once
+(bench/startup.py measures it; tests/policywatch/test_startup.py guards it).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from crawler import CrawlerError, InvalidURL
-from diffing import DiffingError
 from policywatch import __version__
 from policywatch.commands import register
 from policywatch.context import AppContext
 from policywatch.errors import AppError, UsageError
-from policywatch.settings import Settings
-from storage import NotFound, StorageError
+
+if TYPE_CHECKING:
+    from policywatch.settings import Settings
 
 app = typer.Typer(
     name="policywatch",
@@ -29,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: Rich's help renderer costs more than the rest of startup
 )
 
 
@@ -54,7 +58,12 @@ def main_options(
     for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "procrastinate", "apprise"):
         logging.getLogger(noisy).setLevel(logging.WARNING if not verbose else logging.DEBUG)
     overrides = {"database_url": db} if db else {}
-    settings = Settings(**overrides)
+
+    def settings() -> Settings:
+        from policywatch.settings import load_settings
+
+        return load_settings(**overrides)
+
     context = AppContext(settings)
     ctx.obj = context
     ctx.call_on_close(context.close)
@@ -68,21 +77,28 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _loaded(module: str, *names: str) -> tuple[type[BaseException], ...]:
+    """Exception classes of ``module`` if it was imported: an error of a library that was
+    never loaded cannot have been raised, so the CLI need not import it to catch it."""
+    loaded = sys.modules.get(module)
+    return tuple(getattr(loaded, name) for name in names) if loaded else ()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
         app()
     except UsageError as exc:
         _fail(str(exc), 2)
-    except (NotFound, InvalidURL) as exc:
-        _fail(str(exc), 2)
-    except (AppError, StorageError, CrawlerError, DiffingError) as exc:
-        _fail(str(exc) or type(exc).__name__, 1)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        _fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}", 2)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except Exception as exc:
+        if isinstance(exc, _loaded("storage", "NotFound") + _loaded("crawler", "InvalidURL")):
+            _fail(str(exc), 2)
+        if isinstance(exc, (AppError, *_loaded("storage", "StorageError"),
+                            *_loaded("crawler", "CrawlerError"), *_loaded("diffing", "DiffingError"))):
+            _fail(str(exc) or type(exc).__name__, 1)
+        raise
 
 
 if __name__ == "__main__":

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
-from policywatch.settings import Settings
-from storage import Archive
+if TYPE_CHECKING:  # imported when used: `policywatch --help` must not load SQLAlchemy
+    from policywatch.settings import Settings
+    from storage import Archive
 
 
 @dataclass
 class AppContext:
-    """Settings plus a lazily opened archive (the schema is upgraded when it opens)."""
+    """Settings, loaded and checked on first use (so `COMMAND --help` needs no pydantic),
+    plus a lazily opened archive (the schema is upgraded when it opens)."""
 
-    settings: Settings
+    load_settings: Callable[[], Settings]
+    _settings: Settings | None = field(default=None, repr=False)
     _archive: Archive | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self.load_settings()
+        return self._settings
 
     @property
     def archive(self) -> Archive:
         if self._archive is None:
+            from storage import Archive
+
             self._archive = Archive.open(self.settings.database_url)
         return self._archive
 

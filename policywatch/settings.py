@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import AfterValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +20,36 @@ from pydantic_settings import (
 )
 
 from policywatch import __version__
+from policywatch.errors import UsageError
+
+# Constrained types: a zero or negative limit would hang or crash a check (a per-host
+# semaphore of 0 never opens), so each says what it allows, and errors quote that.
+Positive = Annotated[int, Field(ge=1)]
+Count = Annotated[int, Field(ge=0)]          # retries: 0 means "try once"
+Seconds = Annotated[float, Field(gt=0)]
+NonNegativeSeconds = Annotated[float, Field(ge=0)]
+Rate = Annotated[float, Field(gt=0)]         # requests per second
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    return value
+
+
+def _database_url(value: str) -> str:
+    if "://" not in value or not value.split("://", 1)[0]:
+        raise ValueError("must be a database URL such as sqlite:///policies.db or "
+                         "postgresql+psycopg://user@host/db")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
 
 def default_database_url() -> str:
@@ -32,61 +63,63 @@ def default_database_url() -> str:
 class Settings(BaseSettings):
     """Every tunable of policywatch; env vars are POLICYWATCH_<NAME> (upper case)."""
 
-    model_config = SettingsConfigDict(env_prefix="POLICYWATCH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="POLICYWATCH_", extra="forbid")
 
-    database_url: str = Field(default_factory=default_database_url)
+    database_url: DatabaseUrl = Field(default_factory=default_database_url)
 
     # Live fetching
-    user_agent: str = f"policywatch/{__version__} (+https://github.com/policywatch/policywatch; privacy-policy archive)"
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    max_redirects: int = 10
-    max_bytes: int = 10_000_000
-    retries: int = 3
-    backoff: float = 1.0
-    max_backoff: float = 60.0
-    per_host: int = 2
+    user_agent: NonBlank = f"policywatch/{__version__} (+https://github.com/policywatch/policywatch; privacy-policy archive)"
+    connect_timeout: Seconds = 10.0
+    read_timeout: Seconds = 30.0
+    max_redirects: Count = 10
+    max_bytes: Positive = 10_000_000
+    retries: Count = 3
+    backoff: NonNegativeSeconds = 1.0
+    max_backoff: NonNegativeSeconds = 60.0
+    per_host: Positive = 2
     respect_robots: bool = True
 
     # Scheduling
-    default_schedule: str = "1d"
-    concurrency: int = 16
-    jitter: float = 0.1  # share of the interval (at most 1 h) a check may be moved by
-    failure_threshold: int = 3
-    scheduler_tick: float = 5.0  # seconds between reads of the policy table by `run`
-    lease_ttl: float = 60.0  # seconds the `run` lease lasts unless renewed
-    shutdown_grace: float = 30.0  # seconds in-flight checks may finish after SIGTERM
+    default_schedule: NonBlank = "1d"
+    concurrency: Positive = 16
+    jitter: Fraction = 0.1  # share of the interval (at most 1 h) a check may be moved by
+    failure_threshold: Positive = 3
+    scheduler_tick: Seconds = 5.0  # seconds between reads of the policy table by `run`
+    lease_ttl: Seconds = 60.0  # seconds the `run` lease lasts unless renewed
+    shutdown_grace: NonNegativeSeconds = 30.0  # seconds in-flight checks may finish after SIGTERM
 
     # Distributed mode (PostgreSQL + procrastinate workers)
-    worker_concurrency: int = 8  # jobs one `policywatch worker` runs at a time
-    worker_heartbeat: float = 10.0  # seconds between a worker's heartbeats
-    stalled_after: float = 30.0  # seconds without heartbeat before a worker's jobs are retried
+    worker_concurrency: Positive = 8  # jobs one `policywatch worker` runs at a time
+    worker_heartbeat: Seconds = 10.0  # seconds between a worker's heartbeats
+    stalled_after: Seconds = 30.0  # seconds without heartbeat before a worker's jobs are retried
 
     # Wayback Machine
-    wayback_url: str = "https://web.archive.org"
-    cdx_per_second: float = 0.4
-    replay_per_second: float = 8.0
-    wayback_retries: int = 4
-    wayback_backoff: float = 2.0
-    rate_limit_pause: float = 60.0
-    redirect_window_hours: float = 24.0
+    wayback_url: HttpUrl = "https://web.archive.org"
+    cdx_per_second: Rate = 0.4
+    replay_per_second: Rate = 8.0
+    wayback_retries: Count = 4
+    wayback_backoff: NonNegativeSeconds = 2.0
+    rate_limit_pause: NonNegativeSeconds = 60.0
+    redirect_window_hours: Seconds = 24.0
 
     # Alerts
-    smtp_host: str = "localhost"
-    smtp_port: int = 25
+    smtp_host: NonBlank = "localhost"
+    smtp_port: Port = 25
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_user: str | None = None
     smtp_password: str | None = None
-    smtp_from: str = "policywatch@localhost"
-    smtp_timeout: float = 30.0
+    smtp_from: NonBlank = "policywatch@localhost"
+    smtp_timeout: Seconds = 30.0
     smtp_ca_file: str = ""  # PEM CA bundle for a private relay; empty: the system CAs
-    webhook_timeout: float = 15.0
-    alert_retries: int = 8
-    alert_backoff: float = 30.0  # seconds before the first retry; doubles each time
-    alert_max_backoff: float = 3600.0
+    webhook_timeout: Seconds = 15.0
+    alert_retries: Count = 8
+    alert_backoff: NonNegativeSeconds = 30.0  # seconds before the first retry; doubles each time
+    alert_max_backoff: NonNegativeSeconds = 3600.0
 
     # Web
-    public_url: str = "http://127.0.0.1:8000"
+    # Base of links in feeds, API answers and alerts. Unless set, `serve` uses its own
+    # --host/--port (see for_server); other commands use this default.
+    public_url: HttpUrl = "http://127.0.0.1:8000"
     public_read: bool = True
     secret_key: str | None = None
 
@@ -100,7 +133,65 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("POLICYWATCH_CONFIG") or "policywatch.toml"
-        if Path(config_file).is_file():
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        if Path(config_file()).is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
         return tuple(sources)
+
+    def for_server(self, host: str, port: int) -> Settings:
+        """These settings as ``serve --host/--port`` sees them: links point at that address
+        unless ``public_url`` was set explicitly."""
+        if "public_url" in self.model_fields_set:
+            return self
+        if host in ("0.0.0.0", "::", ""):
+            host = "localhost"  # listening everywhere: no one address to name; set public_url
+        shown = f"[{host}]" if ":" in host else host
+        return self.model_copy(update={"public_url": f"http://{shown}:{port}"})
+
+
+class SettingsError(UsageError):
+    """A setting out of its allowed range, malformed, or unknown; the message is one line."""
+
+
+def _allowed(name: str) -> str:
+    """The allowed range of a setting, in words, from its constraints."""
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return "known settings are listed in config/defaults.toml"
+    bounds = []
+    for meta in field.metadata:
+        for attr, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                bounds.append(f"{op} {value}")
+    kind = {int: "an integer", float: "a number", bool: "true or false"}.get(field.annotation, "")
+    if kind and bounds:
+        return f"{kind} {' and '.join(bounds)}"
+    return kind or ""
+
+
+def _source(name: str) -> str:
+    env = f"POLICYWATCH_{name.upper()}"
+    if env in os.environ:
+        return f" (from ${env})"
+    return ""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings; a bad value raises SettingsError naming the setting and its range."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(part) for part in error["loc"]) or "settings"
+        if error["type"] == "extra_forbidden":
+            raise SettingsError(f"unknown setting {name!r} in {config_file()}; "
+                                f"{_allowed(name)}") from None
+        allowed = _allowed(name)
+        message = f"must be {allowed}" if allowed else error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name} = {error.get('input')!r}{_source(name)}: "
+                            f"{message}") from None
+
+
+def config_file() -> str:
+    """The TOML file read for settings (it need not exist)."""
+    return os.environ.get("POLICYWATCH_CONFIG") or "policywatch.toml"

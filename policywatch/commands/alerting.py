@@ -6,15 +6,11 @@ import asyncio
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from policywatch.alerts import Delivery, DeliveryFailed, channel_for, sample_message
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.output import console, print_json, when
-from storage import NewAlert, Outbox
 
-alerts_app = typer.Typer(help="Alert subscriptions: e-mail, webhooks and Apprise URLs.",
+alerts_app = typer.Typer(rich_markup_mode=None, help="Alert subscriptions: e-mail, webhooks and Apprise URLs.",
                          no_args_is_help=True)
 
 
@@ -42,6 +38,8 @@ def add(
                       "with HMAC-SHA256 of the body (X-Policywatch-Signature).")] = None,
 ) -> None:
     """Subscribe TARGET to change alerts; prints the subscription id."""
+    from policywatch.alerts import channel_for
+    from storage import Outbox
     from diffing import TOPICS
 
     app = app_context(ctx)
@@ -67,6 +65,9 @@ def list_subscriptions(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List active subscriptions with their filters and last delivery."""
+    from rich.table import Table
+    from policywatch.output import console, print_json, when
+    from storage import Outbox
     outbox = Outbox(app_context(ctx).archive)
     subscriptions = outbox.subscriptions()
     if as_json:
@@ -91,6 +92,7 @@ def list_subscriptions(
 @alerts_app.command("remove")
 def remove(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Stop a subscription (undelivered alerts to it are dropped)."""
+    from storage import Outbox
     Outbox(app_context(ctx).archive).remove_subscription(subscription_id)
     typer.echo(f"subscription {subscription_id} removed")
 
@@ -98,6 +100,8 @@ def remove(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(me
 @alerts_app.command("test")
 def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Send a sample change alert to a subscription now; exit 1 if it cannot be delivered."""
+    from policywatch.alerts import Delivery, DeliveryFailed, sample_message
+    from storage import NewAlert, Outbox
     app = app_context(ctx)
     outbox = Outbox(app.archive)
     subscription = outbox.subscription(subscription_id)

@@ -8,18 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from crawler import parse_date_bound
-from policywatch.backfill import BackfillProgress, backfill_policy
 from policywatch.context import app_context
-from policywatch.documents import version_document
 from policywatch.errors import UsageError
-from policywatch.output import err_console
-from policywatch.wayback import make_wayback_client
 
 
 def _bound(value: str | None, *, end: bool) -> str | None:
+    from crawler import parse_date_bound
     if value is None:
         return None
     try:
@@ -39,6 +34,10 @@ def backfill(
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from policywatch.backfill import BackfillProgress, backfill_policy
+    from policywatch.output import err_console
+    from policywatch.wayback import make_wayback_client
     app = app_context(ctx)
     if all_ == bool(slugs):
         raise UsageError("name policy slugs or use --all")
@@ -88,6 +87,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="seed (DIR/DOMAIN/YYYY-MM-DD.md) or jsonl (DIR/SLUG.jsonl).")] = "seed",
 ) -> None:
     """Write every version of policies to files, as seed markdown or JSON lines."""
+    from policywatch.documents import version_document
     if fmt not in ("seed", "jsonl"):
         raise UsageError(f"unknown export format {fmt!r}: use seed or jsonl")
     archive = app_context(ctx).archive

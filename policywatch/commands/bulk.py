@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from crawler import CrawlerError
 from policywatch.context import app_context
-from policywatch.discovery import discover_policy_url
 from policywatch.errors import UsageError
-from policywatch.importing import Rejected, WatchEntry, export_csv, parse_watch_list
-from policywatch.output import print_json
-from policywatch.settings import Settings
+
+if TYPE_CHECKING:
+    from policywatch.importing import Rejected, WatchEntry
+    from policywatch.settings import Settings
 
 
 async def _discover_all(settings: Settings, entries: list[WatchEntry], *,
                         ignore_robots: bool) -> tuple[list[WatchEntry], list[Rejected]]:
     """Replace homepage entries by their discovered policy URL (concurrently)."""
+    from crawler import CrawlerError
+    from policywatch.discovery import discover_policy_url
+    from policywatch.importing import Rejected, WatchEntry
     limit = asyncio.Semaphore(settings.concurrency)
     found: list[WatchEntry] = []
     failed: list[Rejected] = []
@@ -51,6 +53,8 @@ def import_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Track every policy of a watch list in one transaction; duplicates and bad lines are reported."""
+    from policywatch.importing import parse_watch_list
+    from policywatch.output import print_json
     app = app_context(ctx)
     if file == "-":
         text = sys.stdin.read()
@@ -96,6 +100,7 @@ def export_list(
                       "instead of stdout.")] = None,
 ) -> None:
     """Write the watch list as CSV (url,name,every,select,remove), readable by `import`."""
+    from policywatch.importing import export_csv
     policies = app_context(ctx).archive.policies()
     text = export_csv(policies)
     if output is None:

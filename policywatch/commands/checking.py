@@ -7,13 +7,9 @@ import logging
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from policywatch.alerting import alert_hooks
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.output import console, print_json, when
-from policywatch.pipeline import Pipeline
 
 
 def check(
@@ -23,6 +19,8 @@ def check(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch even where robots.txt disallows it.")] = False,
 ) -> None:
     """Fetch policies now; prints one line per policy with the outcome."""
+    from policywatch.alerting import alert_hooks
+    from policywatch.pipeline import Pipeline
     app = app_context(ctx)
     logging.getLogger("policywatch.pipeline").setLevel(logging.WARNING)  # one line per policy below
     if all_ and slugs:
@@ -46,6 +44,8 @@ def checks(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Recent attempts for a policy, newest first, with outcome and error."""
+    from rich.table import Table
+    from policywatch.output import console, print_json, when
     archive = app_context(ctx).archive
     policy = archive.policy(slug)
     rows = archive.checks(policy.id, limit=limit)

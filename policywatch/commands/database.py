@@ -5,14 +5,14 @@ from __future__ import annotations
 import typer
 
 from policywatch.context import app_context
-from storage import make_engine, schema_is_current, upgrade
 
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+db_app = typer.Typer(rich_markup_mode=None, help="Database maintenance.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or upgrade the schema to the newest migration (safe to repeat)."""
+    from storage import make_engine, schema_is_current, upgrade
     url = app_context(ctx).settings.database_url
     engine = make_engine(url)
     try:

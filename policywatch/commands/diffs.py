@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from diffing import FORMATS, diff_texts, render
 from policywatch.context import app_context
 from policywatch.errors import UsageError
 
@@ -22,6 +21,7 @@ def diff(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or html.")] = "text",
 ) -> None:
     """Show what changed between two versions: added, removed, modified and moved clauses."""
+    from diffing import FORMATS, diff_texts, render
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(sorted(FORMATS))}")
     if files:

@@ -10,20 +10,10 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from bs4 import BeautifulSoup
 
-from crawler import (
-    CrawlerError,
-    compose_document,
-    extract_policy,
-    render_header,
-    split_wayback_url,
-)
 from policywatch.commands.history import parse_day
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.pipeline import make_fetcher
-from policywatch.reextract import reextract_policy
 
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://\S+?)\s*-->", re.I)
 _WAYBACK_IN_COMMENT = re.compile(rb"<!--.{0,400}?(https?://web\.archive\.org/web/\d{4,14}[a-z_]*/\S+?)[)\s]",
@@ -33,6 +23,7 @@ _WAYBACK_IN_COMMENT = re.compile(rb"<!--.{0,400}?(https?://web\.archive\.org/web
 def page_url_of(body: bytes) -> str | None:
     """The address a saved page names itself: ``<base href>``, a browser's "saved from url"
     comment, or a Wayback capture URL in a leading comment (as corpus files carry)."""
+    from bs4 import BeautifulSoup
     head = body[:200_000]
     base = BeautifulSoup(head, "lxml").find("base", href=True)
     href = str(base["href"]).strip() if base else ""
@@ -47,6 +38,7 @@ def page_url_of(body: bytes) -> str | None:
 
 def _read_input(item: str, respect_robots: bool) -> tuple[bytes, str | None, str | None, str | None]:
     """(body, url, content type, charset) of a file path or an http(s) URL."""
+    from policywatch.pipeline import make_fetcher
     if item.startswith(("http://", "https://")):
         async def fetch() -> tuple[bytes, str | None, str | None, str | None]:
             from policywatch.settings import Settings
@@ -74,6 +66,7 @@ def extract(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write DIR/<stem>.md for each input.")] = None,
 ) -> None:
     """Print the seed-style markdown of pages (header included), or write them to a folder."""
+    from crawler import CrawlerError
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
     elif len(inputs) > 1:
@@ -100,6 +93,7 @@ def extract(
 
 def _extract_one(item: str, *, url: str | None, captured_at: str | None, wayback: bool,
                  select: str | None, remove: str | None) -> str:
+    from crawler import compose_document, extract_policy, render_header, split_wayback_url
     body, fetched_url, content_type, charset = _read_input(item, respect_robots=True)
     page_url = url or fetched_url or page_url_of(body)
     if not page_url:
@@ -130,6 +124,7 @@ def reextract(
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Re-run the current extractor on stored snapshots and rebuild version histories (no alerts)."""
+    from policywatch.reextract import reextract_policy
     archive = app_context(ctx).archive
     if all_ == bool(slugs):
         raise UsageError("name policy slugs or use --all")

@@ -6,13 +6,9 @@ from datetime import UTC, datetime, time
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from policywatch.context import app_context
-from policywatch.documents import version_document
 from policywatch.errors import UsageError
-from policywatch.output import console, print_json, when
-from policywatch.summaries import refresh_summaries
 
 
 def history(
@@ -21,6 +17,9 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List a policy's versions, oldest first, with a change summary each."""
+    from rich.table import Table
+    from policywatch.output import console, print_json, when
+    from policywatch.summaries import refresh_summaries
     archive = app_context(ctx).archive
     policy = archive.policy(slug)
     refresh_summaries(archive, policy.id)
@@ -55,6 +54,7 @@ def show(
     at: Annotated[str | None, typer.Option(help="The version in force on YYYY-MM-DD.")] = None,
 ) -> None:
     """Print a version's seed-style markdown (header included); default: the newest."""
+    from policywatch.documents import version_document
     archive = app_context(ctx).archive
     policy = archive.policy(slug)
     if version is not None and at is not None:

@@ -8,14 +8,9 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from rich.table import Table
 
 from policywatch.context import app_context
-from policywatch.discovery import discover_policy_url
 from policywatch.errors import UsageError
-from policywatch.output import console, err_console, print_json, when
-from policywatch.schedules import validate_schedule
-from crawler import normalize_url
 
 
 def is_homepage(url: str) -> bool:
@@ -40,6 +35,10 @@ def add(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Ignore robots.txt for discovery.")] = False,
 ) -> None:
     """Track a privacy policy; prints the new policy's slug."""
+    from policywatch.discovery import discover_policy_url
+    from policywatch.output import err_console
+    from policywatch.schedules import validate_schedule
+    from crawler import normalize_url
     app = app_context(ctx)
     url = normalize_url(target)
     schedule = validate_schedule(every) if every else None
@@ -66,6 +65,8 @@ def list_policies(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List tracked policies."""
+    from rich.table import Table
+    from policywatch.output import console, print_json, when
     app = app_context(ctx)
     policies = app.archive.policies()
     if as_json:
@@ -96,6 +97,7 @@ def resume(ctx: typer.Context, slug: str) -> None:
 def schedule(ctx: typer.Context, slug: str,
              every: Annotated[str, typer.Argument(help="30m, 6h, 1d, 1w or a cron expression.")]) -> None:
     """Change how often a policy is checked."""
+    from policywatch.schedules import validate_schedule
     policy = app_context(ctx).archive.update_policy(slug, schedule=validate_schedule(every))
     typer.echo(f"{policy.slug} every {policy.schedule}")
 

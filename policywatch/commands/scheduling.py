@@ -9,7 +9,6 @@ import typer
 
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.scheduler import Scheduler
 
 
 def run(
@@ -26,6 +25,7 @@ def run(
     Only one `run` may drive a database; a second one exits 1 naming the holder.
     Logs one line per check on stderr and delivers alerts.
     """
+    from policywatch.scheduler import Scheduler
     if tick is not None and tick <= 0:
         raise UsageError("--tick must be more than 0 seconds")
     app = app_context(ctx)

@@ -10,10 +10,8 @@ import typer
 
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.output import print_json
-from storage import create_token, list_tokens, revoke_token
 
-token_app = typer.Typer(help="API/admin tokens (stored hashed; shown once).", no_args_is_help=True)
+token_app = typer.Typer(rich_markup_mode=None, help="API/admin tokens (stored hashed; shown once).", no_args_is_help=True)
 
 
 def serve(
@@ -27,7 +25,7 @@ def serve(
     from policywatch.web import create_app
 
     app = app_context(ctx)
-    web = create_app(app.settings, app.archive)
+    web = create_app(app.settings.for_server(host, port), app.archive)
     typer.echo(f"policywatch web on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False,
                 server_header=False)
@@ -38,6 +36,7 @@ def token_create(
     name: Annotated[str, typer.Option(help="What the token is for (shown in `token list`).")] = "admin",
 ) -> None:
     """Create a token for the API and the web sign-in; it is printed once, on the last line."""
+    from storage import create_token
     record, plaintext = create_token(app_context(ctx).archive, name=name)
     typer.echo(f"Token {record.id} ({record.name}) created; it is not stored, copy it now:", err=True)
     typer.echo(plaintext)
@@ -48,6 +47,8 @@ def token_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List tokens (names and dates; the tokens themselves are not stored)."""
+    from policywatch.output import print_json
+    from storage import list_tokens
     tokens = list_tokens(app_context(ctx).archive)
     if as_json:
         print_json([{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(),
@@ -61,6 +62,7 @@ def token_list(
 
 def token_revoke(ctx: typer.Context, token_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Delete a token: API calls and browser sessions using it stop working."""
+    from storage import revoke_token
     revoke_token(app_context(ctx).archive, token_id)
     typer.echo(f"token {token_id} revoked")
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-import psycopg
 import typer
-from rich.table import Table
 
 from policywatch.context import app_context
 from policywatch.errors import UsageError
-from policywatch.output import console, print_json
 
 
 def _queues(values: list[str] | None) -> list[str] | None:
@@ -61,6 +58,9 @@ def queue(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Show queued, running and failed jobs per queue and task."""
+    import psycopg
+    from rich.table import Table
+    from policywatch.output import console, print_json
     from policywatch.distributed import QueueUnavailable, conninfo, ensure_schema
 
     settings = app_context(ctx).settings
