@@ -28,6 +28,7 @@ def _noise_module():
     return module
 
 
+@pytest.mark.extended
 @pytest.mark.parametrize("slug", ["mektoube-privacy-policy", "coffee-meets-bagel-privacy-policy"])
 def test_real_streams_make_no_phantom_versions(slug: str) -> None:
     folder = BIG_CORPUS / "ota" / slug

@@ -137,7 +137,9 @@ def test_export_writes_seed_files_and_jsonl(cli, wayback, stream, tmp_path) -> N
     assert all(r["text"] and r["document"].startswith("> *") for r in rows)
 
 
-def test_kill_during_backfill_then_rerun_gives_the_same_versions(db_url, stream, tmp_path) -> None:
+def test_kill_during_backfill_then_rerun_gives_the_same_versions(db_url, full_corpus: Path,
+                                                                 tmp_path) -> None:
+    stream = ota_stream(full_corpus, DOC)  # enough captures to kill the backfill mid-way
     env = {**os.environ, "POLICYWATCH_DATABASE_URL": db_url, "POLICYWATCH_CDX_PER_SECOND": "20",
            "POLICYWATCH_REPLAY_PER_SECOND": "8"}
     exe = [sys.executable, "-m", "policywatch.cli"]

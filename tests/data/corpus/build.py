@@ -43,6 +43,7 @@ HISTORIES: dict[str, object] = {
     "disqus-privacy-policy": 7,
     "airbnb-privacy-policy": 7,
     "allstate-privacy-policy": 7,
+    "we-heart-it-privacy-policy": 7,
 }
 PRINCETON_FIRST = 10                       # the first pairs in name order ...
 PRINCETON_ALSO = ["x-cart.com", "boardhost.com", "ab.com"]   # ... and these, by domain
