@@ -75,6 +75,8 @@ CONTINUATION_MEAN_BLOCK = 120
 # Stop descending when the element's own text (outside child blocks) is this substantial.
 OWN_PROSE_MIN = 100
 OWN_PROSE_SHARE = 0.03
+# A furniture-sounding class on this many mostly-text boxes names section wrappers.
+SECTION_CLASS_MIN = 3
 # Never prune an element holding this share of the main element's prose.
 MAJOR_SHARE = 0.2
 # A block counts as prose when its own inline text is this long and not mostly links.
@@ -677,6 +679,19 @@ def _copy(el: etree._Element) -> etree._Element:
 def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose: int, *,
            url: str) -> None:
     """Remove furniture below ``root`` (see module doc); never a major share of the prose."""
+    # A furniture-sounding class worn by several boxes of the document that are mostly
+    # plain text names the document's section wrappers ("navigation-block" around every
+    # scroll-spied section), not furniture (a menu's repeated items are mostly links).
+    by_class: dict[str, list[int]] = {}
+    for el in root.iter():
+        name = el.get("class") if isinstance(el.tag, str) else None
+        if name and el in stats and _tokens(el) & H.FURNITURE_WORDS:
+            counts = by_class.setdefault(name, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += stats[el].total
+            counts[2] += stats[el].link
+    sections = {name for name, (n, total, link) in by_class.items()
+                if n >= SECTION_CLASS_MIN and total and link <= 0.3 * total}
     stack = [root]
     while stack:
         el = stack.pop()
@@ -687,7 +702,9 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
             st = stats.get(child)
             if st is None:
                 continue
-            if _is_furniture(child, st, main_prose, url=url):
+            if child.get("class") in sections and child.get("class"):
+                stack.append(child)
+            elif _is_furniture(child, st, main_prose, url=url):
                 _drop_with_empty_heading(child)
             else:
                 stack.append(child)

@@ -220,3 +220,25 @@ def test_a_page_without_its_privacy_document_is_not_emptied() -> None:
     except NotAPolicy:
         pytest.fail("a page with no privacy document must not be emptied")
     assert extracted.note == "" and "Copyright Policy" in extracted.text
+
+
+# --- sections whose wrapper class sounds like furniture -------------------------------------
+
+
+def test_section_wrappers_named_like_navigation_are_the_document() -> None:
+    """Scroll-spy pages wrap every section in a box named for the navigation that targets
+    it; the small last section (contact details, a list) is still the policy's."""
+    sections = "".join(f'<div class="navigation-block" id="s{n}"><h2>Part {n}</h2><p>We keep '
+                       f'your order history for {n} years to answer questions about it and to '
+                       'meet our accounting duties under the law of the country of sale.</p></div>'
+                       for n in range(1, 6))
+    contact = ('<div class="navigation-block" id="contact"><p>You can reach us by:</p><ul>'
+               '<li>Email: <a href="mailto:dpo@example.com">dpo@example.com</a></li>'
+               '<li>Mail: 1 Example Street, Cork</li></ul></div>')
+    menu = ('<ul class="navigation-menu">' + "".join(
+        f'<li class="navigation-item"><a href="/page{n}">Page {n}</a></li>' for n in range(6))
+        + "</ul>")
+    text = extract_policy(page(f"<main><h1>Privacy Policy</h1>{POLICY}{sections}{contact}"
+                               f"{menu}</main>"), url=URL).text
+    assert "Mail: 1 Example Street, Cork" in text and "Part 5" in text
+    assert "Page 3" not in text
