@@ -2,7 +2,8 @@
 
 PostgreSQL comes from ``POLICYWATCH_TEST_PG`` (a SQLAlchemy URL) or the local server at
 127.0.0.1:5432 database ``test``. In CI (``CI`` set) an unreachable server is an error,
-not a skip, so the PostgreSQL half of the suite cannot silently vanish.
+not a skip, so the PostgreSQL half of the suite cannot silently vanish. App tests marked
+``sqlite_only`` run on SQLite alone.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def database_params() -> list:
     if not pg_available() and not os.environ.get("CI"):
         marks = [pytest.mark.skip(reason="PostgreSQL not reachable")]
     return ["sqlite", pytest.param("postgresql", marks=marks)]
+
+
+#: For app tests (CLI, web, API, alerts) whose subject is not the database: run them on
+#: SQLite only. ``db_url`` runs every test on both by default; storage tests and a few
+#: end-to-end tests keep that, so PostgreSQL is still reached without doubling the suite.
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def fresh_database_url(kind: str, tmp_path: Path) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from storage import Archive, Outbox
 from tests.corpus_pages import ota_stream
+from tests.databases import sqlite_only
 from tests.fakes.receiver import MailServer, Receiver
 
 DOC = "buffer-privacy-policy"  # a small real change: a clause added, one modified, one moved
@@ -103,6 +104,7 @@ def test_a_change_sends_one_email_one_signed_webhook_and_one_apprise_notificatio
     assert len(hooks.accepted()) == 2
 
 
+@sqlite_only
 def test_formatting_only_changes_alert_no_one(cli, site, formatting_pair, mail, hooks) -> None:
     site.add("/privacy", formatting_pair[0])
     slug = cli("add", site.url("/privacy")).out.strip()
@@ -117,6 +119,7 @@ def test_formatting_only_changes_alert_no_one(cli, site, formatting_pair, mail, 
     assert hooks.wait_for(1, timeout=1.5) == [] and mail.wait_for(1, timeout=0.5) == []  # ... no alert
 
 
+@sqlite_only
 def test_subscriptions_filter_by_policy_and_topic(cli, site, versions, hooks) -> None:
     from crawler import extract_policy
     from diffing import TOPICS, diff_texts
@@ -142,6 +145,7 @@ def test_subscriptions_filter_by_policy_and_topic(cli, site, versions, hooks) ->
     assert paths == ["/both", "/topic-hit"]
 
 
+@sqlite_only
 def test_a_failing_site_gives_one_broken_and_later_one_recovered_alert(cli, site, versions,
                                                                        hooks, monkeypatch) -> None:
     monkeypatch.setenv("POLICYWATCH_RETRIES", "0")
@@ -177,6 +181,7 @@ def test_a_failing_site_gives_one_broken_and_later_one_recovered_alert(cli, site
     assert len(hooks.accepted()) == 3
 
 
+@sqlite_only
 def test_failed_deliveries_are_retried_with_backoff_and_sent_once(cli, site, versions, hooks,
                                                                     db_url) -> None:
     site.add("/privacy", versions[0])
@@ -206,6 +211,7 @@ def test_failed_deliveries_are_retried_with_backoff_and_sent_once(cli, site, ver
         outbox.archive.close()
 
 
+@sqlite_only
 def test_a_refused_webhook_fails_for_good_without_retrying(cli, site, versions, hooks, db_url) -> None:
     site.add("/privacy", versions[0])
     slug = cli("add", site.url("/privacy")).out.strip()
@@ -224,6 +230,7 @@ def test_a_refused_webhook_fails_for_good_without_retrying(cli, site, versions, 
     assert len(hooks.received) == 1
 
 
+@sqlite_only
 def test_alerts_commands(cli, hooks, mail) -> None:
     first = _subscribe(cli, "mailto:dpo@example.org", "--topics", "sharing,retention")
     second = _subscribe(cli, hooks.url("/hook"), "--secret", "k")
@@ -257,12 +264,14 @@ def test_alerts_commands(cli, hooks, mail) -> None:
     (("alerts", "remove", "42"), 2, "no active subscription 42"),
     (("alerts", "test", "42"), 2, "no subscription 42"),
 ])
+@sqlite_only
 def test_bad_alert_input_is_one_line(cli, args, code, message) -> None:
     result = cli(*args)
     assert result.code == code, result.err
     assert result.err.count("\n") == 1 and message in result.err
 
 
+@sqlite_only
 def test_alerts_test_to_an_unreachable_target_fails_with_one_line(cli) -> None:
     import socket
 
@@ -276,6 +285,7 @@ def test_alerts_test_to_an_unreachable_target_fails_with_one_line(cli) -> None:
     assert result.err.startswith(f"policywatch: error: POST http://127.0.0.1:{port}/hook: ")
 
 
+@sqlite_only
 def test_backfilled_history_alerts_no_one(cli, hooks, corpus, db_url, monkeypatch) -> None:
     from tests.fakes.wayback import FakeWayback
 

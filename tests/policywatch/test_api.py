@@ -13,7 +13,10 @@ from fastapi.testclient import TestClient
 from policywatch.settings import Settings
 from policywatch.web import create_app
 from storage import Archive, create_token
+from tests.databases import sqlite_only
 from tests.policywatch.history_loader import record_text
+
+pytestmark = sqlite_only
 
 T0 = datetime(2024, 3, 1, tzinfo=UTC)
 PUBLIC = "https://watch.example.org"

@@ -14,6 +14,7 @@ import pytest
 
 from storage import Archive
 from tests.corpus_pages import ota_stream
+from tests.databases import sqlite_only
 from tests.fakes.wayback import FakeWayback
 
 DOC = "le-chat-privacy-policy"
@@ -83,6 +84,7 @@ def test_backfill_records_the_history_fetching_each_digest_once(cli, wayback, st
     assert texts(db_url, slug) == before
 
 
+@sqlite_only
 def test_live_and_wayback_versions_interleave(cli, wayback, stream, site) -> None:
     versions = [p for p in stream if p.kind in ("first", "change")]
     site.add("/privacy", versions[-1].body)
@@ -100,6 +102,7 @@ def test_live_and_wayback_versions_interleave(cli, wayback, stream, site) -> Non
     assert history[-1]["sha256"] != history[-2]["sha256"]
 
 
+@sqlite_only
 def test_sampling_and_date_bounds(cli, wayback, stream) -> None:
     load(wayback, stream)
     slug = cli("add", URL).out.strip()
@@ -111,6 +114,7 @@ def test_sampling_and_date_bounds(cli, wayback, stream) -> None:
     assert cli("backfill", slug, "--from", "1990", "--to", f"{first_year}-13").code == 2
 
 
+@sqlite_only
 def test_blocked_site_and_missing_captures_are_checks_not_crashes(cli, wayback, stream) -> None:
     load(wayback, stream[:3])
     wayback.block("legal.example.org")
@@ -121,6 +125,7 @@ def test_blocked_site_and_missing_captures_are_checks_not_crashes(cli, wayback, 
     assert checks and checks[0]["outcome"] == "error" and checks[0]["error_kind"] == "blocked"
 
 
+@sqlite_only
 def test_export_writes_seed_files_and_jsonl(cli, wayback, stream, tmp_path) -> None:
     load(wayback, stream)
     slug = cli("add", URL).out.strip()
@@ -137,6 +142,7 @@ def test_export_writes_seed_files_and_jsonl(cli, wayback, stream, tmp_path) -> N
     assert all(r["text"] and r["document"].startswith("> *") for r in rows)
 
 
+@pytest.mark.slow
 def test_kill_during_backfill_then_rerun_gives_the_same_versions(db_url, full_corpus: Path,
                                                                  tmp_path) -> None:
     stream = ota_stream(full_corpus, DOC)  # enough captures to kill the backfill mid-way
@@ -175,6 +181,7 @@ def test_kill_during_backfill_then_rerun_gives_the_same_versions(db_url, full_co
     assert [(s, at, sha) for s, at, sha in resumed] == [(s, at, sha) for s, at, sha in clean]
 
 
+@sqlite_only
 def test_add_from_archive_finds_the_link_on_an_archived_homepage(cli, wayback) -> None:
     old_home = (b"<html><head><title>Gone Inc.</title></head><body><nav><a href='/shop'>Shop</a></nav>"
                 b"<p>Welcome to Gone Inc.</p><footer><a href='/about'>About us</a> "

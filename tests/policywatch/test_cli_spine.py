@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus_pages import ota_stream
+from tests.databases import sqlite_only
 from tests.fakes.site import Response
 
 DOC = "le-chat-privacy-policy"
@@ -25,6 +26,7 @@ def pages(corpus: Path):
     return versions, before_change
 
 
+@sqlite_only
 def test_add_records_a_full_url_without_network(cli, site) -> None:
     result = cli("add", site.url("/legal/privacy"), "--name", "Le Chat", "--every", "6h")
     assert result.code == 0, result.err
@@ -77,6 +79,7 @@ def test_check_history_and_show_follow_the_page(cli, site, pages) -> None:
     assert outcomes == ["new-version", "unchanged", "not-modified", "new-version"]
 
 
+@sqlite_only
 def test_failures_are_recorded_as_checks(cli, site, pages) -> None:
     versions, _ = pages
     site.add("/gone", "missing", status=404)
@@ -110,6 +113,7 @@ def test_failures_are_recorded_as_checks(cli, site, pages) -> None:
     assert "new-version" in cli("check", slugs["/private"], "--ignore-robots").out
 
 
+@sqlite_only
 def test_add_discovers_the_policy_on_a_homepage(cli, site) -> None:
     site.add("/", """<html><head><title>Shop</title></head><body>
       <nav><a href="/products">Products</a> <a href="/privacy-settings">Privacy settings</a></nav>
@@ -131,6 +135,7 @@ def test_add_discovers_the_policy_on_a_homepage(cli, site) -> None:
     (("check",), 2, "slug"),
     (("show", "x", "--at", "2024-13-01"), 2, ""),
 ])
+@sqlite_only
 def test_bad_input_gives_one_line_and_exit_code(cli, args, code, message) -> None:
     result = cli(*args)
     assert result.code == code
@@ -138,6 +143,7 @@ def test_bad_input_gives_one_line_and_exit_code(cli, args, code, message) -> Non
     assert message in result.err
 
 
+@sqlite_only
 def test_unreachable_database_is_one_line(cli, capsys, monkeypatch) -> None:
     from tests.policywatch.cli_runner import Cli
 
@@ -147,6 +153,7 @@ def test_unreachable_database_is_one_line(cli, capsys, monkeypatch) -> None:
     assert result.err.startswith("policywatch: error: ") and result.err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_kill_during_check_all_leaves_a_consistent_database(db_url, site, pages, tmp_path) -> None:
     versions, _ = pages
     body = versions[0].body

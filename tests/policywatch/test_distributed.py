@@ -154,6 +154,7 @@ def pending_jobs(url: str, task: str) -> int:
                       "AND status IN ('todo', 'doing')", (task,))[0][0]
 
 
+@pytest.mark.slow
 def test_two_workers_check_a_batch_once_each_within_the_host_limit(pg_url, tmp_path, workers):
     in_flight, peak, lock = [0], [0], threading.Lock()
 
@@ -198,6 +199,7 @@ def test_two_workers_check_a_batch_once_each_within_the_host_limit(pg_url, tmp_p
     assert "new-version" in pool.log(0) and "new-version" in pool.log(1), "both workers checked"
 
 
+@pytest.mark.slow
 def test_a_killed_worker_s_check_is_finished_by_another_without_duplicates(pg_url, tmp_path, workers):
     release = threading.Event()
     arrived = threading.Event()
@@ -257,6 +259,7 @@ def add_webhook(archive: Archive, target: str) -> None:
                                      secret=None)
 
 
+@pytest.mark.slow
 def test_wayback_limit_holds_for_the_whole_deployment(pg_url, tmp_path, workers):
     # Two workers each allowed 2.5/s on their own would send 5/s and more at times.
     rate = 2.5  # CDX requests per second allowed to the deployment
@@ -312,6 +315,7 @@ def test_distributed_commands_need_postgresql(tmp_path, capsys, monkeypatch):
         assert len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_run_distributed_queues_due_checks_for_the_workers(pg_url, tmp_path, workers):
     with FakeSite() as site:
         count = 4
@@ -364,6 +368,7 @@ def test_a_pause_after_a_429_holds_every_limiter_of_the_deployment(pg_url):
         second.close()
 
 
+@pytest.mark.slow
 def test_reextract_jobs_rebuild_histories_on_workers(pg_url, tmp_path, workers):
     from policywatch.distributed import REEXTRACT
 

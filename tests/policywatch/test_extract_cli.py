@@ -8,6 +8,9 @@ from pathlib import Path
 
 from storage import Archive
 from tests.corpus_pages import ota_stream
+from tests.databases import sqlite_only
+
+pytestmark = sqlite_only
 
 
 def princeton(corpus: Path) -> list[dict]:

@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from storage import Archive, Capture, Extraction
+from tests.databases import sqlite_only
+
+pytestmark = sqlite_only
 
 POLICY = "".join(
     f"<h2>Part {n}</h2><p>We collect your e-mail address and the pages you visit to run the "

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 from policywatch.importing import parse_watch_list
+from tests.databases import sqlite_only
 from tests.fakes.site import FakeSite
+
+pytestmark = sqlite_only
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

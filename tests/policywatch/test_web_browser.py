@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists() and not os.environ.get("CI"),
         reason="Debian's chromium is not installed (run `make browser`); the browser test needs it",

@@ -14,7 +14,10 @@ from policywatch.settings import Settings
 from policywatch.web import create_app
 from policywatch.web.app import CSP
 from storage import Archive, Outbox, create_token
+from tests.databases import sqlite_only
 from tests.policywatch.history_loader import load_history, record_text
+
+pytestmark = sqlite_only
 
 T0 = datetime(2023, 5, 1, tzinfo=UTC)
 HOSTILE = ("# Privacy <script>window.__pwned = 1</script>\n\n"
