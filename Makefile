@@ -25,7 +25,7 @@ demo: setup
 # The inner loop, under a minute: mypy (pinned, zero errors) and every test not marked slow.
 check: setup
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
 test: setup browser
 	$(BIN)/python -m pytest -q
