@@ -163,3 +163,21 @@ class PlaybackError(WaybackError):
     """Replay did not give the requested capture (redirect too far off, bad digest, ...)."""
 
     kind = "playback"
+
+
+# --- outbound address policy ------------------------------------------------------------
+
+
+class BlockedAddress(CrawlerError):
+    """A user-decided request would reach an address that is not public (``addresses``).
+
+    The message names the host as given, never the address it resolved to or whether a
+    service listens there: readers of check errors must not map an internal network.
+    ``reason``: ``private`` (resolves to a non-public address), ``unresolvable``, ``invalid``.
+    """
+
+    kind = "blocked-address"
+
+    def __init__(self, message: str, *, url: str | None = None, reason: str = "private") -> None:
+        super().__init__(message, url=url)
+        self.reason = reason
