@@ -15,7 +15,7 @@ counts, formatting-only ones too: they are what a reader of the history sees.
 Beside it: the curated versions (OTA's ``first`` + ``change``), the curated changes we
 missed (our identity at OTA's change snapshot equals ours at the included snapshot just
 before it; OTA changes that only touch link targets, whitespace or Cloudflare's email
-placeholder are "cosmetic" and not expected), and each of our versions that OTA did not
+placeholder, or only images, are "cosmetic" and not expected), and each of our versions that OTA did not
 see change, with the reason read off the diff: ``title`` (first line only), ``space``,
 ``link`` (link targets only), ``markup``, ``widget`` (only short control-like lines
 came or went), ``block`` (a block of text came or went: an overlay, another document),
@@ -46,10 +46,12 @@ from crawler.extract import extract_policy  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 MARKUP = re.compile(r"[*_#>|`\\\[\]-]+")
-# Cloudflare's e-mail placeholder, with any letters the page wrote next to it ("pr[email
-# protected]" is the same address as "privacy@..."), or a plain address.
+# Cloudflare's e-mail placeholder (brackets and escapes dropped first), with any letters
+# the page wrote next to it ("pr[email protected]" is "privacy@..."), or a plain address.
 CF_PLACEHOLDER = re.compile(
-    r"[\w.+-]*\[?\\?\[email(?:\s|\xa0|&#160;)*protected\\?\]\]?[\w.+-]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+    r"[\w.+-]*email(?:\s|\xa0|&#160;)*protected\w*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+BRACKETS = re.compile(r"[\[\]\\]")
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")    # images are not text (the extractor drops them)
 WIDGET_LINE_WORDS = 4
 RATIO = 1.15
 
@@ -97,7 +99,8 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def _norm_curated(text: str) -> str:
-    return " ".join(CF_PLACEHOLDER.sub("EMAIL", LINK_TARGET.sub("]", text)).split())
+    text = BRACKETS.sub("", LINK_TARGET.sub("", IMAGE.sub("", text)))
+    return " ".join(CF_PLACEHOLDER.sub("EMAIL", text).split())
 
 
 def reason(old: str, new: str) -> str:
