@@ -165,6 +165,9 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime
     last_used_at: datetime | None = None
+    # Revocation keeps the row, so its id is never handed to a new token (SQLite reuses
+    # the highest id of a deleted row) and a session signed in with it stays dead.
+    revoked_at: datetime | None = None
 
 
 class Lease(SQLModel, table=True):

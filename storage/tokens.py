@@ -26,12 +26,16 @@ class TokenRecord:
     name: str
     created_at: datetime
     last_used_at: datetime | None
+    # A short digest of the token's hash: a browser session carries it, so a session
+    # outlives neither its token nor a token that might one day share its id.
+    fingerprint: str = ""
 
 
 def _record(row: tables.ApiToken) -> TokenRecord:
     assert row.id is not None
     return TokenRecord(id=row.id, name=row.name, created_at=row.created_at,
-                       last_used_at=row.last_used_at)
+                       last_used_at=row.last_used_at,
+                       fingerprint=hashlib.sha256(row.token_hash.encode()).hexdigest()[:32])
 
 
 def hash_token(plaintext: str) -> str:
@@ -66,7 +70,8 @@ class Tokens:
                                .where(col(tables.ApiToken.token_hash) == digest)).first()
             # The lookup is by hash, so timing reveals nothing about the plaintext; the
             # comparison below only guards against a collation-insensitive match.
-            if row is None or not hmac.compare_digest(row.token_hash, digest):
+            if row is None or not hmac.compare_digest(row.token_hash, digest) or \
+                    row.revoked_at is not None:
                 return None
             if touch:
                 row.last_used_at = now()
@@ -74,26 +79,30 @@ class Tokens:
             return _record(row)
 
     def get(self, token_id: int) -> TokenRecord:
-        """A token by id; raises NotFound (a revoked token)."""
+        """A live token by id; raises NotFound (unknown or revoked)."""
         with self.archive.session() as session:
             row = session.get(tables.ApiToken, token_id)
-            if row is None:
+            if row is None or row.revoked_at is not None:
                 raise NotFound(f"no token {token_id}")
             return _record(row)
 
     def all(self) -> list[TokenRecord]:
-        """Every token, oldest first."""
+        """Every live token, oldest first."""
         with self.archive.session() as session:
-            rows = session.exec(sa_select(tables.ApiToken).order_by(col(tables.ApiToken.id))).all()
+            rows = session.exec(sa_select(tables.ApiToken)
+                                .where(col(tables.ApiToken.revoked_at).is_(None))
+                                .order_by(col(tables.ApiToken.id))).all()
             return [_record(r) for r in rows]
 
     def revoke(self, token_id: int) -> None:
-        """Delete a token; raises NotFound."""
+        """Revoke a token for good: the row stays (its id is never reused) and no request or
+        session authenticates with it again; raises NotFound."""
         with self.archive.session() as session:
             row = session.get(tables.ApiToken, token_id)
-            if row is None:
+            if row is None or row.revoked_at is not None:
                 raise NotFound(f"no token {token_id}")
-            session.delete(row)
+            row.revoked_at = now()
+            session.add(row)
 
 
 # The free functions callers used before ``archive.tokens``; each is one call to it.

@@ -1,9 +1,11 @@
 """Who may write: bearer tokens for the API, a signed session cookie and CSRF tokens for forms.
 
 Tokens are created with ``policywatch token create`` and stored hashed (``storage.tokens``).
-Signing in on ``/login`` with a token puts only the token's id in the session cookie
-(signed by Starlette's SessionMiddleware); the token is looked up again on each request, so
-revoking it signs the browser out. Every form carries a per-session CSRF token.
+Signing in on ``/login`` with a token puts the token's id and a fingerprint of its stored
+hash in the session cookie (signed by Starlette's SessionMiddleware); the token is looked up
+again on each request and both must match a live token, so revoking it signs the browser
+out for good (revoked ids are never reused, and a fingerprint never matches another token).
+Every form carries a per-session CSRF token.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from policywatch.settings import Settings
 from storage import Archive, NotFound, TokenRecord, token_by_id, verify_token
 
 SESSION_TOKEN_ID = "token_id"
+SESSION_TOKEN_FINGERPRINT = "token_fp"
 SESSION_CSRF = "csrf"
 
 
@@ -42,13 +45,17 @@ def bearer(request: Request) -> str | None:
 def session_admin(request: Request) -> TokenRecord | None:
     """The token the browser signed in with, if it still exists."""
     token_id = request.session.get(SESSION_TOKEN_ID)
-    if not isinstance(token_id, int):
+    fingerprint = request.session.get(SESSION_TOKEN_FINGERPRINT)
+    if not isinstance(token_id, int) or not isinstance(fingerprint, str):
         return None
     try:
-        return token_by_id(archive_of(request), token_id)
+        token = token_by_id(archive_of(request), token_id)
     except NotFound:
-        request.session.pop(SESSION_TOKEN_ID, None)
+        token = None
+    if token is None or not hmac.compare_digest(token.fingerprint, fingerprint):
+        request.session.clear()
         return None
+    return token
 
 
 def require_token(request: Request) -> TokenRecord:
@@ -81,6 +88,7 @@ def sign_in(request: Request, plaintext: str) -> TokenRecord | None:
         return None
     request.session.clear()  # a fresh session (and CSRF token) on privilege change
     request.session[SESSION_TOKEN_ID] = token.id
+    request.session[SESSION_TOKEN_FINGERPRINT] = token.fingerprint
     return token
 
 

@@ -247,3 +247,18 @@ def test_session_cookie_flags_and_no_open_redirect(client: TestClient, archive: 
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert token not in r.headers["set-cookie"]
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_revocation_is_final_even_when_a_new_token_follows(client: TestClient, archive: Archive) -> None:
+    """`token revoke N` then `token create`: the new token never gets id N, and the browser
+    signed in with the revoked token stays signed out (it was an admin again before)."""
+    revoked, token = create_token(archive, name="old")
+    csrf = _csrf(client.get("/login").text)
+    client.post("/login", data={"token": token, "next": "/add", "csrf": csrf})
+    assert "Sign out (old)" in client.get("/add").text
+    archive.tokens.revoke(revoked.id)
+    fresh, _ = create_token(archive, name="new")
+    assert fresh.id != revoked.id
+    r = client.get("/add", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert [t.name for t in archive.tokens.all()] == ["new"]
