@@ -11,10 +11,10 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import LargeBinary, cast, func
+from sqlalchemy import LargeBinary, cast, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage import tables
 from storage.errors import DatabaseUnavailable, NotFound
@@ -71,8 +71,17 @@ def is_postgres(session: Session) -> bool:
 
 
 def lock_policy(session: Session, policy_id: int) -> tables.Policy:
-    """The policy row, locked for this transaction where the database has row locks
-    (PostgreSQL); SQLite serialises writers anyway. Raises NotFound."""
+    """The policy row, locked for the rest of this transaction. Raises NotFound.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks: a no-op write to the row
+    takes the database's write lock (waiting up to ``busy_timeout`` for another writer), so
+    it must come first in the transaction; every read after it sees what the previous
+    writer committed. Two processes recording the same policy are thus serialised, and the
+    second re-reads the last snapshot and versions instead of rebuilding from stale ones.
+    """
+    if not is_postgres(session):
+        session.execute(update(tables.Policy).where(col(tables.Policy.id) == policy_id)
+                        .values(id=tables.Policy.id))
     row = session.get(tables.Policy, policy_id, with_for_update=is_postgres(session))
     if row is None:
         raise NotFound(f"no policy with id {policy_id}")
