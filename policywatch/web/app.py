@@ -25,10 +25,17 @@ from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
 from policywatch.web import api, feed_routes, pages
+from policywatch.web.limits import BodySizeLimit, FailureThrottle
 from policywatch.web.templating import templates
 from storage import Archive, Conflict, NotFound, StorageError
 
 log = logging.getLogger(__name__)
+
+# Forms and API bodies are small (a policy, a subscription); 1 MB leaves room for a watch
+# list posted to the API and keeps a flood of large posts from costing memory.
+MAX_REQUEST_BYTES = 1_000_000
+# Failed sign-ins and bad API tokens a client may make per minute before waiting.
+FAILED_AUTH_PER_MINUTE = 10
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -59,6 +66,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.archive = archive if archive is not None else Archive.open(settings.database_url)
     app.state.owns_archive = archive is None
+    app.state.auth_failures = FailureThrottle(limit=FAILED_AUTH_PER_MINUTE, window=60.0)
     # Without a configured secret, sessions last as long as the process (sign in again after
     # a restart); set POLICYWATCH_SECRET_KEY to keep them.
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key or secrets.token_urlsafe(32),
@@ -79,6 +87,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_REQUEST_BYTES)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feed_routes.router)

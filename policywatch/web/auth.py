@@ -58,15 +58,33 @@ def session_admin(request: Request) -> TokenRecord | None:
     return token
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def throttle(request: Request) -> None:
+    """429 with Retry-After for a client that failed to authenticate too often."""
+    wait = request.app.state.auth_failures.retry_after(_client(request))
+    if wait:
+        raise HTTPException(429, f"too many failed attempts; retry in {wait} s",
+                            headers={"Retry-After": str(wait)})
+
+
+def auth_failed(request: Request) -> None:
+    request.app.state.auth_failures.failed(_client(request))
+
+
 def require_token(request: Request) -> TokenRecord:
-    """API writes: 401 without a bearer token, 403 with a wrong one."""
+    """API writes: 401 without a bearer token, 403 with a wrong one, 429 after too many."""
     plaintext = bearer(request)
     if plaintext is None:
         raise HTTPException(401, "this endpoint needs 'Authorization: Bearer <token>' "
                                  "(create one with `policywatch token create`)",
                             headers={"WWW-Authenticate": "Bearer"})
+    throttle(request)
     token = verify_token(archive_of(request), plaintext)
     if token is None:
+        auth_failed(request)
         raise HTTPException(403, "invalid or revoked token")
     return token
 
@@ -82,9 +100,12 @@ def require_reader(request: Request) -> TokenRecord | None:
 
 
 def sign_in(request: Request, plaintext: str) -> TokenRecord | None:
-    """Check a token typed into the login form; on success remember it in the session."""
+    """Check a token typed into the login form; on success remember it in the session.
+    Raises HTTPException 429 for a client that failed too often."""
+    throttle(request)
     token = verify_token(archive_of(request), plaintext.strip())
     if token is None:
+        auth_failed(request)
         return None
     request.session.clear()  # a fresh session (and CSRF token) on privilege change
     request.session[SESSION_TOKEN_ID] = token.id
