@@ -1,15 +1,16 @@
-"""Database URLs for tests: a SQLite file per test and a fresh PostgreSQL schema per test.
+"""Database URLs for tests: a SQLite file per test and a fresh PostgreSQL database per test.
 
 PostgreSQL comes from ``POLICYWATCH_TEST_PG`` (a SQLAlchemy URL) or the local server at
 127.0.0.1:5432 database ``test``. In CI (``CI`` set) an unreachable server is an error,
 not a skip, so the PostgreSQL half of the suite cannot silently vanish. App tests marked
-``sqlite_only`` run on SQLite alone.
+``sqlite_only`` run on SQLite alone. Databases of finished tests are dropped in the background.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -55,26 +56,66 @@ def fresh_database_url(kind: str, tmp_path: Path) -> str:
         raise RuntimeError(f"PostgreSQL not reachable at {pg_base_url()}")
     import psycopg
 
+    _retire_finished()
     name = f"pw_test_{uuid.uuid4().hex[:12]}"
-    admin = pg_base_url().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
+    with psycopg.connect(_admin_url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     CREATED.append(name)
+    _MADE_BY[name] = _current_test()
     base = pg_base_url().rsplit("/", 1)[0]
     return f"{base}/{name}"
 
 
-CREATED: list[str] = []
+CREATED: list[str] = []  # databases of this process not yet handed to the dropper
+_MADE_BY: dict[str, str] = {}
+_DROPPING: list[Future[str | None]] = []
+_DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-db")
+
+
+def _admin_url() -> str:
+    return pg_base_url().replace("postgresql+psycopg://", "postgresql://")
+
+
+def _current_test() -> str:
+    return os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+
+
+def _drop(name: str) -> str | None:
+    """Drop one database; its name back if that failed (retried at the end of the run)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(_admin_url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        return name
+    return None
+
+
+def _retire_finished() -> None:
+    """Drop, in a background thread, the databases of tests that have ended.
+
+    Tests of one process run one after the other, so a database made by another test
+    than the current one is no longer used. DROP DATABASE can take a second on a busy
+    server (it waits for a checkpoint); doing it while the next tests run keeps that off
+    the end of the run.
+    """
+    current = _current_test()
+    for name in [n for n in CREATED if _MADE_BY[n] != current]:
+        CREATED.remove(name)
+        _DROPPING.append(_DROPPER.submit(_drop, name))
 
 
 def drop_created_databases() -> None:
     """Drop the PostgreSQL databases this test run created."""
-    if not CREATED:
+    failed = [name for name in (f.result() for f in _DROPPING) if name]
+    _DROPPING.clear()
+    left = [*failed, *CREATED]
+    CREATED.clear()
+    if not left:
         return
     import psycopg
 
-    admin = pg_base_url().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in CREATED:
+    with psycopg.connect(_admin_url(), autocommit=True) as conn:
+        for name in left:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    CREATED.clear()
