@@ -27,8 +27,12 @@ check: setup
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n auto -m "not slow"
 
+# With the full corpus beside the repository (../shared/corpus, or $POLICYWATCH_CORPUS),
+# the extended tests over it run too; a fresh clone runs the fixture-backed suite alone.
+FULL_CORPUS ?= $(or $(POLICYWATCH_CORPUS),../shared/corpus)
+
 test: setup browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(wildcard $(FULL_CORPUS)/ota),--extended,)
 
 bench: setup
 	$(BIN)/python bench/extraction.py
