@@ -10,6 +10,7 @@ from crawler.errors import (
     ContentDecodingError,
     CrawlerError,
     DiscoveryError,
+    ErrorKind,
     ExtractionError,
     FetchError,
     FetchTimeout,
@@ -18,6 +19,7 @@ from crawler.errors import (
     NoMemento,
     NotAPolicy,
     PlaybackError,
+    Reason,
     RedirectLoop,
     RobotsDisallowed,
     TooManyRedirects,
@@ -25,6 +27,8 @@ from crawler.errors import (
     WaybackError,
     WaybackRateLimited,
     WaybackUnavailable,
+    parse_retry_after,
+    transient_status,
 )
 from crawler.charset import detect_charset
 from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
@@ -72,6 +76,7 @@ __all__ = [
     "ContentDecodingError",
     "CrawlerError",
     "DiscoveryError",
+    "ErrorKind",
     "ExtractionError",
     "FetchError",
     "FetchResult",
@@ -83,6 +88,7 @@ __all__ = [
     "NotAPolicy",
     "PolicyCandidate",
     "PlaybackError",
+    "Reason",
     "RedirectLoop",
     "RobotsDisallowed",
     "TooManyRedirects",
@@ -94,4 +100,6 @@ __all__ = [
     "detect_charset",
     "find_policy_links",
     "normalize_url",
+    "parse_retry_after",
+    "transient_status",
 ]

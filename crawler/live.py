@@ -7,7 +7,6 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 
 import httpx
@@ -26,6 +25,8 @@ from crawler.errors import (
     RobotsDisallowed,
     TooManyRedirects,
     UnsupportedContent,
+    parse_retry_after,
+    transient_status,
 )
 from crawler.hostlimit import HostLimiter
 from crawler.http import build_client, robots_token
@@ -49,30 +50,6 @@ _SNIFF_BYTES = 1024
 # The read timeout restarts with every chunk, so a server trickling bytes could hold a
 # request for ever; one exchange may take at most connect + this many read timeouts.
 _TOTAL_READ_TIMEOUTS = 4
-
-
-def _is_retryable_status(status: int) -> bool:
-    # 501 Not Implemented and 505 Version Not Supported will not change on a retry.
-    return status == 429 or (status >= 500 and status not in (501, 505))
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent/bad."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = now or datetime.now(timezone.utc)
-    return max(0.0, (when - current).total_seconds())
 
 
 def sniff_media_type(body: bytes) -> str | None:
@@ -125,8 +102,9 @@ class LiveFetcher:
     user_agent:
         Sent with every request; its product token ("name/version") is matched in robots.txt.
     retries, backoff, max_backoff:
-        Connection failures, 5xx and 429 are retried ``retries`` times, waiting
-        ``backoff * 2**attempt`` seconds (half of it random jitter), at most ``max_backoff``.
+        Connection failures and transient statuses (``errors.transient_status``: 429 and
+        5xx but 501/505) are retried ``retries`` times, waiting ``backoff * 2**attempt``
+        seconds (half of it random jitter), at most ``max_backoff``.
         A Retry-After up to ``max_backoff`` is waited out; a longer one is not waited for:
         ``HTTPStatusError.retry_after`` carries it so a scheduler can come back later.
         Read timeouts are not retried: a slow server stays slow; the scheduler tries later.
@@ -309,7 +287,7 @@ class LiveFetcher:
             reason = response.reason_phrase or ""
             error = HTTPStatusError(f"{url} answered HTTP {status} {reason}".rstrip(),
                                     status=status, url=url, retry_after=retry_after)
-            if _is_retryable_status(status):
+            if transient_status(status):
                 raise _Retryable(error, retry_after)
             raise error
         if media_type not in HTML_TYPES | PDF_TYPES | SNIFFED_TYPES:

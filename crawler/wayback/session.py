@@ -4,9 +4,9 @@ Every request first waits on its endpoint's limiter (CDX and replay have separat
 shared by every task holding them). A 429 pauses that limiter for at least
 ``rate_limit_pause`` seconds (longer if ``Retry-After`` says so), multiplied by
 ``backoff`` for each 429 in a row on that endpoint; requests already in flight when the
-pause began do not count as repeats, so a burst of concurrent 429s costs one pause. 5xx
-answers that are not archived captures and connection failures are retried after
-``backoff * 2**n`` seconds.
+pause began do not count as repeats, so a burst of concurrent 429s costs one pause. Transient
+5xx answers (``errors.transient_status``: not 501/505) that are not archived captures, and
+connection failures, are retried after ``backoff * 2**n`` seconds.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 
 import httpx
 
-from crawler.errors import PlaybackError, WaybackRateLimited, WaybackUnavailable
+from crawler.errors import (
+    PlaybackError,
+    WaybackRateLimited,
+    WaybackUnavailable,
+    parse_retry_after,
+    transient_status,
+)
 from crawler.ratelimit import RateLimiter
 
 
@@ -32,24 +36,6 @@ class Answer:
     headers: httpx.Headers
     raw: bytes
     body: bytes
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max((when - datetime.now(timezone.utc)).total_seconds(), 0.0)
 
 
 @dataclass
@@ -132,7 +118,7 @@ class WaybackSession:
                 continue
             if answer.status == 429:
                 rate_limited += 1
-                retry_after = retry_after_seconds(answer.headers.get("retry-after")) or 0.0
+                retry_after = parse_retry_after(answer.headers.get("retry-after")) or 0.0
                 if started >= strikes.paused_at:
                     # Sent after the last pause began: the server still objects, back off more.
                     strikes.count += 1
@@ -148,7 +134,7 @@ class WaybackSession:
             if started >= strikes.paused_at:
                 strikes.count = 0
             archived = "memento-datetime" in answer.headers
-            if answer.status >= 500 and not archived:
+            if transient_status(answer.status) and not archived:
                 failures += 1
                 if failures > self.retries:
                     raise WaybackUnavailable(
