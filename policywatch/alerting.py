@@ -8,7 +8,11 @@
 - ``on_check`` (after each check, policy row locked): a policy that failed
   ``failure_threshold`` checks in a row, or whose page stopped being the policy (bot wall,
   empty page), is marked broken and its subscribers get one "tracking broken" alert; the
-  first good check after that clears it with one "tracking recovered" alert.
+  first good check after that clears it with one "tracking recovered" alert. A check
+  that failed because of the policy's own settings (``ErrorKind.user_settings``: its
+  selector matches nothing or is not valid CSS) is the user's to fix, not the site
+  breaking: it changes nothing here and sends nothing; the check line, ``checks`` and
+  the policy page say it (docs/alerts.md).
 - ``after_commit``: a delivery pass over the outbox.
 
 Versions recorded by backfill or re-extraction never reach these hooks (they are
@@ -29,6 +33,7 @@ from storage import (
     AlertWriter,
     Archive,
     NewAlert,
+    Outcome,
     PolicyRecord,
     SubscriptionRecord,
     Transaction,
@@ -77,7 +82,10 @@ class AlertRules:
         message = change_message(policy, version, previous, report,
                                  public_url=self.settings.public_url)
         touched = set(report.summary.topics)
-        alerts = [self._new(f"change:{version.id}:{s.id}", s, message, policy, version.id)
+        # Keyed on the change itself (which text became which), not on a row id: a version
+        # that a concurrent recorder deleted and made again is still the same change.
+        change = f"{policy.id}:{previous.text_sha256[:16]}:{version.text_sha256[:16]}"
+        alerts = [self._new(f"change:{change}:{s.id}", s, message, policy, version.id)
                   for s in subscriptions if wants_topics(s, touched)]
         written = writer.enqueue(alerts)
         if written:
@@ -89,10 +97,15 @@ class AlertRules:
         check = writer.last_live_check(policy.id)
         if check is None:
             return
+        if check.error_kind is not None and check.error_kind.user_settings:
+            # The policy's selector is wrong (or a 304 for a capture it found nothing in):
+            # the user's mistake, shown where they look, never a "tracking broken" alert.
+            log.info("%s: %s", policy.slug, check.error_kind.explanation)
+            return
         healthy = writer.saw_policy(check)
         # Not the policy (bot wall, empty page, or a 304 for such a capture): broken at once.
-        not_the_policy = not healthy and (check.outcome != "error"
-                                          or check.error_kind == "not-a-policy")
+        not_the_policy = not healthy and (check.outcome != Outcome.ERROR or (
+            check.error_kind is not None and check.error_kind.rejected))
         failing = not healthy and (
             not_the_policy or policy.consecutive_failures >= self.settings.failure_threshold)
         if failing and policy.broken_since is None:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler import CdxRecord, CrawlerError, WaybackClient, sample_captures
-from policywatch.pipeline import extract_body
+from policywatch.pipeline import check_error_kind, extract_body
 from policywatch.summaries import refresh_summaries
-from storage import Archive, Capture, PolicyRecord
+from storage import Archive, Capture, Outcome, PolicyRecord, Source
 
 log = logging.getLogger("policywatch.backfill")
 
@@ -51,8 +51,9 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
     try:
         records = await client.search(policy.url, from_=from_, to=to)
     except CrawlerError as exc:
-        await asyncio.to_thread(archive.record_failure, policy.id, source="wayback",
-                                started_at=started, kind=exc.kind, message=str(exc), url=policy.url)
+        await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
+                                started_at=started, kind=check_error_kind(exc), message=str(exc),
+                                url=policy.url)
         progress.errors += 1
         progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
         return progress
@@ -83,8 +84,8 @@ async def _backfill_capture(archive: Archive, client: WaybackClient, policy: Pol
         memento = await client.replay(record)
     except CrawlerError as exc:
         log.info("%s %s: %s", policy.slug, record.timestamp, exc)
-        await asyncio.to_thread(archive.record_failure, policy.id, source="wayback",
-                                started_at=started, kind=exc.kind,
+        await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
+                                started_at=started, kind=check_error_kind(exc),
                                 message=f"capture {record.timestamp}: {exc}", url=record.original)
         progress.errors += 1
         progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
@@ -94,7 +95,7 @@ async def _backfill_capture(archive: Archive, client: WaybackClient, policy: Pol
         extract_body, memento.body, url=record.original, content_type=memento.content_type,
         charset=None, select=policy.select, remove=policy.remove)
     capture = Capture(
-        source="wayback", captured_at=record.captured_at, fetched_at=datetime.now(UTC),
+        source=Source.WAYBACK, captured_at=record.captured_at, fetched_at=datetime.now(UTC),
         requested_url=record.original, final_url=memento.final_url, status=memento.status,
         content_type=memento.content_type, archive_timestamp=record.timestamp,
     )
@@ -102,5 +103,5 @@ async def _backfill_capture(archive: Archive, client: WaybackClient, policy: Pol
                                        extraction, started_at=started)
     if extraction.text is None:
         progress.not_policy += 1
-    if recorded.outcome == "new-version":
+    if recorded.outcome == Outcome.NEW_VERSION:
         progress.new_versions += 1

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from crawler import (
     EXTRACTOR_VERSION,
@@ -20,7 +21,6 @@ from crawler import (
     ExtractionError,
     FetchResult,
     LiveFetcher,
-    NotAPolicy,
     extract_policy,
 )
 from policywatch.settings import Settings
@@ -28,8 +28,11 @@ from policywatch.summaries import refresh_summaries
 from storage import (
     Archive,
     Capture,
+    ErrorKind,
     Extraction,
+    Outcome,
     PolicyRecord,
+    Source,
     Transaction,
     VersionHook,
 )
@@ -66,22 +69,36 @@ class Hooks:
         return run
 
 
+class Dispatched(StrEnum):
+    """A check handed to a worker (distributed mode) instead of run: not a stored outcome."""
+
+    QUEUED = "queued"
+    ALREADY_QUEUED = "already-queued"
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What one check of one policy came to, for the CLI and logs."""
 
     policy: PolicyRecord
-    outcome: str
+    outcome: Outcome | Dispatched
     message: str = ""
-    error_kind: str | None = None
+    error_kind: ErrorKind | None = None
     version_number: int | None = None  # the new version's number (not the record: a batch
     # of thousands of checks must not hold every policy text)
     choice: str | None = None   # how the text was chosen on a multi-document page
 
     def line(self) -> str:
-        """One log/CLI line, e.g. ``example.com  new-version  v3``."""
-        detail = self.message if self.outcome == "error" else (
+        """One log/CLI line, e.g. ``example.com  new-version  version 3``.
+
+        A failure says what went wrong in plain words first (``your selector matches
+        nothing on the page: ...``), then the details.
+        """
+        detail = self.message if self.outcome == Outcome.ERROR else (
             f"version {self.version_number}" if self.version_number else self.message)
+        if self.error_kind is not None:
+            detail = f"{self.error_kind.explanation}: {detail}" if detail else (
+                self.error_kind.explanation)
         if self.choice:
             detail = f"{detail}; {self.choice}"
         kind = f" [{self.error_kind}]" if self.error_kind else ""
@@ -99,18 +116,26 @@ def make_fetcher(settings: Settings, *, respect_robots: bool | None = None) -> L
     )
 
 
+def check_error_kind(exc: CrawlerError) -> ErrorKind:
+    """The stored kind of a crawler failure: an extraction's reason, else the error's kind.
+
+    The crawler's ``ErrorKind`` and ``Reason`` and storage's ``ErrorKind`` share their
+    values; a crawler kind storage does not know is a bug (tests/policywatch/test_outcomes.py).
+    """
+    if isinstance(exc, ExtractionError):
+        return ErrorKind(exc.reason.value)
+    return ErrorKind(exc.kind.value)
+
+
 def extract_body(body: bytes, *, url: str, content_type: str | None, charset: str | None,
                  select: str | None, remove: str | None) -> Extraction:
-    """Run the extractor; a capture that is not the policy gives an Extraction without text."""
+    """Run the extractor: the policy's text, or a rejection saying why there is none."""
     try:
         result = extract_policy(body, url=url, content_type=content_type or "text/html",
                                 charset=charset, select=select, remove=remove)
-    except NotAPolicy as exc:
-        return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
-                          note=f"not a policy ({exc.reason}): {exc}")
-    except ExtractionError as exc:
-        return Extraction(text=None, extractor_version=EXTRACTOR_VERSION,
-                          note=f"extraction failed ({exc.reason}): {exc}")
+    except ExtractionError as exc:  # NotAPolicy included
+        return Extraction.rejected(check_error_kind(exc), str(exc),
+                                   extractor_version=EXTRACTOR_VERSION)
     return Extraction(text=result.text, extractor_version=result.extractor_version,
                       identity=result.identity, note=result.note or None)
 
@@ -126,7 +151,8 @@ class Pipeline:
     async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
         """Fetch one policy now and record the attempt; never raises for site failures."""
         started = datetime.now(UTC)
-        last = await asyncio.to_thread(self.archive.last_snapshot, policy.id, source="live")
+        last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
+                                       source=Source.LIVE)
         try:
             fetched = await fetcher.fetch(
                 policy.url,
@@ -135,15 +161,16 @@ class Pipeline:
             )
         except CrawlerError as exc:
             check = await asyncio.to_thread(
-                self.archive.record_failure, policy.id, source="live", started_at=started,
-                kind=exc.kind, message=str(exc), url=policy.url)
+                self.archive.record_failure, policy.id, source=Source.LIVE, started_at=started,
+                kind=check_error_kind(exc), message=str(exc), url=policy.url)
             await self._finish(policy)
-            return CheckResult(policy, "error", str(exc), error_kind=check.error_kind)
+            return CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind)
         if fetched.not_modified:
-            await asyncio.to_thread(self.archive.record_not_modified, policy.id,
-                                    started_at=started, url=policy.url)
+            check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
+                                            started_at=started, url=policy.url)
             await self._finish(policy)
-            return CheckResult(policy, "not-modified", "304 Not Modified")
+            return CheckResult(policy, Outcome.NOT_MODIFIED, "304 Not Modified",
+                               error_kind=check.error_kind)
         return await self.record(policy, fetched, started=started, last_sha=last.body_sha256 if last else None)
 
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
@@ -156,7 +183,7 @@ class Pipeline:
                 content_type=fetched.content_type, charset=fetched.charset,
                 select=policy.select, remove=policy.remove)
         capture = Capture(
-            source="live", captured_at=fetched.fetched_at, fetched_at=fetched.fetched_at,
+            source=Source.LIVE, captured_at=fetched.fetched_at, fetched_at=fetched.fetched_at,
             requested_url=fetched.requested_url, final_url=fetched.final_url,
             status=fetched.status, content_type=fetched.content_type, etag=fetched.etag,
             last_modified=fetched.last_modified,

@@ -37,10 +37,11 @@ Versions and ordering
 Idempotence
     Recording the same capture again (same source and body, same Wayback timestamp or
     capture time) stores nothing new and records an ``unchanged`` check (or the same
-    ``error`` if it was not a policy); a live body equal to the last live one likewise
-    writes only a check. Bodies and texts are stored once per sha256. An alert is stored
-    once per ``dedupe_key``. ``add_policies`` skips URLs already tracked (``add_policy``
-    raises ``Conflict``); ``update_extractions`` and ``set_summaries`` can be re-run.
+    ``error``, same ``ErrorKind``, if it gave no text); a live body equal to the last
+    live one likewise writes only a check. Bodies and texts are stored once per sha256.
+    An alert is stored once per ``dedupe_key``. ``add_policies`` skips URLs already
+    tracked (``add_policy`` raises ``Conflict``); ``update_extractions`` and
+    ``set_summaries`` can be re-run.
     ``archived_timestamps`` lets a backfill resume where it stopped.
 
 Concurrency
@@ -58,6 +59,12 @@ Errors
     database cannot be reached or opened, translated from SQLAlchemy). Misuse, such as a
     new body recorded without its extraction, is a ``TypeError``.
 
+Words
+    Sources, check outcomes, error kinds and alert kinds are the ``StrEnum``s of
+    ``storage/kinds.py`` (``Source``, ``Outcome``, ``ErrorKind``, ``AlertKind``): records
+    carry members, columns and JSON keep the same strings. A capture that gave no text
+    is recorded with the ``ErrorKind`` its ``Extraction.rejection`` names.
+
 Times
     Datetimes are stored in UTC; SQLite hands them back naive, to be read as UTC.
 """
@@ -65,6 +72,7 @@ Times
 from storage.archive import Archive, dashboard, recent_changes, timeline
 from storage.db import make_engine, schema_is_current, upgrade
 from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
+from storage.kinds import AlertKind, ErrorKind, Outcome, Source
 from storage.leases import Leases
 from storage.outbox import AlertWriter, NewAlert, Outbox
 from storage.policies import slugify
@@ -104,6 +112,7 @@ from storage.values import (
 
 __all__ = [
     "UNSET",
+    "AlertKind",
     "AlertRecord",
     "AlertWriter",
     "Archive",
@@ -113,6 +122,7 @@ __all__ = [
     "Conflict",
     "DashboardRow",
     "DatabaseUnavailable",
+    "ErrorKind",
     "Extraction",
     "FetchRecorded",
     "LeaseHeld",
@@ -122,10 +132,12 @@ __all__ = [
     "NewPolicy",
     "NotFound",
     "Outbox",
+    "Outcome",
     "Page",
     "PolicyChanges",
     "PolicyRecord",
     "SnapshotRecord",
+    "Source",
     "StorageError",
     "SubscriptionRecord",
     "TimelineEntry",

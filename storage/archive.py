@@ -23,6 +23,7 @@ from storage import policies as policy_store
 from storage import summaries as summary_cache
 from storage.db import make_engine, upgrade
 from storage.errors import NotFound
+from storage.kinds import ErrorKind, Source
 from storage.leases import Leases
 from storage.outbox import Outbox
 from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
@@ -145,8 +146,8 @@ class Archive:
                     raise
         raise AssertionError("unreachable")
 
-    def record_failure(self, policy_id: int, *, source: str, started_at: datetime, kind: str,
-                       message: str, url: str | None) -> CheckRecord:
+    def record_failure(self, policy_id: int, *, source: Source, started_at: datetime,
+                       kind: ErrorKind, message: str, url: str | None) -> CheckRecord:
         """Record a failed attempt (nothing fetched, or fetched but unusable)."""
         with self.session() as session:
             return recording.record_failure(session, policy_id, source=source,

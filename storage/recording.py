@@ -17,7 +17,8 @@ from storage import records, tables
 from storage.blobs import put_blob
 from storage.errors import NotFound
 from storage.history import last_snapshot_row
-from storage.records import CheckRecord, VersionRecord
+from storage.kinds import ErrorKind, Outcome, Source
+from storage.records import CheckRecord, VersionRecord, read_rejection, rejection_note
 from storage.timeline import latest_version_row, numbered, previous_version, rebuild_timeline
 from storage.transaction import Transaction, lock_policy, now
 from storage.values import Capture, Extraction, FetchRecorded, VersionEvent, VersionHook
@@ -31,25 +32,26 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
     last = last_snapshot_row(session, policy_id, capture.source)
     duplicate = _same_capture_row(session, policy_id, capture, body_sha)
     same = duplicate if duplicate is not None else (
-        last if capture.source == "live" and last is not None and last.body_sha256 == body_sha
-        else None)
+        last if capture.source == Source.LIVE and last is not None
+        and last.body_sha256 == body_sha else None)
     if same is not None:
         # The body was seen before: its verdict stands (a bot wall seen again is still
         # a failure, not a success that would reset the failure count).
         if same.text_sha256 is None:
-            check = _add_check(session, policy, capture, started_at, "error",
-                               snapshot_id=same.id, error_kind="not-a-policy",
-                               error_message=same.extract_note)
+            rejection, message = read_rejection(same.extract_note)
+            check = _add_check(session, policy, capture, started_at, Outcome.ERROR,
+                               snapshot_id=same.id, error_kind=rejection,
+                               error_message=message)
         else:
-            check = _add_check(session, policy, capture, started_at, "unchanged",
+            check = _add_check(session, policy, capture, started_at, Outcome.UNCHANGED,
                                snapshot_id=same.id)
-        if capture.source == "live":
-            if check.outcome == "error":
+        if capture.source == Source.LIVE:
+            if check.outcome == Outcome.ERROR:
                 _mark_failure(policy, check)
             else:
                 _mark_success(policy, check, changed=False)
         session.add(policy)
-        return FetchRecorded(check.outcome, records.check_record(check), None, ())
+        return FetchRecorded(Outcome(check.outcome), records.check_record(check), None, ())
     if extraction is None:
         raise TypeError("extraction is required for a new body")
 
@@ -65,24 +67,23 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
         last_modified=capture.last_modified, body_sha256=body_sha,
         archive_timestamp=capture.archive_timestamp, text_sha256=text_sha,
         text_identity=extraction.identity if text_sha else None,
-        extractor_version=extraction.extractor_version, extract_note=extraction.note,
+        extractor_version=extraction.extractor_version, extract_note=_note(extraction),
     )
     session.add(snapshot)
     session.flush()
     created = rebuild_timeline(session, policy_id, since=capture.captured_at)
     versions = numbered(session, policy_id, [v.id for v in created])
     mine = [v for v in versions if v.snapshot_id == snapshot.id]
-    if text_sha is None:
-        outcome, kind, message = "error", "not-a-policy", extraction.note
-    elif mine:
-        outcome, kind, message = "new-version", None, None
+    if extraction.rejection is not None:
+        outcome = Outcome.ERROR
     else:
-        outcome, kind, message = "unchanged", None, None
+        outcome = Outcome.NEW_VERSION if mine else Outcome.UNCHANGED
     check = _add_check(session, policy, capture, started_at, outcome, snapshot_id=snapshot.id,
-                       version_id=mine[0].id if mine else None, error_kind=kind,
-                       error_message=message)
-    if capture.source == "live":
-        if outcome == "error":
+                       version_id=mine[0].id if mine else None,
+                       error_kind=extraction.rejection,
+                       error_message=extraction.note if extraction.rejection else None)
+    if capture.source == Source.LIVE:
+        if outcome == Outcome.ERROR:
             _mark_failure(policy, check)
         else:
             _mark_success(policy, check, changed=bool(mine))
@@ -93,7 +94,7 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
                                         latest.captured_at)
     session.add(policy)
     session.flush()
-    if on_new_version and capture.source == "live" and mine:
+    if on_new_version and capture.source == Source.LIVE and mine:
         latest = latest_version_row(session, policy_id)
         if latest is not None and latest.id == mine[0].id:
             event = VersionEvent(records.policy_record(policy), mine[0],
@@ -103,17 +104,17 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
                          records.snapshot_record(snapshot), tuple(versions))
 
 
-def record_failure(session: Session, policy_id: int, *, source: str, started_at: datetime,
-                   kind: str, message: str, url: str | None) -> CheckRecord:
+def record_failure(session: Session, policy_id: int, *, source: Source, started_at: datetime,
+                   kind: ErrorKind, message: str, url: str | None) -> CheckRecord:
     """Record a failed attempt (nothing fetched, or fetched but unusable)."""
     policy = lock_policy(session, policy_id)
     check = tables.Check(
         policy_id=policy_id, started_at=started_at, finished_at=now(), source=source,
-        outcome="error", error_kind=kind, error_message=message[:2000], url=url,
+        outcome=Outcome.ERROR, error_kind=kind, error_message=message[:2000], url=url,
     )
     session.add(check)
     session.flush()
-    if source == "live":
+    if source == Source.LIVE:
         _mark_failure(policy, check)
     session.add(policy)
     return records.check_record(check)
@@ -121,10 +122,18 @@ def record_failure(session: Session, policy_id: int, *, source: str, started_at:
 
 def record_not_modified(session: Session, policy_id: int, *, started_at: datetime,
                         url: str) -> CheckRecord:
-    """Record a 304 answer to a conditional GET."""
+    """Record a 304 answer to a conditional GET.
+
+    A 304 confirms the last live capture: when that gave no text, the check carries its
+    rejection (``error_kind``) so alerts and ``checks`` say why, though the fetch succeeded.
+    """
     policy = lock_policy(session, policy_id)
+    last = last_snapshot_row(session, policy_id, Source.LIVE)
+    kind, message = (read_rejection(last.extract_note)
+                     if last is not None and last.text_sha256 is None else (None, None))
     check = tables.Check(policy_id=policy_id, started_at=started_at, finished_at=now(),
-                         source="live", outcome="not-modified", url=url)
+                         source=Source.LIVE, outcome=Outcome.NOT_MODIFIED, url=url,
+                         error_kind=kind, error_message=message)
     session.add(check)
     session.flush()
     _mark_success(policy, check, changed=False)
@@ -145,11 +154,18 @@ def update_extractions(session: Session, policy_id: int,
         row.text_sha256 = text_sha
         row.text_identity = extraction.identity if text_sha else None
         row.extractor_version = extraction.extractor_version
-        row.extract_note = extraction.note
+        row.extract_note = _note(extraction)
         session.add(row)
     session.flush()
     created = rebuild_timeline(session, policy_id, since=None)
     return tuple(numbered(session, policy_id, [v.id for v in created]))
+
+
+def _note(extraction: Extraction) -> str | None:
+    """What a snapshot keeps in ``extract_note``: the rejection and its message, or the note."""
+    if extraction.rejection is not None:
+        return rejection_note(extraction.rejection, extraction.note)
+    return extraction.note
 
 
 def _same_capture_row(session: Session, policy_id: int, capture: Capture,
@@ -165,8 +181,9 @@ def _same_capture_row(session: Session, policy_id: int, capture: Capture,
 
 
 def _add_check(session: Session, policy: tables.Policy, capture: Capture, started_at: datetime,
-               outcome: str, *, snapshot_id: int | None = None, version_id: int | None = None,
-               error_kind: str | None = None, error_message: str | None = None) -> tables.Check:
+               outcome: Outcome, *, snapshot_id: int | None = None,
+               version_id: int | None = None, error_kind: ErrorKind | None = None,
+               error_message: str | None = None) -> tables.Check:
     assert policy.id is not None
     check = tables.Check(
         policy_id=policy.id, started_at=started_at, finished_at=now(), source=capture.source,

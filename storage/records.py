@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from storage import tables
+from storage.kinds import AlertKind, ErrorKind, Outcome, Source
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class PolicyRecord:
     remove: str | None
     tags: tuple[str, ...]
     last_check_at: datetime | None
-    last_outcome: str | None
+    last_outcome: Outcome | None
     last_change_at: datetime | None
     consecutive_failures: int
     broken_since: datetime | None
@@ -52,7 +54,7 @@ class PolicyRecord:
 class SnapshotRecord:
     id: int
     policy_id: int
-    source: str
+    source: Source
     captured_at: datetime
     fetched_at: datetime
     requested_url: str
@@ -65,7 +67,8 @@ class SnapshotRecord:
     archive_timestamp: str | None
     text_sha256: str | None
     extractor_version: str | None
-    extract_note: str | None
+    extract_note: str | None  # how the text was chosen, or why there is none
+    rejection: ErrorKind | None  # why the capture gave no text (None when it did)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class VersionRecord:
     policy_id: int
     snapshot_id: int
     captured_at: datetime
-    source: str
+    source: Source
     text: str
     text_sha256: str
     extractor_version: str
@@ -110,9 +113,9 @@ class CheckRecord:
     policy_id: int
     started_at: datetime
     finished_at: datetime
-    source: str
-    outcome: str
-    error_kind: str | None
+    source: Source
+    outcome: Outcome
+    error_kind: ErrorKind | None
     error_message: str | None
     url: str | None
     snapshot_id: int | None
@@ -129,6 +132,15 @@ class CheckRecord:
             "url": self.url,
         }
 
+    @property
+    def problem(self) -> str:
+        """What went wrong in plain words, then the details: "" for a check that went well."""
+        if self.error_kind is None:
+            return self.error_message or ""
+        if not self.error_message:
+            return self.error_kind.explanation
+        return f"{self.error_kind.explanation} ({self.error_message})"
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
@@ -141,21 +153,50 @@ def policy_record(row: tables.Policy) -> PolicyRecord:
         added_at=row.added_at, active=row.active, schedule=row.schedule,
         select=row.select_rules, remove=row.remove_rules,
         tags=tuple(t for t in (row.tags or "").split(",") if t),
-        last_check_at=row.last_check_at, last_outcome=row.last_outcome,
+        last_check_at=row.last_check_at,
+        last_outcome=Outcome(row.last_outcome) if row.last_outcome else None,
         last_change_at=row.last_change_at, consecutive_failures=row.consecutive_failures,
         broken_since=row.broken_since,
     )
 
 
+# A snapshot without text keeps why in its ``extract_note``: "<kind>: <message>". Rows
+# written before that say "not a policy (<reason>): ..." or "extraction failed (<reason>): ...".
+_LEGACY_NOTE = re.compile(r"(?:not a policy|extraction failed) \(([a-z-]+)\): (.*)", re.S)
+
+
+def rejection_note(kind: ErrorKind, message: str | None) -> str:
+    """The ``extract_note`` of a capture that gave no text (read back by ``read_rejection``)."""
+    if not kind.rejected:
+        raise ValueError(f"{kind} is not a reason for a capture without text")
+    return f"{kind}: {message}" if message else str(kind)
+
+
+def read_rejection(note: str | None) -> tuple[ErrorKind, str | None]:
+    """Why a snapshot without text has none, and the message: the reverse of ``rejection_note``."""
+    text = note or ""
+    head, _, message = text.partition(": ")
+    legacy = _LEGACY_NOTE.fullmatch(text)
+    if legacy:
+        head, message = legacy.group(1), legacy.group(2)
+    try:
+        kind = ErrorKind(head)
+    except ValueError:
+        return ErrorKind.NOT_A_POLICY, note
+    return (kind, message or None) if kind.rejected else (ErrorKind.NOT_A_POLICY, note)
+
+
 def snapshot_record(row: tables.Snapshot) -> SnapshotRecord:
     assert row.id is not None
     return SnapshotRecord(
-        id=row.id, policy_id=row.policy_id, source=row.source, captured_at=row.captured_at,
+        id=row.id, policy_id=row.policy_id, source=Source(row.source),
+        captured_at=row.captured_at,
         fetched_at=row.fetched_at, requested_url=row.requested_url, final_url=row.final_url,
         status=row.status, content_type=row.content_type, etag=row.etag,
         last_modified=row.last_modified, body_sha256=row.body_sha256,
         archive_timestamp=row.archive_timestamp, text_sha256=row.text_sha256,
         extractor_version=row.extractor_version, extract_note=row.extract_note,
+        rejection=read_rejection(row.extract_note)[0] if row.text_sha256 is None else None,
     )
 
 
@@ -165,11 +206,11 @@ def version_record(row: tables.Version, number: int, snapshot: tables.Snapshot, 
     text = row.text if with_text else ""
     return VersionRecord(
         id=row.id, number=number, policy_id=row.policy_id, snapshot_id=row.snapshot_id,
-        captured_at=row.captured_at, source=row.source, text=text,
+        captured_at=row.captured_at, source=Source(row.source), text=text,
         size=size if size is not None else len(text.encode("utf-8")),
         text_sha256=row.text_sha256, extractor_version=row.extractor_version, words=row.words,
         summary=json.loads(row.summary) if row.summary else None,
-        url=snapshot.final_url if snapshot.source == "live" else snapshot.requested_url,
+        url=snapshot.final_url if snapshot.source == Source.LIVE else snapshot.requested_url,
         archive_timestamp=snapshot.archive_timestamp,
     )
 
@@ -178,8 +219,9 @@ def check_record(row: tables.Check) -> CheckRecord:
     assert row.id is not None
     return CheckRecord(
         id=row.id, policy_id=row.policy_id, started_at=row.started_at,
-        finished_at=row.finished_at, source=row.source, outcome=row.outcome,
-        error_kind=row.error_kind, error_message=row.error_message, url=row.url,
+        finished_at=row.finished_at, source=Source(row.source), outcome=Outcome(row.outcome),
+        error_kind=ErrorKind(row.error_kind) if row.error_kind else None,
+        error_message=row.error_message, url=row.url,
         snapshot_id=row.snapshot_id, version_id=row.version_id,
     )
 
@@ -216,7 +258,7 @@ class AlertRecord:
     subscription_id: int
     policy_id: int | None
     version_id: int | None
-    kind: str  # change | broken | recovered | test
+    kind: AlertKind
     payload: dict[str, Any]
     created_at: datetime
     status: str  # pending | sending | sent | failed
@@ -263,7 +305,7 @@ def alert_record(row: tables.Alert) -> AlertRecord:
     assert row.id is not None
     return AlertRecord(
         id=row.id, dedupe_key=row.dedupe_key, subscription_id=row.subscription_id,
-        policy_id=row.policy_id, version_id=row.version_id, kind=row.kind,
+        policy_id=row.policy_id, version_id=row.version_id, kind=AlertKind(row.kind),
         payload=json.loads(row.payload), created_at=row.created_at, status=row.status,
         attempts=row.attempts, next_attempt_at=row.next_attempt_at, sent_at=row.sent_at,
         last_error=row.last_error,

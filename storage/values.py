@@ -8,10 +8,9 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from storage.kinds import ErrorKind, Outcome, Source
 from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
 from storage.transaction import Transaction
-
-OUTCOMES = ("new-version", "unchanged", "not-modified", "error")
 
 
 # --- recording a fetch ----------------------------------------------------------------------
@@ -21,7 +20,7 @@ OUTCOMES = ("new-version", "unchanged", "not-modified", "error")
 class Capture:
     """What the caller knows about one fetched body (live or Wayback)."""
 
-    source: str  # live | wayback
+    source: Source
     captured_at: datetime
     fetched_at: datetime
     requested_url: str
@@ -35,21 +34,40 @@ class Capture:
 
 @dataclass(frozen=True)
 class Extraction:
-    """The extractor's verdict on a body: a text, or a note saying why there is none."""
+    """The extractor's verdict on a body: a text, or a rejection saying why there is none.
+
+    Exactly one of ``text`` and ``rejection`` is set; a rejection is one of the
+    ``ErrorKind`` members that are ``rejected`` (``select-no-match``, ``bot-wall``, ...) and
+    becomes the check's ``error_kind``.
+    """
 
     text: str | None
     extractor_version: str
-    note: str | None = None  # e.g. "not-a-policy: bot-wall"
+    # With a text: how it was chosen (a multi-document page). Without: the extractor's message.
+    note: str | None = None
     # sha256 hex of the text's comparison form (the extractor's ``identity``): equal
     # identities are one version; None compares the exact text.
     identity: str | None = None
+    rejection: ErrorKind | None = None
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.rejection is None):
+            raise TypeError("an Extraction has a text or a rejection, not both nor neither")
+        if self.rejection is not None and not self.rejection.rejected:
+            raise ValueError(f"{self.rejection} is not a reason for a capture without text")
+
+    @classmethod
+    def rejected(cls, rejection: ErrorKind, message: str, *, extractor_version: str) -> Extraction:
+        """A body that gave no policy text, and why."""
+        return cls(text=None, extractor_version=extractor_version, note=message,
+                   rejection=rejection)
 
 
 @dataclass(frozen=True)
 class FetchRecorded:
     """What recording one fetch did."""
 
-    outcome: str
+    outcome: Outcome
     check: CheckRecord
     snapshot: SnapshotRecord | None
     new_versions: tuple[VersionRecord, ...]

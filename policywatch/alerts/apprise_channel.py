@@ -9,6 +9,7 @@ import apprise
 from policywatch.alerts.errors import DeliveryFailed
 from policywatch.alerts.messages import Message
 from policywatch.settings import Settings
+from storage import AlertKind
 
 
 class AppriseChannel:
@@ -28,8 +29,8 @@ class AppriseChannel:
         if not notifier.add(target):
             raise DeliveryFailed(f"not a usable Apprise URL: {target}", channel=self.name,
                                  retryable=False)
-        notify_type = (apprise.NotifyType.FAILURE if message.kind == "broken"
-                       else apprise.NotifyType.SUCCESS if message.kind == "recovered"
+        notify_type = (apprise.NotifyType.FAILURE if message.kind == AlertKind.BROKEN
+                       else apprise.NotifyType.SUCCESS if message.kind == AlertKind.RECOVERED
                        else apprise.NotifyType.INFO)
         with apprise.LogCapture(level=apprise.logging.WARNING) as log:
             sent = notifier.notify(body=message.short, title=message.subject,

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from diffing import DiffReport, render, topic_label
-from storage import CheckRecord, PolicyRecord, VersionRecord
+from storage import AlertKind, CheckRecord, Outcome, PolicyRecord, Source, VersionRecord
 
 MAX_CHANGES = 40  # changes listed in the text part; the rest are counted
 MAX_CLAUSE = 600  # characters of one clause in the text part
@@ -27,7 +27,7 @@ MAX_CLAUSE = 600  # characters of one clause in the text part
 class Message:
     """One rendered alert; ``short`` is the chat-sized text sent to Apprise targets."""
 
-    kind: str  # change | broken | recovered | test
+    kind: AlertKind
     subject: str
     text: str
     short: str
@@ -44,7 +44,8 @@ class Message:
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> Message:
-        return cls(**{k: payload[k] for k in ("kind", "subject", "text", "short", "html", "data")})
+        return cls(AlertKind(payload["kind"]),
+                   **{k: payload[k] for k in ("subject", "text", "short", "html", "data")})
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -225,14 +226,18 @@ def change_message(policy: PolicyRecord, version: VersionRecord, previous: Versi
         "numbers": numbers,
         "report": report.to_dict(),
     }
-    return Message("change", subject, text, short, body_html, data)
+    return Message(AlertKind.CHANGE, subject, text, short, body_html, data)
 
 
 def _failure_reason(check: CheckRecord | None) -> str:
     if check is None:
         return "no check recorded"
-    kind = f"{check.error_kind}: " if check.error_kind else ""
-    return f"{kind}{check.error_message or check.outcome}"
+    if check.error_kind is None:
+        return check.error_message or check.outcome
+    # Plain words first, then the stored kind and message for whoever debugs it.
+    detail = f"{check.error_kind}: {check.error_message}" if check.error_message else (
+        str(check.error_kind))
+    return f"{check.error_kind.explanation} ({detail})"
 
 
 def broken_message(policy: PolicyRecord, check: CheckRecord | None, *, since: datetime,
@@ -259,7 +264,7 @@ def broken_message(policy: PolicyRecord, check: CheckRecord | None, *, since: da
             "since": _iso(since), "consecutive_failures": failures,
             "error_kind": check.error_kind if check else None,
             "error_message": check.error_message if check else None}
-    return Message("broken", subject, text, short, body_html, data)
+    return Message(AlertKind.BROKEN, subject, text, short, body_html, data)
 
 
 def recovered_message(policy: PolicyRecord, *, since: datetime, recovered_at: datetime,
@@ -278,7 +283,7 @@ def recovered_message(policy: PolicyRecord, *, since: datetime, recovered_at: da
         f"{esc(_when(recovered_at))}.</p>"))
     data = {"event": "policy.tracking_recovered", "policy": _policy_data(policy),
             "since": _iso(since), "recovered_at": _iso(recovered_at)}
-    return Message("recovered", subject, text, short, body_html, data)
+    return Message(AlertKind.RECOVERED, subject, text, short, body_html, data)
 
 
 # Mail clients drop external CSS; this small block colours the differ's fragment.
@@ -329,12 +334,12 @@ def sample_message(*, public_url: str) -> Message:
     policy = PolicyRecord(id=0, slug="example.com", name="Example (test alert)",
                           url="https://example.com/privacy", domain="example.com", added_at=now,
                           active=True, schedule=None, select=None, remove=None, tags=(),
-                          last_check_at=now, last_outcome="new-version", last_change_at=now,
+                          last_check_at=now, last_outcome=Outcome.NEW_VERSION, last_change_at=now,
                           consecutive_failures=0, broken_since=None)
 
     def version(number: int, text: str) -> VersionRecord:
         return VersionRecord(id=0, number=number, policy_id=0, snapshot_id=0, captured_at=now,
-                             source="live", text=text,
+                             source=Source.LIVE, text=text,
                              text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                              extractor_version="sample", words=len(text.split()), summary=None,
                              url=policy.url, archive_timestamp=None,
@@ -343,7 +348,8 @@ def sample_message(*, public_url: str) -> Message:
     report = diff_texts(SAMPLE_OLD, SAMPLE_NEW)
     message = change_message(policy, version(2, SAMPLE_NEW), version(1, SAMPLE_OLD), report,
                              public_url=public_url)
-    return Message("test", "[policywatch test] " + message.subject.removeprefix("[policywatch] "),
+    return Message(AlertKind.TEST,
+                   "[policywatch test] " + message.subject.removeprefix("[policywatch] "),
                    "This is a test alert from `policywatch alerts test`.\n\n" + message.text,
                    "Test alert. " + message.short, message.html,
                    {**message.data, "event": "test", "test": True})

@@ -101,7 +101,7 @@ def remove(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(me
 def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Send a sample change alert to a subscription now; exit 1 if it cannot be delivered."""
     from policywatch.alerts import Delivery, DeliveryFailed, sample_message
-    from storage import NewAlert, Outbox
+    from storage import AlertKind, NewAlert, Outbox
     app = app_context(ctx)
     outbox = Outbox(app.archive)
     subscription = outbox.subscription(subscription_id)
@@ -111,10 +111,11 @@ def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(meta
     import uuid
 
     key = f"test:{subscription.id}:{uuid.uuid4().hex}"
-    outbox.enqueue([NewAlert(dedupe_key=key, subscription_id=subscription.id, kind="test",
-                             payload=message.to_payload())])
-    alert_id = next(a.id for a in outbox.alerts(subscription_id=subscription.id, kind="test",
-                                                limit=5) if a.dedupe_key == key)
+    outbox.enqueue([NewAlert(dedupe_key=key, subscription_id=subscription.id,
+                             kind=AlertKind.TEST, payload=message.to_payload())])
+    alert_id = next(a.id for a in outbox.alerts(subscription_id=subscription.id,
+                                                kind=AlertKind.TEST, limit=5)
+                    if a.dedupe_key == key)
     delivery = Delivery(app.settings, app.archive)
 
     async def send_now() -> None:

@@ -21,6 +21,7 @@ def check(
     """Fetch policies now; prints one line per policy with the outcome."""
     from policywatch.alerting import alert_hooks
     from policywatch.pipeline import Pipeline
+    from storage import Outcome
     app = app_context(ctx)
     logging.getLogger("policywatch.pipeline").setLevel(logging.WARNING)  # one line per policy below
     if all_ and slugs:
@@ -33,7 +34,7 @@ def check(
     results = asyncio.run(pipeline.check_many(
         policies, on_result=lambda r: typer.echo(r.line()),
         respect_robots=False if ignore_robots else None))
-    if results and all(r.outcome == "error" for r in results):
+    if results and all(r.outcome == Outcome.ERROR for r in results):
         raise typer.Exit(1)
 
 
@@ -54,7 +55,8 @@ def checks(
         return
     table = Table("time (UTC)", "source", "outcome", "error")
     for c in rows:
-        error = f"{c.error_kind}: {c.error_message}" if c.error_kind else (c.error_message or "")
+        # The stored kind, then what it means in plain words and the details.
+        error = f"{c.error_kind}: {c.problem}" if c.error_kind else c.problem
         table.add_row(when(c.started_at), c.source, c.outcome, error)
     console.print(table)
 

@@ -19,7 +19,7 @@ from policywatch.distributed.tasks import (
     policy_lock,
     queueing_lock,
 )
-from policywatch.pipeline import CheckResult
+from policywatch.pipeline import CheckResult, Dispatched
 from policywatch.settings import Settings
 from storage import PolicyRecord
 
@@ -110,8 +110,8 @@ class CheckDispatcher:
     async def __call__(self, policy: PolicyRecord) -> CheckResult:
         job = await enqueue_one(self.app, CHECK, policy.id)
         if job is None:
-            return CheckResult(policy, "already-queued", "a check is already waiting")
-        return CheckResult(policy, "queued", f"job {job}")
+            return CheckResult(policy, Dispatched.ALREADY_QUEUED, "a check is already waiting")
+        return CheckResult(policy, Dispatched.QUEUED, f"job {job}")
 
 
 def queue_jobs(settings: Settings, task_name: str, policy_ids: Iterable[int],

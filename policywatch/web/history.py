@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from diffing import diff_texts
 from policywatch.summaries import refresh_summaries
-from storage import Archive, DashboardRow, NotFound, PolicyRecord, VersionRecord
+from storage import Archive, DashboardRow, NotFound, Outcome, PolicyRecord, VersionRecord
 
 if TYPE_CHECKING:
     from diffing import DiffReport
@@ -58,7 +58,7 @@ def status_of(row: DashboardRow) -> str:
         return "paused"
     if policy.broken_since is not None:
         return "broken"
-    if policy.last_outcome == "error":
+    if policy.last_outcome == Outcome.ERROR:
         return "failing"
     if policy.last_check_at is None and row.versions == 0:
         return "never-checked"

@@ -35,6 +35,7 @@ from storage import (
     NotFound,
     Outbox,
     PolicyRecord,
+    Source,
     VersionRecord,
     dashboard,
     recent_changes,
@@ -66,7 +67,7 @@ def _int(value: str | None, what: str, *, minimum: int = 1) -> int | None:
 
 def original_link(version: VersionRecord) -> str:
     """Where a version came from: the live URL, or the raw Wayback ``id_`` capture."""
-    if version.source == "wayback" and version.archive_timestamp:
+    if version.source == Source.WAYBACK and version.archive_timestamp:
         return public_snapshot_url(version.archive_timestamp, version.url)
     return version.url
 
@@ -110,10 +111,15 @@ def policy_page(request: Request, slug: str) -> Response:
     entries = timeline(archive, policy.id)
     chart = render_chart([ChartPoint(e.number, e.captured_at, e.words, changed_clauses(e.summary))
                           for e in entries])
+    checks = archive.checks(policy.id, limit=10)
+    last_live = next((c for c in checks if c.source == Source.LIVE), None)
+    # The policy's own selector finds nothing: say so here, since no alert is sent for it.
+    settings_problem = (last_live if last_live is not None and last_live.error_kind is not None
+                        and last_live.error_kind.user_settings else None)
     return _render(request, "policy.html", {
         "policy": policy, "entries": list(reversed(entries)), "chart": chart,
-        "checks": archive.checks(policy.id, limit=10), "summary_line": summary_line,
-        "count": len(entries),
+        "checks": checks, "summary_line": summary_line, "count": len(entries),
+        "settings_problem": settings_problem,
     })
 
 

@@ -174,7 +174,7 @@ def test_a_failing_site_gives_one_broken_and_later_one_recovered_alert(cli, site
     # A new episode is a new pair of alerts.
     site.set_body("/privacy", BOT_WALL)
     result = cli("check", slug)
-    assert "not-a-policy" in result.out
+    assert "bot-wall" in result.out
     events = [r.json()["event"] for r in hooks.wait_for(3)]
     assert events[-1] == "policy.tracking_broken"  # a bot wall breaks tracking at once
     cli("check", slug)

@@ -21,7 +21,7 @@ from policywatch.alerts import (
 from policywatch.alerts.email import build_email
 from policywatch.alerts.webhook import webhook_body
 from policywatch.settings import Settings
-from storage import CheckRecord, PolicyRecord, VersionRecord
+from storage import CheckRecord, ErrorKind, Outcome, PolicyRecord, Source, VersionRecord
 
 NOW = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -119,13 +119,15 @@ def test_change_payload_carries_the_report_and_survives_the_outbox(message: Mess
 
 
 def test_broken_and_recovered_messages() -> None:
-    check = CheckRecord(id=1, policy_id=7, started_at=NOW, finished_at=NOW, source="live",
-                        outcome="error", error_kind="http-status", error_message="HTTP 503",
+    check = CheckRecord(id=1, policy_id=7, started_at=NOW, finished_at=NOW, source=Source.LIVE,
+                        outcome=Outcome.ERROR, error_kind=ErrorKind.HTTP_STATUS,
+                        error_message="HTTP 503",
                         url="https://chat.example/privacy", snapshot_id=None, version_id=None)
     broken = broken_message(_policy("Chat"), check, since=NOW, failures=3,
                             public_url="https://pw.example.org")
     assert broken.subject == "[policywatch] Tracking broken: Chat"
     assert "the last 3 checks failed" in broken.text and "http-status: HTTP 503" in broken.text
+    assert "the site answered with an error status" in broken.text  # in plain words
     assert broken.data["event"] == "policy.tracking_broken" and broken.data["consecutive_failures"] == 3
     recovered = recovered_message(_policy("Chat"), since=NOW, recovered_at=NOW + timedelta(hours=5),
                                   public_url="https://pw.example.org")

@@ -10,14 +10,17 @@ from storage import (
     Archive,
     Capture,
     Conflict,
+    ErrorKind,
     Extraction,
     NewPolicy,
     NotFound,
+    Outcome,
     PolicyChanges,
     PolicyRecord,
     Transaction,
 )
 from storage.db import make_engine, schema_is_current, upgrade
+from storage.records import read_rejection, rejection_note
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -141,17 +144,50 @@ def test_flapping_text_gives_a_version_per_change(archive: Archive, policy) -> N
 
 def test_not_a_policy_capture_is_kept_but_makes_no_version(archive: Archive, policy) -> None:
     archive.record_fetch(policy.id, live(0), b"A", text("30"), started_at=T0)
-    wall = archive.record_fetch(policy.id, live(1), b"captcha", Extraction(
-        text=None, extractor_version="t1", note="not a policy: bot wall"), started_at=T0)
-    assert wall.outcome == "error" and wall.check.error_kind == "not-a-policy"
-    assert wall.snapshot is not None
+    wall = archive.record_fetch(policy.id, live(1), b"captcha", Extraction.rejected(
+        ErrorKind.BOT_WALL, "page is a bot check", extractor_version="t1"), started_at=T0)
+    assert wall.outcome is Outcome.ERROR and wall.check.error_kind is ErrorKind.BOT_WALL
+    assert wall.check.error_message == "page is a bot check"
+    assert wall.snapshot is not None and wall.snapshot.rejection is ErrorKind.BOT_WALL
     assert archive.version_count(policy.id) == 1
     assert archive.policy(policy.slug).consecutive_failures == 1
-    # The same bot wall again is still a failure, not an "unchanged" success.
+    # The same bot wall again is still a failure, with the same reason, not a success.
     again = archive.record_fetch(policy.id, live(2), b"captcha", None, started_at=T0)
-    assert again.outcome == "error" and again.check.error_kind == "not-a-policy"
-    assert again.check.error_message == "not a policy: bot wall"
+    assert again.outcome is Outcome.ERROR and again.check.error_kind is ErrorKind.BOT_WALL
+    assert again.check.error_message == "page is a bot check"
     assert archive.policy(policy.slug).consecutive_failures == 2
+    # A 304 for that capture says why it has no text, though the fetch itself went well.
+    unmodified = archive.record_not_modified(policy.id, started_at=T0, url=policy.url)
+    assert unmodified.outcome is Outcome.NOT_MODIFIED
+    assert unmodified.error_kind is ErrorKind.BOT_WALL
+
+
+def test_an_extraction_is_a_text_or_a_rejection() -> None:
+    with pytest.raises(TypeError):
+        Extraction(text=None, extractor_version="t1", note="why?")
+    with pytest.raises(TypeError):
+        Extraction(text="# P\n", extractor_version="t1", rejection=ErrorKind.EMPTY)
+    with pytest.raises(ValueError):  # a fetch failure is no reason for a capture without text
+        Extraction.rejected(ErrorKind.TIMEOUT, "slow", extractor_version="t1")
+
+
+@pytest.mark.parametrize(("note", "kind", "message"), [
+    ("select-no-match: selector '#x' matches nothing", ErrorKind.SELECT_NO_MATCH,
+     "selector '#x' matches nothing"),
+    ("empty", ErrorKind.EMPTY, None),
+    # Rows written before the reason had its own place.
+    ("not a policy (bot-wall): page is a bot check", ErrorKind.BOT_WALL, "page is a bot check"),
+    ("extraction failed (select-no-match): selector '#x' matches nothing",
+     ErrorKind.SELECT_NO_MATCH, "selector '#x' matches nothing"),
+    ("not a policy: bot wall", ErrorKind.NOT_A_POLICY, "not a policy: bot wall"),
+    ("timeout: slow", ErrorKind.NOT_A_POLICY, "timeout: slow"),
+    (None, ErrorKind.NOT_A_POLICY, None),
+])
+def test_why_a_snapshot_has_no_text_reads_back(note: str | None, kind: ErrorKind,
+                                               message: str | None) -> None:
+    assert read_rejection(note) == (kind, message)
+    if kind is not ErrorKind.NOT_A_POLICY:
+        assert read_rejection(rejection_note(kind, message)) == (kind, message)
 
 
 def test_wayback_captures_interleave_with_live_ones(archive: Archive, policy) -> None:
