@@ -170,6 +170,25 @@ def ota_pages(corpus: Path) -> list[Page]:
     return pages
 
 
+BASE_HREF = re.compile(rb"<base\s[^>]*?href\s*=\s*[\"']?(https?://[^\"'\s>]+)", re.I)
+SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://\S+?)\s*-->", re.I)
+
+
+def folder_pages(folder: Path) -> list[Page]:
+    """Every ``*.html`` of a folder of saved pages (no reference: speed only).
+
+    URL: the page's ``<base href>`` or a browser's "saved from url" comment, else its file URL.
+    """
+    pages = []
+    for path in sorted(folder.glob("*.html")):
+        body = path.read_bytes()
+        head = body[:200_000]
+        match = BASE_HREF.search(head) or SAVED_FROM.search(head[:4096])
+        url = match.group(1).decode("ascii", "replace") if match else path.resolve().as_uri()
+        pages.append(Page("pages", path.name, body, url, "", True, "pages"))
+    return pages
+
+
 def _declaration(meta: dict, stamp: str) -> tuple[str | None, str | None]:
     """OTA's select/remove CSS in force at ``stamp`` (string selectors only)."""
     if meta.get("url", "").startswith("https://legal.mistral.ai") and stamp < LECHAT_MOVE:

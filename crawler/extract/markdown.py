@@ -1,4 +1,4 @@
-"""html2text configured for the seed format, its post-processing, and the seed header."""
+"""Seed-style markdown from the isolated tree (``render.py``), its post-processing, the header."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-import html2text
-import lxml.html
 from lxml import etree
 
 from crawler.extract import heuristics as H
 from crawler.extract.noise import drop_volatile_lines
+from crawler.extract.render import render_markdown
 
-# Block tags html2text does not know: renamed to div so their text does not run together.
+# Block tags html2text (whose output render.py reproduces) does not know: renamed to div so
+# their text does not run together.
 AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "aside",
                     "figure", "figcaption", "address", "center", "hgroup", "fieldset",
                     "legend", "form", "details", "menu", "dir", "caption",
@@ -30,30 +30,9 @@ DATA_TABLE_MAX_CELL = 400
 def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
     """Seed-style markdown: ``# title``, a blank line, the body, one final newline."""
     _normalise_tree(container)
-    source = lxml.html.tostring(container, encoding="unicode", method="html")
-    # html2text keeps U+00A0 only when written as an entity (as the seeds show it).
-    source = source.replace("\xa0", "&nbsp;")
-    body = _converter(url).handle(source)
-    body = tidy_markdown(body)
+    body = tidy_markdown(render_markdown(container, url=url))
     heading = f"# {title}" if title else "#"
     return f"{heading}\n\n{body}\n" if body else f"{heading}\n"
-
-
-def _converter(url: str) -> html2text.HTML2Text:
-    conv = html2text.HTML2Text(baseurl=url, bodywidth=0)
-    conv.unicode_snob = True          # keep U+00A0 as the seeds do
-    conv.ignore_images = True
-    conv.protect_links = False
-    conv.wrap_links = False
-    conv.wrap_list_items = False
-    conv.wrap_tables = False
-    conv.skip_internal_links = True   # in-page (#...) links become plain text
-    conv.inline_links = True
-    conv.single_line_break = False
-    conv.mark_code = False
-    conv.pad_tables = False
-    conv.use_automatic_links = True      # <http://x/> when the text is the address, as the seeds
-    return conv
 
 
 def _normalise_tree(container: etree._Element) -> None:
