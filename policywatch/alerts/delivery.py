@@ -16,17 +16,17 @@ Guarantees (see docs/alerts.md):
   SMTP or HTTP exchange. Everything before the claim is at least once, so overall an
   alert is delivered exactly once unless the process dies during the exchange itself.
 
-``POLICYWATCH_CRASH_AFTER_COMMIT=1`` (tests only) kills the process with SIGKILL at the
-start of a delivery pass that has alerts due, i.e. right after the alert's transaction
-committed and before anything is sent: the kill -9 test uses it.
+``Delivery.before_send`` is a hook called at the start of a delivery pass that has alerts
+due, i.e. right after the alerts' transaction committed and before anything is sent; it is
+None in production. The kill -9 test installs one that kills its process there
+(tests/policywatch/crash_after_commit.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -40,8 +40,6 @@ from policywatch.settings import Settings
 from storage import AlertRecord, Archive, NotFound, Outbox, SubscriptionRecord
 
 log = logging.getLogger("policywatch.alerts")
-
-CRASH_AFTER_COMMIT = "POLICYWATCH_CRASH_AFTER_COMMIT"
 
 
 class Channel(Protocol):
@@ -77,6 +75,9 @@ def retry_delay(settings: Settings, attempts: int) -> timedelta:
 class Delivery:
     """Sends due outbox rows; safe to run in several processes against one database."""
 
+    # Called before a pass that has alerts due sends anything (see the module doc).
+    before_send: Callable[[], None] | None = None
+
     def __init__(self, settings: Settings, archive: Archive, *,
                  channels: dict[str, Channel] | None = None, parallel: int = 4) -> None:
         self.settings = settings
@@ -108,8 +109,8 @@ class Delivery:
             log.warning("%d alert(s) were interrupted mid-send by a stopped process; "
                         "marked failed, not re-sent", interrupted)
         due = await asyncio.to_thread(self.outbox.due)
-        if due and os.environ.get(CRASH_AFTER_COMMIT) == "1":  # test-only crash point
-            os.kill(os.getpid(), signal.SIGKILL)
+        if due and Delivery.before_send is not None:
+            Delivery.before_send()
         limit = asyncio.Semaphore(self.parallel)
         outcomes: list[str] = []
 

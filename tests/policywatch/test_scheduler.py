@@ -21,6 +21,9 @@ from tests.fakes.receiver import MailServer, Receiver
 DOC = "buffer-privacy-policy"  # a small real change: a clause added, one modified, one moved
 FORMATTING_DOC = "perplexity-privacy-policy"  # its 2nd -> 3rd version is a real formatting-only change
 EXE = [sys.executable, "-m", "policywatch.cli"]
+# The same CLI with a crash point injected right after an alert's commit (kill -9 test).
+CRASHING_EXE = [sys.executable, "-m", "tests.policywatch.crash_after_commit"]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -67,11 +70,12 @@ def pw(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Comple
 class Run:
     """A `policywatch run` process whose stderr is collected in a file."""
 
-    def __init__(self, env: dict[str, str], log: Path, *args: str) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *args: str,
+                 exe: list[str] | None = None) -> None:
         self.log = log
         self._file = log.open("w")
-        self.proc = subprocess.Popen([*EXE, "run", "--tick", "0.2", *args], env=env,
-                                     stdout=subprocess.DEVNULL, stderr=self._file)
+        self.proc = subprocess.Popen([*(exe or EXE), "run", "--tick", "0.2", *args], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=self._file, cwd=REPO)
 
     def text(self) -> str:
         return self.log.read_text()
@@ -99,8 +103,8 @@ class Run:
 def runs() -> Iterator[Callable[..., Run]]:
     started: list[Run] = []
 
-    def start(env: dict[str, str], log: Path, *args: str) -> Run:
-        run = Run(env, log, *args)
+    def start(env: dict[str, str], log: Path, *args: str, exe: list[str] | None = None) -> Run:
+        run = Run(env, log, *args, exe=exe)
         started.append(run)
         return run
 
@@ -255,7 +259,7 @@ def test_kill_9_between_commit_and_send_delivers_exactly_once_after_restart(
     pw(env, "alerts", "add", "mailto:dpo@example.org")
     site.set_body("/privacy", versions[1])
 
-    crashing = runs({**env, "POLICYWATCH_CRASH_AFTER_COMMIT": "1"}, tmp_path / "crash.log")
+    crashing = runs(env, tmp_path / "crash.log", exe=CRASHING_EXE)
     assert crashing.proc.wait(timeout=60) == -signal.SIGKILL, crashing.text()
     # The version and its alerts were committed; nothing was sent.
     assert hooks.received == [] and mail.messages == []
