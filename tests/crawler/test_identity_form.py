@@ -1,0 +1,36 @@
+"""The comparison form's shortcuts (skipping masks that cannot match) change nothing."""
+
+from __future__ import annotations
+
+import random
+
+from crawler.extract import noise
+
+
+def plain_form(text: str) -> str:
+    """``comparison_form`` as written before its shortcuts: every rule on every text."""
+    text = noise.INNER_SPACES.sub(" ", noise.TITLE_LINE.sub("# \n", text, count=1)
+                                  .replace("\xa0", " "))
+    text = noise.MARKDOWN_LINK.sub(
+        lambda m: m.group(1) + noise._mask_url(m.group(2)) + m.group(3), text)
+    text = noise.UUID.sub("<id>", text)
+    return noise.TEXT_TOKEN.sub("<id>", text)
+
+
+SAMPLES = [
+    "# Title | Site\n\nPlain text  with  runs   of spaces.  \nHard break above.",
+    "Request 3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4b and id 0123456789abcdef0123456789abcdef.",
+    "[link](https://x.example/p?sid=a1b2c3d4e5f6a7b8c9d0&t=1712345678) \xa0 text\xa0\xa0x",
+    "Call +49 30 12345678 or DEADBEEFdeadbeef00 now; deadbeef-dead-beef-dead-beefdeadbeef",
+    "  indented  line\n\ttab  \u00e9t\u00e9  \u2003 em-space  x",
+    "a  b  c  d\n  \n x  ",
+]
+
+
+def test_comparison_form_matches_the_plain_rules() -> None:
+    rng = random.Random(14)
+    alphabet = "abcdef0123456789 -\xa0\n](xyz#é"
+    texts = SAMPLES + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+                       for _ in range(3000)]
+    for text in texts:
+        assert noise.comparison_form(text) == plain_form(text), text
