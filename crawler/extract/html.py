@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -50,6 +51,15 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
+# Candidates for per-element tests, found in C; each keeps the Python test it narrows.
+TAB_CANDIDATES = etree.XPath("descendant-or-self::*[@role or @data-toggle or @data-bs-toggle]")
+CONTROL_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[self::button or self::summary or self::a or @role"
+    " or @aria-expanded or @aria-controls]")
+MODAL_CANDIDATES = etree.XPath("descendant-or-self::*[self::dialog or @aria-modal or @role]")
+WITH_ID = etree.XPath("descendant-or-self::*[@id]")
+CFEMAIL = etree.XPath("descendant-or-self::*[@data-cfemail]")
+STYLED = etree.XPath("descendant-or-self::*[@style or @class or @id]")
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
@@ -89,6 +99,7 @@ LEAF_TAGS = frozenset({"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"
                        "caption", "figcaption", "summary", "label"})
 # List items and table cells count even when short ("Email address", "90 days").
 ITEM_TAGS = frozenset({"li", "td", "th", "dd", "dt"})
+SKIP_LINK_TAGS = frozenset({"a", "p", "li", "div", "span"})
 
 
 @dataclass
@@ -234,11 +245,16 @@ def _detach(el: etree._Element) -> None:
     parent.remove(el)
 
 
-def _tokens(el: etree._Element) -> set[str]:
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+def _tokens(el: etree._Element) -> frozenset[str]:
+    return _tokens_of(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=4096)
+def _tokens_of(name: str, ident: str) -> frozenset[str]:
+    raw = f"{name} {ident}"
     if not raw.strip():
-        return set()
-    return {t for t in TOKEN_SPLIT.split(CAMEL.sub(" ", raw).lower()) if t}
+        return frozenset()
+    return frozenset(t for t in TOKEN_SPLIT.split(CAMEL.sub(" ", raw).lower()) if t)
 
 
 def _text_len(text: str | None) -> int:
@@ -301,30 +317,30 @@ def _remove_overlays(body: etree._Element) -> None:
             doomed.append(best)
     # Modal dialogs (consent preference centres, popups) are not the page's document,
     # unless the document itself is shown in one (it then holds most of the text).
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el in seen:
+    for el in MODAL_CANDIDATES(body):
+        if el in seen:
             continue
         modal = el.tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
             (el.get("role") or "").lower() in ("dialog", "alertdialog")
         if modal and _text_len(el.text_content()) <= MODAL_SHARE * page:
             doomed.append(el)
             seen.add(el)
-    doomed.extend(_preference_centres(body, seen))
+    doomed.extend(_preference_centres(body, seen, page))
     for el in doomed:
         _drop(el)
 
 
-def _preference_centres(body: etree._Element, seen: set[etree._Element]) -> list[etree._Element]:
+def _preference_centres(body: etree._Element, seen: set[etree._Element],
+                        page: int) -> list[etree._Element]:
     """Consent preference centres of any size: a box named as an overlay (modal, popup,
     dialog ...) offering consent actions and per-purpose toggles, or two distinct consent
     actions and no section heading (a policy's own Cookies section has one), that does not
     hold the page's ``<h1>`` and leaves text outside it."""
     found: list[etree._Element] = []
-    page = _text_len(body.text_content())
     for el in body.iter("div", "section", "aside", "form"):
-        if el in seen or any(a in seen for a in el.iterancestors()):
-            continue
         if not (_tokens(el) & H.OVERLAY_WORDS or (el.get("role") or "").lower() in H.OVERLAY_ROLES):
+            continue
+        if el in seen or any(a in seen for a in el.iterancestors()):
             continue
         if el.find(".//h1") is not None or el.find(".//main") is not None:
             continue
@@ -364,12 +380,12 @@ def _label_tab_panels(body: etree._Element) -> None:
     Hidden panels are kept like any collapsed section; without their labels the panels
     ("EU residents", "US residents") would run together unnamed.
     """
-    tabs = [el for el in body.iter() if isinstance(el.tag, str) and (
+    tabs = [el for el in TAB_CANDIDATES(body) if (
         (el.get("role") or "").lower() == "tab"
         or (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower() in ("tab", "pill"))]
     if not tabs:
         return
-    by_id = {el.get("id"): el for el in body.iter() if isinstance(el.tag, str) and el.get("id")}
+    by_id = {el.get("id"): el for el in WITH_ID(body) if el.get("id")}
     for tab in tabs:
         target = tab.get("aria-controls") or (tab.get("href") or "").lstrip("#") or \
             (tab.get("data-target") or tab.get("data-bs-target") or "").lstrip("#")
@@ -402,12 +418,16 @@ def _drop_junk(body: etree._Element) -> None:
                 _text_len(heading.text_content()) <= _text_len(el.text_content()):
             el.tag = "span"         # a heading written as a button
     for el in list(body.iter()):
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if tag.__class__ is not str or tag in H.DROP_TAGS:
             _drop(el)
-        elif el.tag in H.DROP_TAGS or el.get("id") in H.WAYBACK_TOOLBAR_IDS:
-            _drop(el)
-        elif el.tag in ("a", "p", "li", "div", "span") and _text_len(el.text) and \
-                len(el) == 0 and H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
+        elif tag in SKIP_LINK_TAGS:
+            if el.text and len(el) == 0 and _text_len(el.text) and \
+                    H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
+                _drop(el)
+            elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
+                _drop(el)
+        elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
             _drop(el)
 
 
@@ -450,7 +470,9 @@ def _drop_widgets(body: etree._Element) -> None:
     stays.
     """
     by_id: dict[str, etree._Element] | None = None
-    for el in [c for c in body.iter() if isinstance(c.tag, str) and _is_control(c)]:
+    controls = [c for c in CONTROL_CANDIDATES(body) if _is_control(c)]
+    dropped = False
+    for el in controls:
         if el.getparent() is None or any(a.getparent() is None for a in el.iterancestors()
                                          if a is not body and a.tag != "html"):
             continue
@@ -459,16 +481,17 @@ def _drop_widgets(body: etree._Element) -> None:
             target = el.getparent()
         elif (wanted := (el.get("aria-controls") or "").strip()):
             if by_id is None:
-                by_id = {x.get("id"): x for x in body.iter()
-                         if isinstance(x.tag, str) and x.get("id")}
+                by_id = {x.get("id"): x for x in WITH_ID(body) if x.get("id")}
             target = by_id.get(wanted)
         if target is None or target is body:
             continue
         if H.TOC_LABEL.match(_label(el)) or _is_in_page_nav(target):
             _drop(target)
+            dropped = True
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
-    controls = [c for c in body.iter() if isinstance(c.tag, str) and _is_control(c)]
+    if dropped:     # else the page's controls are those found above
+        controls = [c for c in CONTROL_CANDIDATES(body) if _is_control(c)]
     labels = [_label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
@@ -828,31 +851,32 @@ def _site(url: str) -> str:
 
 def prepare_links(container: etree._Element, *, url: str) -> None:
     """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
-    for el in list(container.iter()):
-        encoded = el.get("data-cfemail") if isinstance(el.tag, str) else None
+    for el in CFEMAIL(container):
+        encoded = el.get("data-cfemail")
         email = decode_cfemail(encoded) if encoded else None
         if email:
             for child in list(el):
                 _drop(child)
             el.text = email
-    for el in list(container.iter()):
-        if not isinstance(el.tag, str):
-            continue
+    for el in list(container.iter("a", "img", "details", "summary")):
         tag = el.tag
         if tag == "a":
             el.set("href", _link_target(el, url=url))
-            for attr in list(el.attrib):
-                if attr != "href" or not el.get("href"):
-                    del el.attrib[attr]
+            attrib = el.attrib
+            for attr in list(attrib):
+                if attr != "href" or not attrib.get("href"):
+                    del attrib[attr]
         elif tag == "img":
             _drop(el)
         elif tag == "details":
             el.tag = "div"
-        elif tag == "summary":
+        else:
             el.tag = "p"
+    for el in STYLED(container):
+        attrib = el.attrib
         for attr in ("style", "class", "id"):
-            if attr in el.attrib:
-                del el.attrib[attr]
+            if attr in attrib:
+                del attrib[attr]
 
 
 def _link_target(a: etree._Element, *, url: str) -> str:
