@@ -34,7 +34,7 @@ def backfill(
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from policywatch.backfill import BackfillProgress, backfill_policy
     from policywatch.output import err_console
     from policywatch.wayback import make_wayback_client
@@ -66,7 +66,7 @@ def backfill(
                 for policy in policies:
                     task = bar.add_task(policy.slug, total=None, counts="searching the archive")
 
-                    def show(p: BackfillProgress, task: int = task) -> None:
+                    def show(p: BackfillProgress, task: TaskID = task) -> None:
                         bar.update(task, total=max(p.found - p.skipped, 1),
                                    completed=p.fetched + p.errors,
                                    counts=f"{p.found} found, {p.fetched} fetched, "
