@@ -19,6 +19,8 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
                     "legend", "form", "details", "menu", "dir", "caption",
                     "noframes", "body", "html", "frame"})
 WS = re.compile(r"[ \t\n\r\f\v]+")
+# Where WS would change something: a run longer than one space, or another space character.
+WS_TO_FIX = re.compile(r"[\t\n\r\f\v]| [ \t\n\r\f\v]")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
@@ -46,20 +48,26 @@ def _normalise_tree(container: etree._Element) -> None:
             el.tag = "div"
     for table in layout:
         table.tag = "div"
+    in_table = {el for table in container.iter("table")
+                for el in table.iter("td", "th", "tr", "tbody", "thead", "tfoot")}
     for el in container.iter("td", "th", "tr", "tbody", "thead", "tfoot"):
-        if not any(a.tag == "table" for a in el.iterancestors()):
+        if el not in in_table:
             el.tag = "div"      # a cell chosen as main content, outside its table
+    in_pre = {el for pre in container.iter("pre") for el in pre.iter()}
     for el in container.iter():
-        if not isinstance(el.tag, str):
+        tag = el.tag
+        if tag.__class__ is not str:
             continue
-        if el.tag in AS_DIV:
+        if tag in AS_DIV:
             el.tag = "div"
-        if el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()):
+        if in_pre and el in in_pre:
             continue
-        if el.text:
-            el.text = _spaces(el.text)
-        if el.tail:
-            el.tail = _spaces(el.tail)
+        text = el.text
+        if text and WS_TO_FIX.search(text):
+            el.text = _spaces(text)
+        tail = el.tail
+        if tail and WS_TO_FIX.search(tail):
+            el.tail = _spaces(tail)
     _nbsp_off_emphasis_edges(container)
     _breaks_to_paragraphs(container)
     _drop_edge_breaks(container)
@@ -67,9 +75,7 @@ def _normalise_tree(container: etree._Element) -> None:
         _wrap_inline_runs(el)
     # Whitespace next to block boundaries renders as nothing; removing it makes output
     # independent of source indentation.
-    for el in container.iter():
-        if not isinstance(el.tag, str) or el.tag not in H.BLOCK_TAGS and el.tag != "div":
-            continue
+    for el in container.iter(*H.BLOCK_TAGS):
         if el.text and not el.text.strip(" "):
             el.text = None
         if el.tail and not el.tail.strip(" "):

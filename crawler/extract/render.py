@@ -49,6 +49,13 @@ PLAIN_HREF = re.compile(r"[!#-~]*")
 PUNCTUATION_OR_SPACE = frozenset(string.whitespace + string.punctuation)
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6, "h7": 7, "h8": 8, "h9": 9}
 NO_LINK_OPEN = frozenset({"p", "div", "style", "dl", "dt"})
+# Tags with a branch of their own in handle_tag; any other tag (span, tbody ...) only closes
+# a pending automatic link and ends a run of lists.
+HANDLED = frozenset(HEADINGS) | NO_LINK_OPEN | {
+    "br", "hr", "head", "script", "body", "blockquote", "em", "i", "u", "strong", "b", "del",
+    "strike", "s", "kbd", "code", "tt", "abbr", "q", "a", "dd", "ol", "ul", "li", "table",
+    "tr", "td", "th", "pre"}
+NO_ATTRS: dict[str, str | None] = {}
 
 
 def render_markdown(container: etree._Element, *, url: str) -> str:
@@ -160,6 +167,11 @@ class _Renderer:
 
     def _open(self, el: etree._Element) -> None:
         tag = el.tag
+        if tag not in HANDLED:
+            self.handle_tag(tag, NO_ATTRS, start=True)
+            if el.text:
+                self._text(el.text)
+            return
         attrs: dict[str, str | None] = {}
         if tag == "a":
             href = el.get("href")
@@ -177,7 +189,7 @@ class _Renderer:
 
     def _text(self, text: str) -> None:
         """Data events as html.parser gives them: cut at each entity of the serialisation."""
-        if "&" not in text and "<" not in text and ">" not in text and "\xa0" not in text:
+        if not ENTITY_CHARS.search(text):
             self.handle_data(text)
             return
         for i, piece in enumerate(ENTITY_CHARS.split(text)):
@@ -190,6 +202,13 @@ class _Renderer:
 
     def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
         self.current_tag = tag
+        if tag not in HANDLED:
+            if start and self.maybe_automatic_link is not None:
+                self.o("[")
+                self.maybe_automatic_link = None
+                self.empty_link = False
+            self.lastWasList = False
+            return
 
         if start and self.maybe_automatic_link is not None and tag not in NO_LINK_OPEN:
             self.o("[")
