@@ -11,6 +11,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
+# Each test runs pytest in a subprocess: a check of the harness, for the full run only.
+pytestmark = pytest.mark.slow
+
 SAMPLE = '''
 import pytest
 
