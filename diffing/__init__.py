@@ -4,6 +4,7 @@ Self-contained: imports nothing of ``crawler``, ``storage`` or ``policywatch``.
 """
 
 from diffing.differ import diff_clauses, diff_texts
+from diffing.language import detect_language, language_name
 from diffing.errors import DiffingError, InconsistentReportError, InvalidTextError, UnknownFormatError
 from diffing.models import Change, Clause, DiffOptions, DiffReport, Summary
 from diffing.normalize import normalize
@@ -25,8 +26,10 @@ __all__ = [
     "Summary",
     "UnknownFormatError",
     "apply_changes",
+    "detect_language",
     "diff_clauses",
     "diff_texts",
+    "language_name",
     "normalize",
     "render",
     "segment",

@@ -12,6 +12,11 @@
    each other's counterpart (it changed section).
 5. Word spans (``diffing.words``, on the plain text of both clauses), topics and changed numbers are computed only for the
    changed clauses.
+
+Languages (``DiffOptions.language``, else detected): sentence rules, topic lexicon and
+number words are the new text's language's. Two texts in different languages (a site
+that served its English page, then its French one) are not compared clause by clause:
+the report has no changes and ``language_changed`` is true.
 """
 
 from __future__ import annotations
@@ -19,15 +24,17 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from diffing.align import longest_increasing, match_sequences
 from diffing.errors import InvalidTextError
+from diffing.language import detect_language, rules_language
 from diffing.models import Change, Clause, DiffOptions, DiffReport, Summary
 from diffing.normalize import normalize, strip_markup
 from diffing.numbers import changed_numbers
 from diffing.pairing import pair_similar
-from diffing.segment import body_text, segment_pair
+from diffing.segment import body_text, segment, segment_pair
 from diffing.topics import tag_topics
 from diffing.words import word_diff
 
@@ -59,8 +66,10 @@ def diff_clauses(
     options: DiffOptions | None = None,
     identical: bool = False,
 ) -> DiffReport:
-    """Diff two clause lists (see ``diff_texts``)."""
+    """Diff two clause lists (see ``diff_texts``); ``options.language`` picks topic and
+    number rules (English when ``None``)."""
     options = options or DiffOptions()
+    rules = rules_language(options.language)
     old_keys = [clause_key(c) for c in old_clauses]
     new_keys = [clause_key(c) for c in new_clauses]
     equal = match_sequences(old_keys, new_keys)
@@ -130,15 +139,15 @@ def diff_clauses(
                 moved=moved,
                 words=word_diff(strip_markup(old_clause.text), strip_markup(new_clause.text),
                                 timeout=options.word_diff_timeout),
-                topics=tag_topics(old_clause.text, new_clause.text),
+                topics=tag_topics(old_clause.text, new_clause.text, language=rules),
                 numbers=() if new_clause.kind == "heading" else
-                changed_numbers(strip_markup(old_clause.text), strip_markup(new_clause.text)),
+                changed_numbers(strip_markup(old_clause.text), strip_markup(new_clause.text), rules),
                 old_index=i, new_index=j, clause_kind=new_clause.kind, old_section=old_clause.section,
             )
         elif moved:
             change = Change(
                 kind="moved", section=new_clause.section, old=old_clause.text, new=new_clause.text,
-                moved=True, words=(("=", strip_markup(new_clause.text)),), topics=tag_topics(new_clause.text), numbers=(),
+                moved=True, words=(("=", strip_markup(new_clause.text)),), topics=tag_topics(new_clause.text, language=rules), numbers=(),
                 old_index=i, new_index=j, clause_kind=new_clause.kind, old_section=old_clause.section,
             )
         else:
@@ -148,7 +157,7 @@ def diff_clauses(
         if i not in paired_old:
             change = Change(
                 kind="removed", section=clause.section, old=clause.text, new=None, moved=False,
-                words=(("-", strip_markup(clause.text)),), topics=tag_topics(clause.text), numbers=(),
+                words=(("-", strip_markup(clause.text)),), topics=tag_topics(clause.text, language=rules), numbers=(),
                 old_index=i, new_index=None, clause_kind=clause.kind,
             )
             changes.append(((position_of_removed(i), 0, i), change))
@@ -156,7 +165,7 @@ def diff_clauses(
         if j not in paired_new:
             change = Change(
                 kind="added", section=clause.section, old=None, new=clause.text, moved=False,
-                words=(("+", strip_markup(clause.text)),), topics=tag_topics(clause.text), numbers=(),
+                words=(("+", strip_markup(clause.text)),), topics=tag_topics(clause.text, language=rules), numbers=(),
                 old_index=None, new_index=j, clause_kind=clause.kind,
             )
             changes.append(((j, 1, -1), change))
@@ -189,13 +198,30 @@ def diff_texts(
     Change indices are positions in ``segment(old, against=new)`` and
     ``segment(new, against=old)``.
 
+    Languages come from ``options`` or are detected from the texts (see the module
+    docstring); the report carries both (``old_language``, ``new_language``).
+
     Raises ``InvalidTextError`` (a ``DiffingError``) if either text is not a ``str``.
     """
     for side, text in (("old", old), ("new", new)):
         if not isinstance(text, str):
             raise InvalidTextError(side, type(text))
-    old_clauses, new_clauses = segment_pair(old, new)
-    return diff_clauses(
-        old_clauses, new_clauses, old_meta=old_meta, new_meta=new_meta, options=options,
+    options = options or DiffOptions()
+    new_language = options.language or detect_language(new)
+    old_language = options.old_language or options.language or detect_language(old)
+    if old_language and new_language and old_language != new_language:
+        return DiffReport(
+            old_meta=dict(old_meta or {}), new_meta=dict(new_meta or {}), formatting_only=False,
+            identical=False, summary=Summary(0, 0, 0, 0), changes=(),
+            old_count=len(segment(old, language=old_language)),
+            new_count=len(segment(new, language=new_language)),
+            old_language=old_language, new_language=new_language,
+        )
+    language = rules_language(new_language or old_language)
+    old_clauses, new_clauses = segment_pair(old, new, language=language)
+    report = diff_clauses(
+        old_clauses, new_clauses, old_meta=old_meta, new_meta=new_meta,
+        options=replace(options, language=language),
         identical=body_text(old) == body_text(new),
     )
+    return replace(report, old_language=old_language, new_language=new_language)

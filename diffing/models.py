@@ -28,12 +28,20 @@ class DiffOptions:
     candidates (ranked by shared rare words) each added clause is compared with.
     ``local_pairing_limit``: largest removed x added block compared exhaustively.
     ``word_diff_timeout``: seconds fast-diff-match-patch may spend on one clause.
+    ``language``: ISO 639-1 code of both texts (``"fr"``), e.g. the one stored with the
+    versions; ``None`` detects each text's (``diffing.language.detect_language``).
+    ``old_language``: the old text's, when it is known to differ from ``language``.
+    Texts whose languages are both known and differ are not compared clause by clause:
+    the report says ``language_changed``. Segmentation, topics and numbers follow the new
+    text's language (English rules for a language without its own).
     """
 
     similarity_threshold: float = 0.5
     candidate_limit: int = 12
     local_pairing_limit: int = 40_000
     word_diff_timeout: float = 0.5
+    language: str | None = None
+    old_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,11 +112,19 @@ class DiffReport:
     changes: tuple[Change, ...]
     old_count: int
     new_count: int
+    old_language: str | None = None
+    new_language: str | None = None
+
+    @property
+    def language_changed(self) -> bool:
+        """True when both texts' languages are known and differ (clauses not compared)."""
+        return (self.old_language is not None and self.new_language is not None
+                and self.old_language != self.new_language)
 
     @property
     def has_changes(self) -> bool:
-        """True when at least one substantive change was found."""
-        return bool(self.changes)
+        """True when at least one substantive change was found (or the language changed)."""
+        return bool(self.changes) or self.language_changed
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (see ``diffing.report`` for the schema)."""
@@ -119,5 +135,7 @@ class DiffReport:
             "identical": self.identical,
             "summary": self.summary.to_dict(),
             "clauses": {"old": self.old_count, "new": self.new_count},
+            "languages": {"old": self.old_language, "new": self.new_language},
+            "language_changed": self.language_changed,
             "changes": [change.to_dict() for change in self.changes],
         }

@@ -64,7 +64,11 @@ def _change(change: Change, number: int, total: int) -> str:
 def render_html(report: DiffReport, *, color: bool = False) -> str:
     """An HTML fragment (no ``<html>``/``<body>``) showing the report."""
     parts = ['<section class="pw-diff">']
-    if report.formatting_only:
+    if report.language_changed:
+        parts.append(f'<p class="pw-banner pw-language-changed">{escape(summary_line(report)).capitalize()}: '
+                     'the policy is now served in another language; its clauses are not compared '
+                     'with the previous version\'s.</p>')
+    elif report.formatting_only:
         parts.append('<p class="pw-banner pw-formatting-only">Only formatting changed between these '
                      'versions: no change in substance.</p>')
     elif not report.changes:

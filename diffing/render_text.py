@@ -72,6 +72,9 @@ def render_text(report: DiffReport, *, color: bool = False) -> str:
     if dates.strip(" ->"):
         title.append(f"  ({dates})", style="dim")
     lines.append(title)
+    if report.language_changed:
+        lines.append(Text("The policy is now served in another language: its clauses are not "
+                          "compared with the previous version's."))
     if report.summary.topics:
         lines.append(Text("Topics: " + ", ".join(
             f"{topic_label(t)} ({n})" for t, n in report.summary.topics.items())))

@@ -10,6 +10,8 @@
       "summary": {"added": n, "removed": n, "modified": n, "moved": n,
                   "topics": {topic: n}},     # changes touching each topic, most first
       "clauses": {"old": n, "new": n},       # clause counts of both versions
+      "languages": {"old": code | null, "new": code | null},  # ISO 639-1, null: undetermined
+      "language_changed": bool,              # both known and different: no clause changes
       "changes": [                           # in reading order of the new version
         {"kind": "added" | "removed" | "modified" | "moved",
          "section": [heading, ...],          # where the clause is (removed: where it was)
@@ -37,9 +39,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from diffing.errors import InconsistentReportError
+from diffing.language import language_name
 from diffing.models import Clause, DiffReport
 
-SCHEMA_KEYS: tuple[str, ...] = ("from", "to", "formatting_only", "identical", "summary", "clauses", "changes")
+SCHEMA_KEYS: tuple[str, ...] = ("from", "to", "formatting_only", "identical", "summary", "clauses", "languages",
+                                 "language_changed", "changes")
 CHANGE_KEYS: tuple[str, ...] = (
     "kind", "section", "old", "new", "moved", "words", "topics", "numbers",
     "clause_kind", "old_section", "old_index", "new_index",
@@ -47,7 +51,10 @@ CHANGE_KEYS: tuple[str, ...] = (
 
 
 def summary_line(report: DiffReport) -> str:
-    """``+3 -1 ~4 >1`` (added, removed, modified, moved), ``formatting-only`` or ``no change``."""
+    """``+3 -1 ~4 >1`` (added, removed, modified, moved), ``formatting-only``, ``no change``
+    or ``language changed: English -> French``."""
+    if report.language_changed:
+        return f"language changed: {language_name(report.old_language)} -> {language_name(report.new_language)}"
     if not report.changes:
         return "formatting-only" if report.formatting_only else "no change"
     s = report.summary

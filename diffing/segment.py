@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from diffing.language import rules_language
 from diffing.models import Clause, ClauseKind
 from diffing.normalize import normalize, strip_markup
 from diffing.sentences import SPLIT_FROM_CHARS, split_sentences
@@ -161,9 +162,10 @@ def shared_texts(mine: Sequence[Block], theirs: Sequence[Block]) -> frozenset[st
     return frozenset(key for key, n in theirs_counts.items() if counts[key] == n)
 
 
-def clauses_of(parsed: Iterable[Block], keep_whole: frozenset[str] = frozenset()) -> list[Clause]:
+def clauses_of(parsed: Iterable[Block], keep_whole: frozenset[str] = frozenset(),
+               language: str = "en") -> list[Clause]:
     """Clauses of parsed blocks; long body blocks whose substance key is in ``keep_whole``
-    are not split into sentences."""
+    are not split into sentences; others are split with ``language``'s rules."""
     clauses: list[Clause] = []
     stack: list[tuple[int, str]] = []
     for block in parsed:
@@ -180,30 +182,35 @@ def clauses_of(parsed: Iterable[Block], keep_whole: frozenset[str] = frozenset()
         if block.kind == "table-row" or (keep_whole and _splits(block) and _substance(block) in keep_whole):
             clauses.append(Clause(section, block.kind, block.text.strip()))
             continue
-        for sentence in split_sentences(block.text):
+        for sentence in split_sentences(block.text, language):
             if strip_markup(sentence):
                 clauses.append(Clause(section, block.kind, sentence))
     return clauses
 
 
-def segment(markdown: str, *, against: str | None = None) -> list[Clause]:
+def segment(markdown: str, *, against: str | None = None, language: str = "en") -> list[Clause]:
     """Split a seed-style markdown text into clauses (header line ignored).
+
+    ``language`` picks the sentence rules (``diffing.sentences``; one of
+    ``diffing.language.SUPPORTED``, others fall back to English).
 
     With ``against`` (the other version of a pair), long paragraphs and list items that
     version also holds, equal in substance, stay whole: the clause list ``diff_texts``
     reports positions in (see the module docstring).
     """
+    language = rules_language(language)
     parsed = list(blocks(markdown))
     if against is None:
-        return clauses_of(parsed)
-    return clauses_of(parsed, shared_texts(parsed, list(blocks(against))))
+        return clauses_of(parsed, language=language)
+    return clauses_of(parsed, shared_texts(parsed, list(blocks(against))), language)
 
 
-def segment_pair(old: str, new: str) -> tuple[list[Clause], list[Clause]]:
+def segment_pair(old: str, new: str, *, language: str = "en") -> tuple[list[Clause], list[Clause]]:
     """``(segment(old, against=new), segment(new, against=old))``, each text parsed once."""
+    language = rules_language(language)
     old_blocks, new_blocks = list(blocks(old)), list(blocks(new))
     shared = shared_texts(old_blocks, new_blocks)
-    return clauses_of(old_blocks, shared), clauses_of(new_blocks, shared)
+    return clauses_of(old_blocks, shared, language), clauses_of(new_blocks, shared, language)
 
 
 def body_text(markdown: str) -> str:
