@@ -4,6 +4,7 @@ The app imports only what is listed in ``__all__``.
 """
 
 from crawler.errors import (
+    BlockedAddress,
     BlockedSite,
     BodyTooLarge,
     ConnectError,
@@ -39,6 +40,7 @@ from crawler.extract import (
     extract_policy,
     render_header,
 )
+from crawler.addresses import AddressPolicy, GuardedTransport
 from crawler.live import LiveFetcher
 from crawler.models import FetchResult
 from crawler.ratelimit import RateLimiter, TokenBucketLimiter
@@ -70,7 +72,10 @@ __all__ = [
     "split_wayback_url",
     "url_variants",
     "WaybackClient",
+    "AddressPolicy",
+    "BlockedAddress",
     "BlockedSite",
+    "GuardedTransport",
     "BodyTooLarge",
     "ConnectError",
     "ContentDecodingError",

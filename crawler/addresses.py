@@ -87,19 +87,28 @@ class AddressPolicy:
         """The host's addresses, all checked; raises BlockedAddress (never naming them)."""
         literal = _literal(host)
         if literal is not None:
-            addresses = [literal]
-        else:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, port, type=socket.SOCK_STREAM)
-            except (socket.gaierror, UnicodeError, OSError) as exc:
-                raise BlockedAddress(f"{host} cannot be resolved", url=host,
-                                     reason="unresolvable") from exc
-            addresses = []
-            for info in infos:
-                ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-                if ip not in addresses:
-                    addresses.append(ip)
+            return self._judge(host, [literal])
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, OSError) as exc:
+            raise BlockedAddress(f"{host} cannot be resolved", url=host,
+                                 reason="unresolvable") from exc
+        return self._judge(host, _addresses(infos))
+
+    def resolve_blocking(self, host: str, port: int) -> list[IPAddress]:
+        """``resolve`` for synchronous callers (add-time checks in a CLI or a web handler)."""
+        literal = _literal(host)
+        if literal is not None:
+            return self._judge(host, [literal])
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, OSError) as exc:
+            raise BlockedAddress(f"{host} cannot be resolved", url=host,
+                                 reason="unresolvable") from exc
+        return self._judge(host, _addresses(infos))
+
+    def _judge(self, host: str, addresses: list[IPAddress]) -> list[IPAddress]:
         if not addresses:
             raise BlockedAddress(f"{host} cannot be resolved", url=host, reason="unresolvable")
         if not all(self.allows(ip) for ip in addresses):
@@ -109,17 +118,48 @@ class AddressPolicy:
         return addresses
 
     async def check_url(self, url: str) -> None:
-        """Refuse a URL whose host is not allowed (used at ``add`` time and for targets
-        fetched by other libraries, such as Apprise)."""
+        """Refuse a URL whose host is not allowed (used for targets fetched by other
+        libraries, such as Apprise)."""
         if self.open:
             return
-        try:
-            parsed = httpx.URL(url)
-        except (httpx.InvalidURL, ValueError, TypeError) as exc:
-            raise BlockedAddress("not a valid URL", url=None, reason="invalid") from exc
-        if not parsed.host:
-            raise BlockedAddress("URL has no host", url=None, reason="invalid")
-        await self.resolve(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80))
+        host, port = _host_port(url)
+        await self.resolve(host, port)
+
+    def check_url_blocking(self, url: str, *, resolve: bool = True) -> None:
+        """``check_url`` for synchronous callers; ``resolve=False`` judges only what the
+        URL itself spells (an address literal, ``localhost``), without asking DNS."""
+        if self.open:
+            return
+        host, port = _host_port(url)
+        if resolve:
+            self.resolve_blocking(host, port)
+            return
+        literal = _literal(host)
+        if literal is not None:
+            self._judge(host, [literal])
+        elif host.rstrip(".").lower() == "localhost" or host.rstrip(".").lower().endswith(
+                ".localhost"):
+            # RFC 6761: localhost names are loopback whatever a resolver says.
+            self._judge(host, [ipaddress.ip_address("127.0.0.1")])
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise BlockedAddress("not a valid URL", url=None, reason="invalid") from exc
+    if not parsed.host:
+        raise BlockedAddress("URL has no host", url=None, reason="invalid")
+    return parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80)
+
+
+def _addresses(infos: Iterable[tuple]) -> list[IPAddress]:  # type: ignore[type-arg]
+    addresses: list[IPAddress] = []
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if ip not in addresses:
+            addresses.append(ip)
+    return addresses
 
 
 def _literal(host: str) -> IPAddress | None:
@@ -148,12 +188,25 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             return await self.inner.handle_async_request(request)
         host = request.url.host
         port = request.url.port or (443 if request.url.scheme == "https" else 80)
-        address = (await self.policy.resolve(host, port))[0]
-        if str(address) != host:
-            # Connect to the address that was checked; Host and TLS keep the name.
-            request.url = request.url.copy_with(host=str(address))
-            request.extensions = {**request.extensions, "sni_hostname": host}
-        return await self.inner.handle_async_request(request)
+        try:
+            address = (await self.policy.resolve(host, port))[0]
+        except BlockedAddress as exc:
+            if exc.reason == "unresolvable":
+                # A name that does not resolve is a connection failure (maybe transient),
+                # as it is without the guard; only a refused address is a BlockedAddress.
+                raise httpx.ConnectError(str(exc), request=request) from None
+            raise
+        if str(address) == host:
+            return await self.inner.handle_async_request(request)
+        # Connect to the address that was checked; Host and TLS keep the name. The
+        # request gets its URL back once answered, so response.url names the host.
+        original = request.url
+        request.url = original.copy_with(host=str(address))
+        request.extensions = {**request.extensions, "sni_hostname": host}
+        try:
+            return await self.inner.handle_async_request(request)
+        finally:
+            request.url = original
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -6,6 +6,8 @@ from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 
+from crawler.addresses import AddressPolicy, GuardedTransport
+
 DEFAULT_USER_AGENT = (
     "policywatch/0.1 (+https://github.com/policywatch/policywatch; "
     "privacy-policy archive and change tracker)"
@@ -29,13 +31,16 @@ def build_client(*, user_agent: str = DEFAULT_USER_AGENT, connect_timeout: float
                  read_timeout: float = 30, max_connections: int = 100,
                  max_keepalive: int = 20, headers: dict[str, str] | None = None,
                  keep_cookies: bool = True,
-                 transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 addresses: AddressPolicy | None = None) -> httpx.AsyncClient:
     """Build an async client that never follows redirects itself (callers record the chain).
 
     ``read_timeout`` bounds each wait for data (also used for writes); waiting for a free
     pooled connection is unbounded because per-host limits already queue requests.
     ``keep_cookies=False`` makes the client store no cookies, so every fetch starts as a
     first-time visitor (callers may still carry cookies within one fetch themselves).
+    With ``addresses`` every request (each redirect hop, robots.txt) goes through a
+    ``GuardedTransport`` that reaches only the addresses the policy allows.
     """
     if not user_agent or not user_agent.strip():
         raise ValueError("user_agent must not be empty: sites need to know who is crawling")
@@ -45,5 +50,9 @@ def build_client(*, user_agent: str = DEFAULT_USER_AGENT, connect_timeout: float
                           max_keepalive_connections=max_keepalive)
     merged = {**DEFAULT_HEADERS, **(headers or {}), "User-Agent": user_agent}
     cookies = None if keep_cookies else CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    if addresses is not None:
+        # A transport handed to the client ignores the client's limits: give them to it.
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits)
+        transport = GuardedTransport(addresses, inner)
     return httpx.AsyncClient(timeout=timeout, limits=limits, headers=merged, cookies=cookies,
                              follow_redirects=False, transport=transport)

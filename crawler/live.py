@@ -11,6 +11,7 @@ from types import TracebackType
 
 import httpx
 
+from crawler.addresses import AddressPolicy
 from crawler.charset import detect_charset
 from crawler.errors import (
     BodyTooLarge,
@@ -118,13 +119,18 @@ class LiveFetcher:
         space requests to a site by its Crawl-delay (at most ``max_backoff`` seconds).
     transport:
         Handed to httpx (tests pass ``httpx.MockTransport``).
+    addresses:
+        Which addresses requests may reach (``crawler.addresses``); by default public ones
+        only, checked on every request: each redirect hop and robots.txt included. Tests
+        against local servers pass ``AddressPolicy(allow_private=True)``.
     """
 
     def __init__(self, *, user_agent: str, connect_timeout: float = 10,
                  read_timeout: float = 30, max_redirects: int = 10,
                  max_bytes: int = 10_000_000, retries: int = 3, backoff: float = 1.0,
                  max_backoff: float = 60, per_host: int = 2, respect_robots: bool = True,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 addresses: AddressPolicy | None = None) -> None:
         if not user_agent or not user_agent.strip():
             raise ValueError("user_agent must name the crawler (sites read it in their logs)")
         if retries < 0 or max_redirects < 0:
@@ -143,6 +149,7 @@ class LiveFetcher:
         self.max_backoff = max_backoff
         self.respect_robots = respect_robots
         self._transport = transport
+        self.addresses = addresses if addresses is not None else AddressPolicy()
         self._limiter = HostLimiter(per_host)
         self._client: httpx.AsyncClient | None = None
         self._robots: RobotsCache | None = None
@@ -154,7 +161,7 @@ class LiveFetcher:
         self._client = build_client(user_agent=self.user_agent,
                                     connect_timeout=self.connect_timeout,
                                     read_timeout=self.read_timeout, keep_cookies=False,
-                                    transport=self._transport)
+                                    transport=self._transport, addresses=self.addresses)
         if self.respect_robots:
             self._robots = RobotsCache(self._client, user_agent=robots_token(self.user_agent),
                                        limiter=self._limiter)
@@ -180,8 +187,9 @@ class LiveFetcher:
 
         Raises
         ------
-        InvalidURL, RobotsDisallowed, ConnectError, FetchTimeout, HTTPStatusError,
-        TooManyRedirects, RedirectLoop, BodyTooLarge, UnsupportedContent, ContentDecodingError
+        InvalidURL, BlockedAddress, RobotsDisallowed, ConnectError, FetchTimeout,
+        HTTPStatusError, TooManyRedirects, RedirectLoop, BodyTooLarge, UnsupportedContent,
+        ContentDecodingError
         """
         client = self._client
         if client is None:

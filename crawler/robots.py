@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import httpx
 from protego import Protego
 
+from crawler.errors import BlockedAddress
 from crawler.hostlimit import HostLimiter
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,9 @@ class RobotsCache:
             log.warning("robots.txt at %s redirects too often; treating the site as allowed",
                         origin)
             return _Rules(None, now + self._ttl)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, BlockedAddress) as exc:
+            # A robots.txt redirected to a refused address is no robots.txt; the page
+            # request itself meets the address policy on its own.
             log.warning("robots.txt at %s could not be fetched (%s); treating the site as allowed",
                         url, exc)
             return _Rules(None, now + self._error_ttl)

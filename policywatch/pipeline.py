@@ -106,13 +106,14 @@ class CheckResult:
 
 
 def make_fetcher(settings: Settings, *, respect_robots: bool | None = None) -> LiveFetcher:
-    """A live fetcher configured from settings."""
+    """A live fetcher configured from settings, guarded by the outbound address policy."""
     return LiveFetcher(
         user_agent=settings.user_agent, connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout, max_redirects=settings.max_redirects,
         max_bytes=settings.max_bytes, retries=settings.retries, backoff=settings.backoff,
         max_backoff=settings.max_backoff, per_host=settings.per_host,
         respect_robots=settings.respect_robots if respect_robots is None else respect_robots,
+        addresses=settings.address_policy(),
     )
 
 

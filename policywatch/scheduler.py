@@ -250,7 +250,8 @@ class Scheduler:
             if self._schedules.get(policy.id) == schedule:
                 continue
             try:
-                trigger = trigger_for(schedule, jitter=self.settings.jitter)
+                trigger = trigger_for(schedule, jitter=self.settings.jitter,
+                                      min_interval=parse_interval(self.settings.min_interval))
             except (ValueError, AppError) as exc:
                 log.error("%s: unusable schedule %r (%s); not scheduled", policy.slug, schedule, exc)
                 if self._scheduler.get_job(_job_id(policy.id)) is not None:

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from policywatch.errors import UsageError
 
+if TYPE_CHECKING:  # APScheduler is imported where triggers are built, not at CLI start
+    from apscheduler.triggers.base import BaseTrigger
+    from apscheduler.triggers.cron import CronTrigger
+
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+# Longer than this is a typo (or 99999999999999999999d), and past datetime's range.
+MAX_INTERVAL = timedelta(days=366)
+# Cron firings looked at to find a schedule's shortest gap (a minute list such as
+# "0,1 * * * *" or "* 5 * * *" shows its gap within the first few firings).
+_CRON_SAMPLES = 24
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A user's value for an error line, cut short (a 100 KB value is not echoed)."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
 def parse_interval(value: str) -> timedelta | None:
@@ -21,33 +32,92 @@ def parse_interval(value: str) -> timedelta | None:
     if not match:
         return None
     amount, unit = float(match.group(1)), match.group(2).lower()
-    delta = timedelta(**{_UNITS[unit]: amount})
+    try:
+        delta = timedelta(**{_UNITS[unit]: amount})
+    except OverflowError:
+        delta = MAX_INTERVAL * 2
     if delta <= timedelta(0):
-        raise UsageError(f"schedule {value!r} must be longer than zero")
+        raise UsageError(f"schedule {_shown(value)} must be longer than zero")
+    if delta > MAX_INTERVAL:
+        raise UsageError(f"schedule {_shown(value)} is longer than a year (366d)")
     return delta
 
 
-def validate_schedule(value: str) -> str:
-    """Return the normalised schedule or raise UsageError with a one-line reason."""
+def validate_schedule(value: str, *, min_interval: timedelta | str | None = None) -> str:
+    """Return the normalised schedule or raise UsageError with a one-line reason.
+
+    ``min_interval`` (the ``min_interval`` setting) is the shortest gap allowed between
+    two checks, for intervals and cron expressions alike; a cron expression that never
+    fires (``0 0 31 2 *``) is refused too.
+    """
     value = value.strip()
-    if parse_interval(value) is not None:
+    shortest = (parse_interval(min_interval) if isinstance(min_interval, str)
+                else min_interval)
+    interval = parse_interval(value)
+    if interval is not None:
+        if shortest is not None and interval < shortest:
+            raise UsageError(f"schedule {_shown(value)} is shorter than the minimum interval "
+                             f"{_describe(shortest)} (setting min_interval)")
         return value.lower().replace(" ", "")
     fields = value.split()
     if len(fields) != 5:
         raise UsageError(
-            f"invalid schedule {value!r}: use an interval like 30m, 6h, 1d, 2w "
+            f"invalid schedule {_shown(value)}: use an interval like 30m, 6h, 1d, 2w "
             "or a cron expression like '0 6 * * 1'")
     try:
-        cron_trigger(value)
-    except ValueError as exc:
-        raise UsageError(f"invalid cron expression {value!r}: {exc}") from exc
+        trigger = cron_trigger(value)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(f"invalid cron expression {_shown(value)}: {exc}") from None
+    gap = _shortest_gap(trigger)
+    if gap is None:
+        raise UsageError(f"cron expression {_shown(value)} never fires")
+    if shortest is not None and gap < shortest:
+        raise UsageError(f"cron expression {_shown(value)} fires every {_describe(gap)}, more "
+                         f"often than the minimum interval {_describe(shortest)} "
+                         "(setting min_interval)")
     return " ".join(fields)
 
 
-def trigger_for(schedule: str, *, jitter: float = 0.0) -> BaseTrigger:
-    """An APScheduler trigger for a schedule; ``jitter`` is a share of the interval (<= 1 h)."""
+def _describe(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for size, unit in ((604800, "w"), (86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _shortest_gap(trigger: CronTrigger) -> timedelta | None:
+    """The shortest time between the next firings of a cron trigger; None if it never fires."""
+    previous = None
+    now = datetime(2024, 1, 1, tzinfo=UTC)  # fixed: the answer must not depend on today
+    gap: timedelta | None = None
+    # A day-of-month that exists only in leap years (29 Feb) fires within 8 years.
+    for _ in range(_CRON_SAMPLES):
+        fire = trigger.get_next_fire_time(previous, now)
+        if fire is None or fire.year > 2040:
+            break
+        if previous is not None:
+            step = fire - previous
+            gap = step if gap is None else min(gap, step)
+        previous, now = fire, fire + timedelta(seconds=1)
+    if previous is None:
+        return None
+    return gap if gap is not None else MAX_INTERVAL
+
+
+def trigger_for(schedule: str, *, jitter: float = 0.0,
+                min_interval: timedelta | None = None) -> BaseTrigger:
+    """An APScheduler trigger for a schedule; ``jitter`` is a share of the interval (<= 1 h).
+
+    An interval shorter than ``min_interval`` (stored before that setting, or written to
+    the database directly) runs at ``min_interval``.
+    """
+    from apscheduler.triggers.interval import IntervalTrigger
+
     interval = parse_interval(schedule)
     if interval is not None:
+        if min_interval is not None and interval < min_interval:
+            interval = min_interval
         spread = int(min(interval.total_seconds() * jitter, 3600))
         return IntervalTrigger(seconds=interval.total_seconds(), jitter=spread or None,
                                timezone="UTC")
@@ -96,6 +166,8 @@ def _weekday_number(token: str) -> int:
 
 def cron_trigger(expression: str) -> CronTrigger:
     """A UTC CronTrigger from a five-field crontab expression, with crontab's weekdays."""
+    from apscheduler.triggers.cron import CronTrigger
+
     minute, hour, day, month, weekday = expression.split()
     return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                        day_of_week=_cron_weekdays(weekday), timezone="UTC")

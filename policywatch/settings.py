@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
@@ -20,6 +20,9 @@ from pydantic_settings import (
 )
 
 from policywatch import __version__
+
+if TYPE_CHECKING:
+    from crawler.addresses import AddressPolicy
 from policywatch.errors import UsageError
 
 # Constrained types: a zero or negative limit would hang or crash a check (a per-host
@@ -47,7 +50,30 @@ def _database_url(value: str) -> str:
     return value
 
 
+def _networks(value: list[str]) -> list[str]:
+    import ipaddress
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{item!r} is not a network such as 10.0.0.0/8 or fd00::/8") from None
+    return value
+
+
+def _interval(value: str) -> str:
+    from policywatch.schedules import parse_interval
+    try:
+        parsed = parse_interval(value)
+    except UsageError:
+        parsed = None
+    if parsed is None:
+        raise ValueError("must be an interval such as 5m, 1h or 1d")
+    return value
+
+
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Networks = Annotated[list[str], AfterValidator(_networks)]
+Interval = Annotated[str, AfterValidator(_interval)]
 DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
 NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
 
@@ -78,9 +104,16 @@ class Settings(BaseSettings):
     max_backoff: NonNegativeSeconds = 60.0
     per_host: Positive = 2
     respect_robots: bool = True
+    # Policy URLs, redirects, robots.txt, webhooks and Apprise targets come from users, so
+    # they may reach only public addresses unless the operator allows more (docs/security.md).
+    allow_private_addresses: bool = False
+    allowed_networks: Networks = Field(default_factory=list)  # e.g. ["10.1.2.0/24"]
 
     # Scheduling
     default_schedule: NonBlank = "1d"
+    # The shortest schedule interval a live check may have: a user's "--every 1s" would
+    # have the site fetched every second on their behalf.
+    min_interval: Interval = "5m"
     concurrency: Positive = 16
     jitter: Fraction = 0.1  # share of the interval (at most 1 h) a check may be moved by
     failure_threshold: Positive = 3
@@ -136,6 +169,12 @@ class Settings(BaseSettings):
         if Path(config_file()).is_file():
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
         return tuple(sources)
+
+    def address_policy(self) -> AddressPolicy:
+        """The outbound address policy of requests that user input decides (crawler.addresses)."""
+        from crawler.addresses import AddressPolicy
+        return AddressPolicy.from_settings(allow_private=self.allow_private_addresses,
+                                           allowed_networks=self.allowed_networks)
 
     def for_server(self, host: str, port: int) -> Settings:
         """These settings as ``serve --host/--port`` sees them: links point at that address

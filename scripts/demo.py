@@ -52,6 +52,8 @@ def main() -> None:
             "POLICYWATCH_CDX_PER_SECOND": "5",
             "POLICYWATCH_REPLAY_PER_SECOND": "50",
             "POLICYWATCH_RESPECT_ROBOTS": "false",
+            # The demo site listens on loopback, which a default setup refuses.
+            "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
         }
         print(f"Demo site: {url}\nDemo Wayback Machine: {wayback.base_url} ({len(past)} captures)")
         run("add", url, "--name", "UptimeRobot (demo)", "--every", "1d", env=env)

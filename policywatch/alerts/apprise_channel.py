@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from urllib.parse import urlsplit
+
 import apprise
 
+from crawler import BlockedAddress
 from policywatch.alerts.errors import DeliveryFailed
 from policywatch.alerts.messages import Message
 from policywatch.settings import Settings
@@ -22,7 +25,26 @@ class AppriseChannel:
 
     async def send(self, target: str, message: Message, *, secret: str | None,
                    delivery_id: str) -> None:
+        await self._check_address(target)
         await asyncio.to_thread(self._send, target, message)
+
+    async def _check_address(self, target: str) -> None:
+        """Refuse a target whose host is not an allowed address (``json://``, ``xml://``,
+        ``ntfy://`` ... name hosts too). Apprise connects by itself, resolving the name
+        again: docs/security.md describes that remaining check-then-send gap."""
+        policy = self.settings.address_policy()
+        if policy.open:
+            return
+        host = _target_host(target)
+        if host is None:
+            return  # a service URL without a host of its own (tgram://TOKEN/CHAT ...)
+        try:
+            await policy.resolve(host, 443)
+        except BlockedAddress as exc:
+            if exc.reason == "unresolvable":
+                return  # Apprise will fail to connect and say so
+            raise DeliveryFailed(f"Apprise {target.split('://', 1)[0]}://: {exc}",
+                                 channel=self.name, retryable=False) from None
 
     def _send(self, target: str, message: Message) -> None:
         notifier = apprise.Apprise()
@@ -40,3 +62,18 @@ class AppriseChannel:
             reason = details.splitlines()[-1] if details else "notification not sent"
             raise DeliveryFailed(f"Apprise {target.split('://', 1)[0]}://: {reason}",
                                  channel=self.name, retryable=True)
+
+
+def _target_host(target: str) -> str | None:
+    """The host an Apprise URL connects to, when it names one.
+
+    Services with a fixed endpoint (``slack://``, ``tgram://``) put tokens where a host
+    would be; judging those as host names is harmless (they do not resolve, or resolve
+    publicly), and the host-naming schemes (``json://``, ``xml://``, ``form://``,
+    ``ntfy://``, ``gotify://``, ``mqtt://``...) are judged like a webhook.
+    """
+    try:
+        host = urlsplit(target.strip()).hostname
+    except ValueError:
+        return None
+    return host or None

@@ -14,6 +14,7 @@ import json
 
 import httpx
 
+from crawler import BlockedAddress, GuardedTransport
 from policywatch import __version__
 from policywatch.alerts.errors import DeliveryFailed
 from policywatch.alerts.messages import Message
@@ -56,10 +57,15 @@ class WebhookChannel:
                    "X-Policywatch-Delivery": delivery_id}
         if secret:
             headers[SIGNATURE_HEADER] = sign(body, secret)
+        # The target is a subscriber's URL: it may reach only allowed addresses.
+        transport = GuardedTransport(self.settings.address_policy())
         try:
             async with httpx.AsyncClient(timeout=self.settings.webhook_timeout,
-                                         follow_redirects=False) as client:
+                                         follow_redirects=False, transport=transport) as client:
                 response = await client.post(target, content=body, headers=headers)
+        except BlockedAddress as exc:
+            raise DeliveryFailed(f"POST {target}: {exc}", channel=self.name,
+                                 retryable=False) from None
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"POST {target}: {exc or type(exc).__name__}",
                                  channel=self.name, retryable=True) from exc

@@ -41,7 +41,7 @@ def add(
     from crawler import normalize_url
     app = app_context(ctx)
     url = normalize_url(target)
-    schedule = validate_schedule(every) if every else None
+    schedule = validate_schedule(every, min_interval=app.settings.min_interval) if every else None
     if is_homepage(url) or from_archive:
         found = asyncio.run(discover_policy_url(app.settings, url, from_archive=from_archive,
                                                 at=at, ignore_robots=ignore_robots))
@@ -53,6 +53,8 @@ def add(
             if not typer.confirm("Track this page?", default=True, err=True):
                 raise typer.Exit(1)
         url = found.url
+    from policywatch.addresses import refuse_private_url
+    refuse_private_url(app.settings, url)
     domain = urlsplit(url).hostname or ""
     policy = app.archive.add_policy(name=name or domain.removeprefix("www."), url=url,
                                     domain=domain, schedule=schedule, select=select,
@@ -98,7 +100,9 @@ def schedule(ctx: typer.Context, slug: str,
              every: Annotated[str, typer.Argument(help="30m, 6h, 1d, 1w or a cron expression.")]) -> None:
     """Change how often a policy is checked."""
     from policywatch.schedules import validate_schedule
-    policy = app_context(ctx).archive.update_policy(slug, schedule=validate_schedule(every))
+    app = app_context(ctx)
+    policy = app.archive.update_policy(
+        slug, schedule=validate_schedule(every, min_interval=app.settings.min_interval))
     typer.echo(f"{policy.slug} every {policy.schedule}")
 
 

@@ -102,16 +102,17 @@ def get_policy(request: Request, slug: Slug, _: Reader) -> dict[str, Any]:
              responses={409: {"description": "URL or slug already tracked"},
                         422: {"description": "invalid URL, schedule or fields"}})
 def create_policy(request: Request, body: PolicyIn, response: Response, _: Writer) -> dict[str, Any]:
-    policy = writes.create_policy(archive_of(request), url=body.url, name=body.name,
-                                  every=body.every, tags=body.tags, select=body.select,
-                                  remove=body.remove)
+    policy = writes.create_policy(archive_of(request), settings_of(request), url=body.url,
+                                  name=body.name, every=body.every, tags=body.tags,
+                                  select=body.select, remove=body.remove)
     response.headers["Location"] = f"/api/v1/policies/{policy.slug}"
     return _policy_json(request, DashboardRow(policy, 0, None, None))
 
 
 @router.patch("/policies/{slug}", summary="Change schedule, CSS rules, name, tags or pause (active)")
 def patch_policy(request: Request, slug: Slug, body: PolicyPatch, _: Writer) -> dict[str, Any]:
-    writes.update_policy(archive_of(request), slug, body.model_dump(exclude_unset=True))
+    writes.update_policy(archive_of(request), settings_of(request), slug,
+                         body.model_dump(exclude_unset=True))
     return _policy_json(request, _row(request, slug))
 
 

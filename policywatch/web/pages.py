@@ -263,8 +263,9 @@ async def add_policy(request: Request) -> Response:
     auth.check_csrf(request, form.get("csrf"))
     values = {k: str(form.get(k) or "").strip()[:2000] for k in ("url", "name", "every", "tags")}
     try:
-        policy = writes.create_policy(archive_of(request), url=values["url"], name=values["name"],
-                                      every=values["every"], tags=writes.split_list(values["tags"]))
+        policy = writes.create_policy(archive_of(request), auth.settings_of(request),
+                                      url=values["url"], name=values["name"], every=values["every"],
+                                      tags=writes.split_list(values["tags"]))
     except (UsageError, Conflict) as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values},
                        status=409 if isinstance(exc, Conflict) else 422)

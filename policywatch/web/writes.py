@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 
 from crawler import InvalidURL, normalize_url
 from diffing import TOPICS
+from policywatch.addresses import refuse_private_url
 from policywatch.alerts.targets import channel_for
 from policywatch.errors import UsageError
 from policywatch.schedules import validate_schedule
+from policywatch.settings import Settings
 from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
 
 _SLUG_LIST = re.compile(r"[\s,]+")
@@ -41,10 +43,11 @@ def split_list(value: str | Iterable[str] | None) -> list[str]:
     return out
 
 
-def create_policy(archive: Archive, *, url: str, name: str | None = None, every: str | None = None,
-                  tags: Iterable[str] = (), select: str | None = None,
+def create_policy(archive: Archive, settings: Settings, *, url: str, name: str | None = None,
+                  every: str | None = None, tags: Iterable[str] = (), select: str | None = None,
                   remove: str | None = None) -> PolicyRecord:
-    """Track ``url``; raises UsageError (bad URL or schedule) or storage.Conflict (duplicate)."""
+    """Track ``url``; raises UsageError (bad URL, refused address, schedule, selector) or
+    storage.Conflict (duplicate)."""
     for value, what in ((url, "URL"), (name, "name"), (every, "schedule"), (select, "select"),
                         (remove, "remove"), *((t, "tag") for t in tags)):
         clean_text(value, what)
@@ -52,7 +55,9 @@ def create_policy(archive: Archive, *, url: str, name: str | None = None, every:
         normalized = normalize_url(url)
     except InvalidURL as exc:
         raise UsageError(str(exc)) from None
-    schedule = validate_schedule(every) if every and every.strip() else None
+    refuse_private_url(settings, normalized)
+    schedule = (validate_schedule(every, min_interval=settings.min_interval)
+                if every and every.strip() else None)
     domain = urlsplit(normalized).hostname or ""
     clean_name = (name or "").strip() or domain.removeprefix("www.")
     if len(clean_name) > 500:
@@ -62,7 +67,8 @@ def create_policy(archive: Archive, *, url: str, name: str | None = None, every:
                               tags=tuple(split_list(list(tags))))
 
 
-def update_policy(archive: Archive, slug: str, changes: dict[str, Any]) -> PolicyRecord:
+def update_policy(archive: Archive, settings: Settings, slug: str,
+                  changes: dict[str, Any]) -> PolicyRecord:
     """Change schedule / select / remove / active / name / tags; raises UsageError or NotFound."""
     clean: dict[str, Any] = {}
     for key, value in changes.items():
@@ -70,7 +76,8 @@ def update_policy(archive: Archive, slug: str, changes: dict[str, Any]) -> Polic
             if isinstance(item, str):
                 clean_text(item, key)
         if key == "schedule":
-            clean[key] = validate_schedule(value) if value else None
+            clean[key] = (validate_schedule(value, min_interval=settings.min_interval)
+                          if value else None)
         elif key in ("select", "remove"):
             clean[key] = value or None
         elif key == "name":

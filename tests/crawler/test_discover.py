@@ -18,6 +18,7 @@ from crawler import (
     best_policy_link,
     find_policy_links,
 )
+from crawler.addresses import AddressPolicy
 from tests.fakes.site import FakeSite
 
 DATA = Path(__file__).parent / "data" / "live"
@@ -222,7 +223,8 @@ def test_discover_then_fetch_from_a_live_homepage(corpus: Path) -> None:
         site.add("/legal/privacy-policy", policy)
 
         async def discover() -> bytes:
-            async with LiveFetcher(user_agent="policywatch-test/1.0", backoff=0.01) as fetcher:
+            async with LiveFetcher(user_agent="policywatch-test/1.0", backoff=0.01,
+                                   addresses=AddressPolicy(allow_private=True)) as fetcher:
                 home = await fetcher.fetch(site.base_url)
                 best = find_policy_links(home.body, home.final_url)[0]
                 return (await fetcher.fetch(best.url)).body

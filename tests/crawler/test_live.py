@@ -32,12 +32,17 @@ from crawler import (
     detect_charset,
     normalize_url,
 )
+from crawler.addresses import AddressPolicy
 from crawler.live import parse_retry_after
 from tests.fakes.site import FakeSite, Response, http_date
 
 UA = "policywatch-test/1.0 (+https://example.org/policywatch)"
 # Sub-second backoffs keep retry tests fast.
-FAST: dict[str, Any] = {"backoff": 0.01, "max_backoff": 0.5, "read_timeout": 5, "connect_timeout": 2}
+# The fake site listens on loopback: these tests opt in to private addresses, as an
+# operator watching their own network would (the guard has tests of its own).
+LOCAL = AddressPolicy(allow_private=True)
+FAST: dict[str, Any] = {"backoff": 0.01, "max_backoff": 0.5, "read_timeout": 5, "connect_timeout": 2,
+                        "addresses": LOCAL}
 
 
 @pytest.fixture

@@ -221,9 +221,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class FakeSite:
-    """A threaded HTTP/1.1 server on 127.0.0.1 with an ephemeral port; use ``with``."""
+    """A threaded HTTP/1.1 server on 127.0.0.1 with an ephemeral port; use ``with``.
 
-    def __init__(self) -> None:
+    ``host`` binds another loopback address (``127.0.0.2``), for tests of the outbound
+    address policy that allow one address and not another.
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._host = host
         self._routes: dict[str, Route] = {}
         self._routes_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -240,7 +245,7 @@ class FakeSite:
         if self._server is not None:
             return self
         self._stopping.clear()
-        server = _Server(("127.0.0.1", 0), _RequestHandler)
+        server = _Server((self._host, 0), _RequestHandler)
         server.site = self
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever,
@@ -270,7 +275,7 @@ class FakeSite:
 
     @property
     def host(self) -> str:
-        return "127.0.0.1"
+        return self._host
 
     @property
     def port(self) -> int:

@@ -44,7 +44,9 @@ class Cli:
 
 
 def fast_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small timeouts and backoffs so failure paths run in well under a second."""
+    """Small timeouts and backoffs so failure paths run in well under a second; the fake
+    sites and receivers listen on loopback, so private addresses are allowed explicitly."""
+    monkeypatch.setenv("POLICYWATCH_ALLOW_PRIVATE_ADDRESSES", "true")
     monkeypatch.setenv("POLICYWATCH_BACKOFF", "0.01")
     monkeypatch.setenv("POLICYWATCH_MAX_BACKOFF", "0.2")
     monkeypatch.setenv("POLICYWATCH_READ_TIMEOUT", "1")

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.skipif(not pg_available() and not os.environ.get("CI"),
                                 reason="PostgreSQL not reachable")
 
 WORKER_ENV = {
+    "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true",  # the fake sites listen on loopback
     "POLICYWATCH_WORKER_HEARTBEAT": "0.5",
     "POLICYWATCH_STALLED_AFTER": "3",
     "POLICYWATCH_BACKOFF": "0.01",
@@ -174,7 +175,7 @@ def test_two_workers_check_a_batch_once_each_within_the_host_limit(pg_url, tmp_p
         for i in range(count):
             site.handler(f"/p{i}", slow_page)
         archive, ids = open_archive(pg_url, site, count)
-        settings = Settings(database_url=pg_url)
+        settings = Settings(database_url=pg_url, allow_private_addresses=True)
         pool = workers(POLICYWATCH_PER_HOST="2")
         pool.start("--concurrency", "4")
         pool.start("--concurrency", "4")
@@ -215,7 +216,7 @@ def test_a_killed_worker_s_check_is_finished_by_another_without_duplicates(pg_ur
         site.handler("/p0", page)
         archive, ids = open_archive(pg_url, site, 1)
         add_webhook(archive, "http://127.0.0.1:9/hook")
-        settings = Settings(database_url=pg_url)
+        settings = Settings(database_url=pg_url, allow_private_addresses=True)
         pool = workers()
 
         # Round 1, clean: version 1.
@@ -377,7 +378,7 @@ def test_reextract_jobs_rebuild_histories_on_workers(pg_url, tmp_path, workers):
         for i in range(count):
             site.add(f"/p{i}", policy_page(i))
         archive, ids = open_archive(pg_url, site, count)
-        settings = Settings(database_url=pg_url)
+        settings = Settings(database_url=pg_url, allow_private_addresses=True)
         queue_jobs(settings, CHECK, ids)
         pool = workers()
         worker = pool.start("--burst", "--concurrency", "3")

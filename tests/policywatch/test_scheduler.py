@@ -53,6 +53,8 @@ def env(db_url: str, mail: MailServer, tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "POLICYWATCH_DATABASE_URL": db_url,
             "POLICYWATCH_CONFIG": str(tmp_path / "none.toml"),
             "POLICYWATCH_RESPECT_ROBOTS": "false", "POLICYWATCH_RETRIES": "0",
+            "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true",  # the fake site is on loopback
+            "POLICYWATCH_MIN_INTERVAL": "1s",  # schedules of a second keep these tests short
             "POLICYWATCH_BACKOFF": "0.01", "POLICYWATCH_READ_TIMEOUT": "5",
             "POLICYWATCH_SMTP_HOST": mail.host, "POLICYWATCH_SMTP_PORT": str(mail.port),
             "POLICYWATCH_ALERT_BACKOFF": "0.1", "POLICYWATCH_JITTER": "0",
