@@ -268,6 +268,16 @@ class Archive:
         with self.session() as session:
             summary_cache.set_summaries(session, summaries)
 
+    def unlabelled_versions(self, policy_id: int) -> list[tuple[int, str]]:
+        """(version id, text) of the versions whose language was never detected."""
+        with self.session() as session:
+            return summary_cache.unlabelled_versions(session, policy_id)
+
+    def set_languages(self, languages: Mapping[int, str]) -> None:
+        """Store detected languages: version id -> ISO 639-1 code or ``und``."""
+        with self.session() as session:
+            summary_cache.set_languages(session, languages)
+
 
 # The free functions callers used before ``Archive.dashboard`` and its siblings.
 

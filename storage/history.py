@@ -148,15 +148,16 @@ def timeline(session: Session, policy_id: int) -> list[TimelineEntry]:
         core_select(col(tables.Version.captured_at), col(tables.Version.source),
                     col(tables.Version.words), col(tables.Version.summary),
                     col(tables.Snapshot.source), col(tables.Snapshot.final_url),
-                    col(tables.Snapshot.requested_url), col(tables.Snapshot.archive_timestamp))
+                    col(tables.Snapshot.requested_url), col(tables.Snapshot.archive_timestamp),
+                    col(tables.Version.language))
         .join(tables.Snapshot, col(tables.Snapshot.id) == col(tables.Version.snapshot_id))
         .where(col(tables.Version.policy_id) == policy_id)
         .order_by(col(tables.Version.captured_at), col(tables.Version.id))).all()
     return [TimelineEntry(number=n, captured_at=at, source=source, words=words,
                           summary=_summary(summary),
                           url=final if snap_source == "live" else requested,
-                          archive_timestamp=stamp)
-            for n, (at, source, words, summary, snap_source, final, requested, stamp)
+                          archive_timestamp=stamp, language=records.language_of(language))
+            for n, (at, source, words, summary, snap_source, final, requested, stamp, language)
             in enumerate(rows, 1)]
 
 

@@ -87,12 +87,14 @@ class VersionRecord:
     url: str
     archive_timestamp: str | None
     size: int  # bytes of text (UTF-8)
+    language: str | None = None  # ISO 639-1 code; None: undetermined or not yet detected
 
     def to_dict(self, *, with_text: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "version": self.number,
             "captured_at": _iso(self.captured_at),
             "source": self.source,
+            "language": self.language,
             "url": self.url,
             "sha256": self.text_sha256,
             "size": self.size,
@@ -212,7 +214,13 @@ def version_record(row: tables.Version, number: int, snapshot: tables.Snapshot, 
         summary=json.loads(row.summary) if row.summary else None,
         url=snapshot.final_url if snapshot.source == Source.LIVE else snapshot.requested_url,
         archive_timestamp=snapshot.archive_timestamp,
+        language=language_of(getattr(row, "language", None)),
     )
+
+
+def language_of(stored: str | None) -> str | None:
+    """A stored language code as callers see it: ``und`` (undetermined) becomes None."""
+    return None if stored in (None, "", "und") else stored
 
 
 def check_record(row: tables.Check) -> CheckRecord:

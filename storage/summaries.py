@@ -50,3 +50,18 @@ def set_summaries(session: Session,
         session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
                         .values(summary=json.dumps(summary, sort_keys=True),
                                 base_sha256=base_sha or ""))
+
+
+def unlabelled_versions(session: Session, policy_id: int) -> list[tuple[int, str]]:
+    """(version id, text) of the versions whose language was never detected."""
+    rows = session.exec(sa_select(col(tables.Version.id), col(tables.Version.text))
+                        .where(col(tables.Version.policy_id) == policy_id,
+                               col(tables.Version.language).is_(None))).all()
+    return [(version_id, text) for version_id, text in rows if version_id is not None]
+
+
+def set_languages(session: Session, languages: Mapping[int, str]) -> None:
+    """Store detected languages: version id -> ISO 639-1 code, or ``und`` (undetermined)."""
+    for version_id, language in languages.items():
+        session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
+                        .values(language=language))

@@ -98,6 +98,9 @@ class Version(SQLModel, table=True):
     summary: str | None = Field(default=None, sa_column=Column(Text))
     base_sha256: str | None = Field(default=None, max_length=64)
     alerted: bool = False
+    # ISO 639-1 code of the text ("fr"), "und" when undetermined, NULL until detected
+    # (filled with the summaries: policywatch.summaries.refresh_summaries).
+    language: str | None = Field(default=None, max_length=8)
 
 
 class Check(SQLModel, table=True):

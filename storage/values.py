@@ -155,6 +155,7 @@ class TimelineEntry:
     summary: dict[str, Any] | None
     url: str
     archive_timestamp: str | None
+    language: str | None = None  # ISO 639-1 code; None: undetermined or not yet detected
 
 
 @dataclass(frozen=True)

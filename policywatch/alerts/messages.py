@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from diffing import DiffReport, render, topic_label
+from diffing import DiffReport, render, summary_line, topic_label
 from storage import AlertKind, CheckRecord, Outcome, PolicyRecord, Source, VersionRecord
 
 MAX_CHANGES = 40  # changes listed in the text part; the rest are counted
@@ -73,6 +73,8 @@ def counts_line(report: DiffReport) -> str:
     parts = [(s.modified, "modified"), (s.added, "added"), (s.removed, "removed"),
              (s.moved, "moved")]
     shown = [(n, word) for n, word in parts if n]
+    if report.language_changed:  # our words stay English; diffing.language_name gives the names
+        return summary_line(report)
     if not shown:
         return "no clause changed"
     (n, word), rest = shown[0], shown[1:]

@@ -127,7 +127,7 @@ def list_versions(request: Request, slug: Slug, _: Reader,
     page = entries[offset:offset + limit]
     return {"policy": slug, "total": len(entries), "limit": limit, "offset": offset,
             "versions": [{"version": e.number, "captured_at": e.captured_at.isoformat(),
-                          "source": e.source, "url": e.url, "words": e.words,
+                          "source": e.source, "url": e.url, "words": e.words, "language": e.language,
                           "archive_timestamp": e.archive_timestamp, "summary": e.summary}
                          for e in page]}
 
