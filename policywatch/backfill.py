@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler import CdxRecord, CrawlerError, WaybackClient, sample_captures
-from policywatch.pipeline import check_error_kind, extract_body
+from policywatch.pipeline import check_error_kind, extract_body, internal_message
 from policywatch.summaries import refresh_summaries
-from storage import Archive, Capture, Outcome, PolicyRecord, Source
+from storage import Archive, Capture, ErrorKind, Outcome, PolicyRecord, Source, StorageError
 
 log = logging.getLogger("policywatch.backfill")
 
@@ -45,12 +45,22 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
                           from_: str | None = None, to: str | None = None,
                           every: str | None = None, concurrency: int = 4,
                           on_progress: Callable[[BackfillProgress], None] | None = None) -> BackfillProgress:
-    """Search, sample and replay a policy's captures, recording each; returns the counts."""
+    """Search, sample and replay a policy's captures, recording each; returns the counts.
+
+    An unexpected error (a bug, not the archive) in one capture or in the search is
+    recorded as an ``internal`` error of that attempt and logged; the rest go on, and so
+    does a ``backfill --all``. Storage errors propagate.
+    """
     progress = BackfillProgress()
     started = datetime.now(UTC)
     try:
         records = await client.search(policy.url, from_=from_, to=to)
-    except CrawlerError as exc:
+    except StorageError:
+        raise
+    except Exception as exc:
+        if not isinstance(exc, CrawlerError):
+            await _record_internal(archive, policy, exc, started, policy.url, progress)
+            return progress
         await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
                                 started_at=started, kind=check_error_kind(exc), message=str(exc),
                                 url=policy.url)
@@ -68,13 +78,31 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
 
     async def one(record: CdxRecord) -> None:
         async with limit:
-            await _backfill_capture(archive, client, policy, record, progress)
+            try:
+                await _backfill_capture(archive, client, policy, record, progress)
+            except StorageError:
+                raise
+            except Exception as exc:
+                await _record_internal(archive, policy, exc, datetime.now(UTC),
+                                       record.original, progress,
+                                       prefix=f"capture {record.timestamp}: ")
         if on_progress:
             on_progress(progress)
 
     await asyncio.gather(*(one(r) for r in todo))
     await asyncio.to_thread(refresh_summaries, archive, policy.id)
     return progress
+
+
+async def _record_internal(archive: Archive, policy: PolicyRecord, exc: Exception,
+                           started: datetime, url: str, progress: BackfillProgress, *,
+                           prefix: str = "") -> None:
+    log.error("%s: unexpected error during a backfill", policy.slug, exc_info=exc)
+    await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
+                            started_at=started, kind=ErrorKind.INTERNAL,
+                            message=prefix + internal_message(exc), url=url)
+    progress.errors += 1
+    progress.error_kinds[ErrorKind.INTERNAL] = progress.error_kinds.get(ErrorKind.INTERNAL, 0) + 1
 
 
 async def _backfill_capture(archive: Archive, client: WaybackClient, policy: PolicyRecord,

@@ -33,6 +33,7 @@ from storage import (
     Outcome,
     PolicyRecord,
     Source,
+    StorageError,
     Transaction,
     VersionHook,
 )
@@ -117,6 +118,12 @@ def make_fetcher(settings: Settings, *, respect_robots: bool | None = None) -> L
     )
 
 
+def internal_message(exc: BaseException) -> str:
+    """A short, reader-safe line for an unexpected error: its type, not its details (they
+    may name internal addresses or paths; the log has the traceback)."""
+    return f"unexpected {type(exc).__name__} (details in the log)"
+
+
 def check_error_kind(exc: CrawlerError) -> ErrorKind:
     """The stored kind of a crawler failure: an extraction's reason, else the error's kind.
 
@@ -150,8 +157,32 @@ class Pipeline:
         self.hooks = hooks or Hooks()
 
     async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
-        """Fetch one policy now and record the attempt; never raises for site failures."""
+        """Fetch one policy now and record the attempt; never raises for site failures.
+
+        An unexpected error (a bug, not the site) is logged with its traceback and recorded
+        as the check's ``internal`` error, so one policy never stops a batch; storage
+        errors propagate (the database is down: the caller retries or stops).
+        """
         started = datetime.now(UTC)
+        try:
+            return await self._check(policy, fetcher, started)
+        except StorageError:
+            raise
+        except Exception as exc:
+            return await self.record_internal(policy, exc, started=started, source=Source.LIVE)
+
+    async def record_internal(self, policy: PolicyRecord, exc: Exception, *, started: datetime,
+                              source: Source) -> CheckResult:
+        """Record an unexpected error as the check's ``internal`` error (see ``check``)."""
+        log.error("%s: unexpected error during a check", policy.slug, exc_info=exc)
+        message = internal_message(exc)
+        check = await asyncio.to_thread(
+            self.archive.record_failure, policy.id, source=source, started_at=started,
+            kind=ErrorKind.INTERNAL, message=message, url=policy.url)
+        return CheckResult(policy, Outcome.ERROR, message, error_kind=check.error_kind)
+
+    async def _check(self, policy: PolicyRecord, fetcher: LiveFetcher,
+                     started: datetime) -> CheckResult:
         last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
                                        source=Source.LIVE)
         try:
@@ -223,6 +254,23 @@ class Pipeline:
             except Exception:  # delivery problems must never fail a check
                 log.exception("after-commit hook failed")
 
+    async def _isolated(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+        """``check``, retried once after a database error (a dropped connection); a
+        policy whose check still fails is reported, and the batch goes on."""
+        for attempt in (1, 2):
+            try:
+                return await self.check(policy, fetcher)
+            except StorageError as exc:
+                log.warning("%s: database error during a check (attempt %d): %s",
+                            policy.slug, attempt, exc)
+                error: Exception = exc
+            except Exception as exc:  # recording the internal error failed too
+                log.error("%s: check failed", policy.slug, exc_info=exc)
+                error = exc
+                break
+        return CheckResult(policy, Outcome.ERROR, f"not recorded: {internal_message(error)}",
+                           error_kind=ErrorKind.INTERNAL)
+
     async def check_many(self, policies: list[PolicyRecord], *, concurrency: int | None = None,
                          on_result: Callable[[CheckResult], None] | None = None,
                          respect_robots: bool | None = None) -> list[CheckResult]:
@@ -233,7 +281,7 @@ class Pipeline:
 
             async def one(policy: PolicyRecord) -> None:
                 async with limit:
-                    result = await self.check(policy, fetcher)
+                    result = await self._isolated(policy, fetcher)
                 results.append(result)
                 log.info("%s", result.line())
                 if on_result:

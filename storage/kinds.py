@@ -49,6 +49,9 @@ class ErrorKind(StrEnum):
     BLOCKED = "blocked"
     NO_MEMENTO = "no-memento"
     PLAYBACK = "playback"
+    # Not the site's doing: an unexpected error of policywatch itself (logged with its
+    # traceback); recorded so one policy's bug never stops a batch of checks.
+    INTERNAL = "internal"
     # A body was fetched but gave no policy text: the policy's own selectors...
     SELECT_NO_MATCH = "select-no-match"
     BAD_SELECTOR = "bad-selector"
@@ -122,6 +125,7 @@ _EXPLANATIONS = {
     ErrorKind.BAD_PDF: "the PDF cannot be read",
     ErrorKind.ENCRYPTED_PDF: "the PDF is encrypted",
     ErrorKind.NOT_A_POLICY: "the page fetched is not the policy",
+    ErrorKind.INTERNAL: "policywatch hit an unexpected error (logged; please report it)",
 }
 
 
