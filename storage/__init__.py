@@ -69,46 +69,83 @@ Times
     Datetimes are stored in UTC; SQLite hands them back naive, to be read as UTC.
 """
 
-from storage.archive import Archive, dashboard, recent_changes, timeline
-from storage.db import make_engine, schema_is_current, upgrade
-from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
-from storage.kinds import AlertKind, ErrorKind, Outcome, Source
-from storage.leases import Leases
-from storage.outbox import AlertWriter, NewAlert, Outbox
-from storage.policies import slugify
-from storage.records import (
-    AlertRecord,
-    CheckRecord,
-    LeaseRecord,
-    PolicyRecord,
-    SnapshotRecord,
-    SubscriptionRecord,
-    VersionRecord,
-)
-from storage.tokens import (
-    TokenRecord,
-    Tokens,
-    create_token,
-    list_tokens,
-    revoke_token,
-    token_by_id,
-    verify_token,
-)
-from storage.transaction import Transaction
-from storage.values import (
-    UNSET,
-    Capture,
-    ChangeRow,
-    DashboardRow,
-    Extraction,
-    FetchRecorded,
-    NewPolicy,
-    Page,
-    PolicyChanges,
-    TimelineEntry,
-    VersionEvent,
-    VersionHook,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+# Each name loads its module on first use (PEP 562), so the CLI's light reader
+# (``storage.quickread``) imports without SQLAlchemy or Alembic. Type checkers read the
+# imports below; tests/storage/test_exports.py keeps them and this table in step.
+_SOURCES = {
+    "archive": ("Archive", "dashboard", "recent_changes", "timeline"),
+    "db": ("make_engine", "schema_is_current", "upgrade"),
+    "errors": ("Conflict", "DatabaseUnavailable", "LeaseHeld", "NotFound", "StorageError"),
+    "kinds": ("AlertKind", "ErrorKind", "Outcome", "Source"),
+    "leases": ("Leases",),
+    "outbox": ("AlertWriter", "NewAlert", "Outbox"),
+    "policies": ("slugify",),
+    "records": (
+        "AlertRecord", "CheckRecord", "LeaseRecord", "PolicyRecord", "SnapshotRecord",
+        "SubscriptionRecord", "VersionRecord"),
+    "tokens": (
+        "TokenRecord", "Tokens", "create_token", "list_tokens", "revoke_token", "token_by_id",
+        "verify_token"),
+    "transaction": ("Transaction",),
+    "values": (
+        "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
+        "PolicyChanges", "TimelineEntry", "UNSET", "VersionEvent", "VersionHook"),
+}
+_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+
+if TYPE_CHECKING:
+    from storage.archive import Archive, dashboard, recent_changes, timeline
+    from storage.db import make_engine, schema_is_current, upgrade
+    from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
+    from storage.kinds import AlertKind, ErrorKind, Outcome, Source
+    from storage.leases import Leases
+    from storage.outbox import AlertWriter, NewAlert, Outbox
+    from storage.policies import slugify
+    from storage.records import (
+        AlertRecord,
+        CheckRecord,
+        LeaseRecord,
+        PolicyRecord,
+        SnapshotRecord,
+        SubscriptionRecord,
+        VersionRecord,
+    )
+    from storage.tokens import (
+        TokenRecord,
+        Tokens,
+        create_token,
+        list_tokens,
+        revoke_token,
+        token_by_id,
+        verify_token,
+    )
+    from storage.transaction import Transaction
+    from storage.values import (
+        UNSET,
+        Capture,
+        ChangeRow,
+        DashboardRow,
+        Extraction,
+        FetchRecorded,
+        NewPolicy,
+        Page,
+        PolicyChanges,
+        TimelineEntry,
+        VersionEvent,
+        VersionHook,
+    )
+else:
+    def __getattr__(name: str) -> object:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"storage.{module}"), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "UNSET",

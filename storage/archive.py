@@ -3,8 +3,9 @@
 Each method opens one transaction and hands it to the module that does the job:
 ``policies`` (tracking, slugs), ``recording`` (fetches, failures, re-extraction),
 ``timeline`` (the version rule, used by recording), ``history`` (reads and listings),
-``summaries`` (the change-summary cache), ``blobs`` (bodies). Subscriptions and alerts,
-leases and tokens are the attributes ``outbox``, ``leases`` and ``tokens``.
+``summaries`` (the change-summary cache), ``blobs`` (bodies); ``lookup`` says which version
+a number or date names. Subscriptions and alerts, leases and tokens are the attributes
+``outbox``, ``leases`` and ``tokens``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from storage.db import make_engine, upgrade
 from storage.errors import NotFound
 from storage.kinds import ErrorKind, Source
 from storage.leases import Leases
+from storage.lookup import VersionLookup
 from storage.outbox import Outbox
 from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
 from storage.tokens import Tokens
@@ -46,7 +48,7 @@ from storage.values import (
 Item = TypeVar("Item", NewPolicy, Mapping[str, Any])
 
 
-class Archive:
+class Archive(VersionLookup):
     """Repository over one database (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -196,28 +198,10 @@ class Archive:
             return history.versions(session, policy_id, limit=limit, offset=offset,
                                     with_text=with_text)
 
-    def version_count(self, policy_id: int) -> int:
+    def version_count(self, policy_id: int, *, until: datetime | None = None) -> int:
+        """How many versions a policy has (captured at or before ``until``)."""
         with self.session() as session:
-            return history.version_count(session, policy_id)
-
-    def version(self, policy_id: int, number: int) -> VersionRecord:
-        """Version ``number`` (1-based; negative counts from the newest); raises NotFound."""
-        if number < 0:
-            number = self.version_count(policy_id) + number + 1
-        if number < 1:
-            raise NotFound(f"no version {number}")
-        found = self.versions(policy_id, limit=1, offset=number - 1)
-        if not found:
-            raise NotFound(f"no version {number}")
-        return found[0]
-
-    def version_at(self, policy_id: int, when: datetime) -> VersionRecord:
-        """The version in force at ``when`` (the last one captured at or before it)."""
-        with self.session() as session:
-            count = history.version_count(session, policy_id, until=when)
-        if count == 0:
-            raise NotFound(f"no version captured on or before {when:%Y-%m-%d}")
-        return self.version(policy_id, count)
+            return history.version_count(session, policy_id, until=until)
 
     def snapshot(self, snapshot_id: int) -> SnapshotRecord:
         with self.session() as session:

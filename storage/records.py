@@ -6,10 +6,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storage import tables
 from storage.kinds import AlertKind, ErrorKind, Outcome, Source
+
+if TYPE_CHECKING:  # rows are read by attribute: storage.quickread maps its own (no SQLAlchemy)
+    from storage import tables
 
 
 @dataclass(frozen=True)
