@@ -3,57 +3,97 @@
 The app imports only what is listed in ``__all__``.
 """
 
-from crawler.errors import (
-    BlockedAddress,
-    BlockedSite,
-    BodyTooLarge,
-    ConnectError,
-    ContentDecodingError,
-    CrawlerError,
-    DiscoveryError,
-    ErrorKind,
-    ExtractionError,
-    FetchError,
-    FetchTimeout,
-    HTTPStatusError,
-    InvalidURL,
-    NoMemento,
-    NotAPolicy,
-    PlaybackError,
-    Reason,
-    RedirectLoop,
-    RobotsDisallowed,
-    TooManyRedirects,
-    UnsupportedContent,
-    WaybackError,
-    WaybackRateLimited,
-    WaybackUnavailable,
-    parse_retry_after,
-    transient_status,
-)
-from crawler.charset import detect_charset
-from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
-from crawler.extract import (
-    EXTRACTOR_VERSION,
-    Extracted,
-    compose_document,
-    extract_policy,
-    render_header,
-)
-from crawler.addresses import AddressPolicy, GuardedTransport
-from crawler.live import LiveFetcher
-from crawler.models import FetchResult
-from crawler.ratelimit import RateLimiter, TokenBucketLimiter
-from crawler.sampling import parse_date_bound, sample_captures
-from crawler.wayback import (
-    CdxRecord,
-    Memento,
-    WaybackClient,
-    public_snapshot_url,
-    split_wayback_url,
-    url_variants,
-)
-from crawler.urls import normalize_url
+import importlib
+from typing import TYPE_CHECKING
+
+# Each name loads its module on first use (PEP 562), so `policywatch show` renders the seed
+# header without importing httpx or the extractor. Type checkers read the imports below;
+# tests/crawler/test_exports.py keeps them and this table in step.
+_SOURCES = {
+    "errors": (
+        "BlockedAddress", "BlockedSite", "BodyTooLarge", "ConnectError", "ContentDecodingError",
+        "CrawlerError", "DiscoveryError", "ErrorKind", "ExtractionError", "FetchError",
+        "FetchTimeout", "HTTPStatusError", "InvalidURL", "NoMemento", "NotAPolicy",
+        "PlaybackError", "Reason", "RedirectLoop", "RobotsDisallowed", "TooManyRedirects",
+        "UnsupportedContent", "WaybackError", "WaybackRateLimited", "WaybackUnavailable",
+        "parse_retry_after", "transient_status"),
+    "charset": ("detect_charset",),
+    "discover": ("PolicyCandidate", "best_policy_link", "find_policy_links"),
+    "extract": (
+        "EXTRACTOR_VERSION", "Extracted", "compose_document", "extract_policy", "render_header"),
+    "addresses": ("AddressPolicy", "GuardedTransport"),
+    "live": ("LiveFetcher",),
+    "models": ("FetchResult",),
+    "ratelimit": ("RateLimiter", "TokenBucketLimiter"),
+    "sampling": ("parse_date_bound", "sample_captures"),
+    "wayback": (
+        "CdxRecord", "Memento", "WaybackClient", "public_snapshot_url", "split_wayback_url",
+        "url_variants"),
+    "urls": ("normalize_url",),
+}
+_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+
+if TYPE_CHECKING:
+    from crawler.errors import (
+        BlockedAddress,
+        BlockedSite,
+        BodyTooLarge,
+        ConnectError,
+        ContentDecodingError,
+        CrawlerError,
+        DiscoveryError,
+        ErrorKind,
+        ExtractionError,
+        FetchError,
+        FetchTimeout,
+        HTTPStatusError,
+        InvalidURL,
+        NoMemento,
+        NotAPolicy,
+        PlaybackError,
+        Reason,
+        RedirectLoop,
+        RobotsDisallowed,
+        TooManyRedirects,
+        UnsupportedContent,
+        WaybackError,
+        WaybackRateLimited,
+        WaybackUnavailable,
+        parse_retry_after,
+        transient_status,
+    )
+    from crawler.charset import detect_charset
+    from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
+    from crawler.extract import (
+        EXTRACTOR_VERSION,
+        Extracted,
+        compose_document,
+        extract_policy,
+        render_header,
+    )
+    from crawler.addresses import AddressPolicy, GuardedTransport
+    from crawler.live import LiveFetcher
+    from crawler.models import FetchResult
+    from crawler.ratelimit import RateLimiter, TokenBucketLimiter
+    from crawler.sampling import parse_date_bound, sample_captures
+    from crawler.wayback import (
+        CdxRecord,
+        Memento,
+        WaybackClient,
+        public_snapshot_url,
+        split_wayback_url,
+        url_variants,
+    )
+    from crawler.urls import normalize_url
+else:
+    def __getattr__(name: str) -> object:
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"crawler.{module}"), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "EXTRACTOR_VERSION",
