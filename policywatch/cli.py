@@ -13,8 +13,10 @@ commands that use them, so `--help` and small commands answer at once
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +27,60 @@ from policywatch.errors import AppError, UsageError
 
 if TYPE_CHECKING:
     from policywatch.settings import Settings
+
+
+# --- HACK: plain parameters without pydantic ------------------------------------------------
+# Typer (0.29) coerces every parameter of the command it runs through a pydantic TypeAdapter:
+# importing pydantic and building the adapters costs more CPU than the rest of `list --json`
+# or `show SLUG` (~100 ms, bench/startup.py). A plain str, int or bool value needs none of
+# that, so those are coerced here; any other annotation or constraint, and any value that does
+# not parse (whose error message Typer words), still goes to Typer's own coercion.
+# tests/policywatch/test_startup.py checks that `show SLUG --version N` loads no pydantic.
+_PLAIN_INT = re.compile(r"[+-]?[0-9]+")
+
+
+class _PlainValue:
+    """Typer's runtime-parameter interface (``coerce``) for str, int and bool parameters."""
+
+    def __init__(self, parameter: Any, typer_coercion: Callable[[Any], Any]) -> None:
+        self.parameter = parameter
+        self.typer_coercion = typer_coercion
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        kind = param.type_descriptor.annotation
+        if value is None or (kind is bool and isinstance(value, bool)):
+            return value
+        if kind is str and isinstance(value, str):
+            return value
+        if kind is int and isinstance(value, str) and _PLAIN_INT.fullmatch(value):
+            return int(value)
+        return self.typer_coercion(self.parameter).coerce(value, param=param, ctx=ctx)
+
+
+def _coerce_plain_parameters_without_pydantic() -> None:
+    try:
+        from typer.core import _TyperParameter
+    except ImportError:  # another Typer: it coerces as it does
+        return
+    typer_coercion = _TyperParameter.get_runtime_param
+    if getattr(typer_coercion, "plain", False):
+        return
+
+    def get_runtime_param(self: Any) -> Any:
+        descriptor = self.type_descriptor
+        info = descriptor.parameter_info
+        if (descriptor.annotation in (str, int, bool) and descriptor.file_annotation is None
+                and not self.multiple and self.nargs == 1
+                and info.parser is None and info.min is None and info.max is None):
+            return _PlainValue(self, typer_coercion)
+        return typer_coercion(self)
+
+    get_runtime_param.plain = True  # type: ignore[attr-defined]
+    _TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]
+
+
+_coerce_plain_parameters_without_pydantic()
+# --- end HACK ---------------------------------------------------------------------------------
 
 app = typer.Typer(
     name="policywatch",
@@ -64,7 +120,7 @@ def main_options(
 
         return load_settings(**overrides)
 
-    context = AppContext(settings)
+    context = AppContext(settings, database=db)
     ctx.obj = context
     ctx.call_on_close(context.close)
 
@@ -93,10 +149,12 @@ def main() -> None:
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:
-        if isinstance(exc, _loaded("storage", "NotFound") + _loaded("crawler", "InvalidURL")):
+        if isinstance(exc, _loaded("storage.errors", "NotFound")
+                      + _loaded("crawler.errors", "InvalidURL")):
             _fail(str(exc), 2)
-        if isinstance(exc, (AppError, *_loaded("storage", "StorageError"),
-                            *_loaded("crawler", "CrawlerError"), *_loaded("diffing", "DiffingError"))):
+        if isinstance(exc, (AppError, *_loaded("storage.errors", "StorageError"),
+                            *_loaded("crawler.errors", "CrawlerError"),
+                            *_loaded("diffing", "DiffingError"))):
             _fail(str(exc) or type(exc).__name__, 1)
         raise
 

@@ -11,6 +11,7 @@ import typer
 if TYPE_CHECKING:  # imported when used: `policywatch --help` must not load SQLAlchemy
     from policywatch.settings import Settings
     from storage import Archive
+    from storage.quickread import QuickReader
 
 
 @dataclass
@@ -19,8 +20,10 @@ class AppContext:
     plus a lazily opened archive (the schema is upgraded when it opens)."""
 
     load_settings: Callable[[], Settings]
+    database: str | None = None  # --db
     _settings: Settings | None = field(default=None, repr=False)
     _archive: Archive | None = field(default=None, repr=False)
+    _reader: QuickReader | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -36,7 +39,25 @@ class AppContext:
             self._archive = Archive.open(self.settings.database_url)
         return self._archive
 
+    @property
+    def reader(self) -> Archive | QuickReader:
+        """Read-only access for commands run in loops (`list`, `show`): on a SQLite database
+        whose schema is current, the stdlib reader (no SQLAlchemy, and of the settings only
+        the database location); otherwise the archive. A missing SQLite file is NotFound,
+        never created."""
+        if self._reader is None and self._archive is None:
+            from policywatch.locations import database_url
+            from storage.quickread import open_reader
+
+            url = self._settings.database_url if self._settings else database_url(self.database)
+            if url is not None:
+                self._reader = open_reader(url)
+        return self._reader or self.archive
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._archive is not None:
             self._archive.close()
             self._archive = None

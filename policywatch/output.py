@@ -5,12 +5,26 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+    console: Console
+    err_console: Console
+
+
+def __getattr__(name: str) -> Console:
+    """``console`` and ``err_console``, made on first use: `list --json` and `show` print
+    without Rich, whose import costs as much as the rest of their start (bench/startup.py)."""
+    if name not in ("console", "err_console"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    made = (Console(highlight=False, soft_wrap=True) if name == "console"
+            else Console(stderr=True, highlight=False))
+    globals()[name] = made
+    return made
 
 
 def print_json(data: Any) -> None:

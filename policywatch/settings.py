@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlsplit
 
-from platformdirs import user_data_dir
 from pydantic import AfterValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -24,6 +23,7 @@ from policywatch import __version__
 if TYPE_CHECKING:
     from crawler.addresses import AddressPolicy
 from policywatch.errors import UsageError
+from policywatch.locations import check_database_url, config_file, default_database_url
 
 # Constrained types: a zero or negative limit would hang or crash a check (a per-host
 # semaphore of 0 never opens), so each says what it allows, and errors quote that.
@@ -40,13 +40,6 @@ def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("must be an http:// or https:// URL with a host")
-    return value
-
-
-def _database_url(value: str) -> str:
-    if "://" not in value or not value.split("://", 1)[0]:
-        raise ValueError("must be a database URL such as sqlite:///policies.db or "
-                         "postgresql+psycopg://user@host/db")
     return value
 
 
@@ -74,16 +67,8 @@ def _interval(value: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_http_url)]
 Networks = Annotated[list[str], AfterValidator(_networks)]
 Interval = Annotated[str, AfterValidator(_interval)]
-DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+DatabaseUrl = Annotated[str, AfterValidator(check_database_url)]
 NonBlank = Annotated[str, Field(min_length=1, pattern=r"\S")]
-
-
-def default_database_url() -> str:
-    """``./policywatch.db`` when it exists here, else a file in the user data folder."""
-    local = Path("policywatch.db")
-    if local.exists():
-        return f"sqlite:///{local.resolve()}"
-    return f"sqlite:///{Path(user_data_dir('policywatch')) / 'policywatch.db'}"
 
 
 class Settings(BaseSettings):
@@ -229,8 +214,3 @@ def load_settings(**overrides: object) -> Settings:
         message = f"must be {allowed}" if allowed else error["msg"].removeprefix("Value error, ")
         raise SettingsError(f"invalid setting {name} = {error.get('input')!r}{_source(name)}: "
                             f"{message}") from None
-
-
-def config_file() -> str:
-    """The TOML file read for settings (it need not exist)."""
-    return os.environ.get("POLICYWATCH_CONFIG") or "policywatch.toml"

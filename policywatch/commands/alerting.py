@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -100,6 +99,8 @@ def remove(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(me
 @alerts_app.command("test")
 def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Send a sample change alert to a subscription now; exit 1 if it cannot be delivered."""
+    import asyncio
+
     from policywatch.alerts import Delivery, DeliveryFailed, sample_message
     from storage import AlertKind, NewAlert, Outbox
     app = app_context(ctx)

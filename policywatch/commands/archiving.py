@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +33,8 @@ def backfill(
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
+    import asyncio
+
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from policywatch.backfill import BackfillProgress, backfill_policy
     from policywatch.output import err_console

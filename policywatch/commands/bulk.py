@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,6 +19,8 @@ if TYPE_CHECKING:
 async def _discover_all(settings: Settings, entries: list[WatchEntry], *,
                         ignore_robots: bool) -> tuple[list[WatchEntry], list[Rejected]]:
     """Replace homepage entries by their discovered policy URL (concurrently)."""
+    import asyncio
+
     from crawler import CrawlerError
     from policywatch.discovery import discover_policy_url
     from policywatch.importing import Rejected, WatchEntry
@@ -53,6 +54,8 @@ def import_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Track every policy of a watch list in one transaction; duplicates and bad lines are reported."""
+    import asyncio
+
     from policywatch.importing import parse_watch_list
     from policywatch.output import print_json
     app = app_context(ctx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Annotated
 
@@ -19,6 +18,8 @@ def check(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch even where robots.txt disallows it.")] = False,
 ) -> None:
     """Fetch policies now; prints one line per policy with the outcome."""
+    import asyncio
+
     from policywatch.alerting import alert_hooks
     from policywatch.pipeline import Pipeline
     from storage import Outcome

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 import re
 from pathlib import Path
@@ -38,6 +37,8 @@ def page_url_of(body: bytes) -> str | None:
 
 def _read_input(item: str, respect_robots: bool) -> tuple[bytes, str | None, str | None, str | None]:
     """(body, url, content type, charset) of a file path or an http(s) URL."""
+    import asyncio
+
     from policywatch.pipeline import make_fetcher
     if item.startswith(("http://", "https://")):
         async def fetch() -> tuple[bytes, str | None, str | None, str | None]:

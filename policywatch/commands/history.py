@@ -55,7 +55,7 @@ def show(
 ) -> None:
     """Print a version's seed-style markdown (header included); default: the newest."""
     from policywatch.documents import version_document
-    archive = app_context(ctx).archive
+    archive = app_context(ctx).reader
     policy = archive.policy(slug)
     if version is not None and at is not None:
         raise UsageError("give --version or --at, not both")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -35,6 +34,8 @@ def add(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Ignore robots.txt for discovery.")] = False,
 ) -> None:
     """Track a privacy policy; prints the new policy's slug."""
+    import asyncio
+
     from policywatch.discovery import discover_policy_url
     from policywatch.output import err_console
     from policywatch.schedules import validate_schedule
@@ -67,13 +68,14 @@ def list_policies(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List tracked policies."""
-    from rich.table import Table
-    from policywatch.output import console, print_json, when
+    from policywatch.output import print_json, when
     app = app_context(ctx)
-    policies = app.archive.policies()
+    policies = app.reader.policies()
     if as_json:
         print_json([p.to_dict() for p in policies])
         return
+    from rich.table import Table
+    from policywatch.output import console
     if not policies:
         console.print("No policies tracked yet: `policywatch add URL_OR_DOMAIN`.")
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -25,6 +24,8 @@ def run(
     Only one `run` may drive a database; a second one exits 1 naming the holder.
     Logs one line per check on stderr and delivers alerts.
     """
+    import asyncio
+
     from policywatch.scheduler import Scheduler
     if tick is not None and tick <= 0:
         raise UsageError("--tick must be more than 0 seconds")

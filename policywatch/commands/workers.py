@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -37,6 +36,8 @@ def worker(
     Start any number of workers on any machines against the same database; one
     `policywatch run --distributed` queues the due checks.
     """
+    import asyncio
+
     from policywatch.distributed import run_worker
 
     if concurrency is not None and concurrency < 1:
@@ -95,6 +96,8 @@ def queue_shell(
                        "command to run (e.g. list_jobs status=failed), instead of the prompt.")] = None,
 ) -> None:
     """procrastinate's admin shell on this deployment's queue: list_jobs, retry, cancel, ..."""
+    import asyncio
+
     from procrastinate.cli import shell_
 
     from policywatch.distributed import ensure_schema, make_app
