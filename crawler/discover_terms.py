@@ -30,8 +30,26 @@ TEXT_TERMS = _terms(
     (r"^(legal|legal (center|centre|hub|information|info|documents|terms)|policies"
      r"|legal (and|&) policies|policies (and|&) terms)$", 2,
      "is a legal page that may hold the policy"),
-    # Other languages: lower weight, the app asks for English pages first.
+    # Other languages: the name of the policy is as good as "privacy policy"; a bare word
+    # weighs less, as the app asks for English pages first.
+    (r"datenschutz(erklarung|hinweise?|richtlinien?|bestimmungen|information(en)?|politik)",
+     9, "German for privacy policy"),
+    (r"\bpolitique\s+(de\s+)?(confidentialite|protection\s+des\s+donnees(\s+personnelles)?"
+     r"|vie\s+privee|donnees\s+personnelles|cookies\s+et\s+confidentialite)\b"
+     r"|\bcharte\s+(de\s+)?(la\s+)?(vie\s+privee|confidentialite|(protection\s+des\s+)?donnees"
+     r"(\s+personnelles)?)\b|\bdeclaration\s+de\s+confidentialite\b", 9, "French for privacy policy"),
+    (r"\b(politica|aviso|declaracion)\s+de\s+(privacidad|proteccion\s+de\s+datos)\b", 9,
+     "Spanish for privacy policy"),
+    (r"\b(informativa|politica|dichiarazione)\s+(sulla\s+|per\s+la\s+|di\s+)?(privacy|riservatezza"
+     r"|protezione\s+dei\s+dati(\s+personali)?)\b|\btrattamento\s+dei\s+dati\s+personali\b", 9,
+     "Italian for privacy policy"),
+    (r"\b(privacyverklaring|privacybeleid|privacyreglement|privacy\s+(verklaring|beleid))\b", 9,
+     "Dutch for privacy policy"),
     (r"datenschutz", 5, "German for data protection"),
+    (r"\bvie\s+privee\b|\bprotection\s+des\s+donnees\b", 5, "French for privacy"),
+    (r"\bproteccion\s+de\s+datos\b", 5, "Spanish for data protection"),
+    (r"\bprotezione\s+dei\s+dati\b", 5, "Italian for data protection"),
+    (r"\bgegevensbescherming\b|\bpersoonsgegevens\b", 4, "Dutch for data protection"),
     (r"\bconfidentialite\b|\bdonnees personnelles\b", 5, "French for privacy"),
     (r"\bprivacidad\b", 5, "Spanish for privacy"),
     (r"\bprivacidade\b", 5, "Portuguese for privacy"),
@@ -74,6 +92,21 @@ TEXT_PENALTIES = _terms(
     (r"\b(blog|news|press|article|faq|help|learn more|read more)\b", -4,
      "looks like an article or help page"),
     (r"\b(previous|prior|archived?|old|former)\b\s*(version)?", -4, "an older version"),
+    # The same decoys in French, German, Spanish, Italian and Dutch.
+    (r"\b(einstellungen|verwalten|parametres|gerer|reglages|configuracion|gestionar"
+     r"|impostazioni|gestisci|instellingen|beheren|voorkeuren)\b",
+     -8, "looks like a settings control (in another language)"),
+    (r"\b(widerspruch|widerrufen|abmelden|einwilligung\w*|opposition|desinscri\w*|consentement"
+     r"|consentimiento|darse\s+de\s+baja|consenso|revoca|toestemming|afmelden)\b",
+     -8, "looks like an opt-out or consent control (in another language)"),
+    (r"\b(anfrage|antrag|formular|kontakt|formulaire|demande|nous\s+contacter|solicitud"
+     r"|formulario|contacto|richiesta|modulo|contatti|verzoek|formulier)\b",
+     -5, "looks like a request or contact form (in another language)"),
+    (r"\b(kinder|bewerber\w*|mitarbeiter\w*|karriere|enfants|candidats?|recrutement|ninos"
+     r"|candidatos?|empleo|minori|candidati|lavora\s+con\s+noi|kinderen|sollicitanten|vacatures)\b",
+     -5, "a notice for a particular group (in another language)"),
+    (r"\b(ancienne|vorherige|fruhere|alte|anterior|precedente|vorige|oude)\s+(version|fassung"
+     r"|versione|versie)\b", -4, "an older version (in another language)"),
 )
 
 # The URL path and query (lowercased, percent-decoded, accents removed).
@@ -82,7 +115,9 @@ URL_TERMS = _terms(
      6, "URL names a privacy policy"),
     (r"privacy", 4, "URL mentions privacy"),
     (r"data[-_ ]?protection|datenschutz|confidentialite|privacidad|privacidade"
-     r"|riservatezza|integritet|personvern|tietosuoja|gizlilik|prywatnosc",
+     r"|riservatezza|integritet|personvern|tietosuoja|gizlilik|prywatnosc"
+     r"|vie[-_]?privee|donnees[-_]personnelles|protection[-_]des[-_]donnees|proteccion[-_]de[-_]datos"
+     r"|protezione[-_]dei[-_]dati|informativa[-_]privacy|privacyverklaring|privacybeleid|gegevensbescherming",
      4, "URL mentions data protection"),
     (r"cookie[-_ ]?(policy|notice|statement)", 2, "URL names a cookie policy"),
     (r"(^|/)(legal|policies|policy)(/|$|\.)", 1, "URL is a legal page"),

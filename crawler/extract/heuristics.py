@@ -116,7 +116,16 @@ NOT_FOUND_PHRASES = re.compile(
     r"page\s+(?:you\s+(?:requested|were\s+looking\s+for)|cannot\s+be\s+found|"
     r"doesn'?t\s+exist|does\s+not\s+exist|could\s+not\s+be\s+found)|"
     r"has\s+not\s+archived\s+that\s+url|seite\s+nicht\s+gefunden|page\s+introuvable|"
-    r"p[áa]gina\s+no\s+encontrada)\b",
+    r"p[áa]gina\s+no\s+encontrada|"
+    # French, German, Spanish, Italian, Dutch (mektoube's 2025-11-18 version: "Cette page
+    # n'existe pas")
+    r"(?:cette\s+)?page\s+n['\u2019]existe\s+(?:pas|plus)|page\s+(?:non\s+trouv[ée]e|"
+    r"inexistante|demand[ée]e\s+est\s+introuvable)|erreur\s+404|"
+    r"(?:diese\s+)?seite\s+(?:existiert\s+nicht|wurde\s+nicht\s+gefunden|konnte\s+nicht\s+"
+    r"gefunden\s+werden|ist\s+nicht\s+(?:mehr\s+)?verf[üu]gbar)|fehler\s+404|"
+    r"(?:la\s+)?p[áa]gina\s+(?:no\s+existe|que\s+buscas\s+no)|error\s+404|"
+    r"pagina\s+non\s+(?:trovata|esiste|disponibile)|errore\s+404|"
+    r"pagina\s+(?:niet\s+gevonden|bestaat\s+niet)|deze\s+pagina\s+bestaat\s+niet)\b",
     re.I,
 )
 ERROR_PAGE_PHRASES = re.compile(
@@ -125,7 +134,17 @@ ERROR_PAGE_PHRASES = re.compile(
     r"gateway\s+time-?out|403\s+forbidden|^forbidden$|access\s+denied|"
     r"an\s+error\s+(?:has\s+)?occurred|server\s+error|site\s+(?:is\s+)?(?:under\s+)?"
     r"maintenance|temporarily\s+unavailable|error\s+(?:4|5)\d\d|database\s+error|"
-    r"runtime\s+error)\b",
+    r"runtime\s+error|"
+    # French, German, Spanish, Italian, Dutch
+    r"erreur\s+(?:interne\s+du\s+serveur|serveur)|service\s+(?:temporairement\s+)?indisponible|"
+    r"une\s+erreur\s+(?:est\s+survenue|s['\u2019]est\s+produite)|site\s+en\s+maintenance|acc[èe]s\s+refus[ée]|"
+    r"interner\s+serverfehler|dienst\s+(?:vor[üu]bergehend\s+)?nicht\s+verf[üu]gbar|"
+    r"ein\s+fehler\s+ist\s+aufgetreten|wartungsarbeiten|zugriff\s+verweigert|"
+    r"error\s+interno\s+del\s+servidor|servicio\s+no\s+disponible|se\s+ha\s+producido\s+un\s+error|"
+    r"acceso\s+denegado|errore\s+interno\s+del\s+server|servizio\s+non\s+disponibile|"
+    r"si\s+[èe]\s+verificato\s+un\s+errore|accesso\s+negato|in\s+manutenzione|"
+    r"interne\s+serverfout|dienst\s+niet\s+beschikbaar|er\s+is\s+een\s+fout\s+opgetreden|"
+    r"toegang\s+geweigerd)\b",
     re.I,
 )
 BOT_WALL_PHRASES = re.compile(
@@ -137,7 +156,16 @@ BOT_WALL_PHRASES = re.compile(
     r"access\s+to\s+this\s+page\s+has\s+been\s+denied|pardon\s+our\s+interruption|"
     r"request\s+unsuccessful\.\s+incapsula|press\s+&\s+hold|please\s+complete\s+the\s+"
     r"security\s+check|ddos\s+protection\s+by|unusual\s+traffic\s+from\s+your|"
-    r"solve\s+(?:the|this)\s+captcha|complete\s+the\s+captcha)",
+    r"solve\s+(?:the|this)\s+captcha|complete\s+the\s+captcha|"
+    # French, German, Spanish, Italian, Dutch
+    r"v[ée]rification\s+(?:de\s+s[ée]curit[ée]\s+)?en\s+cours|v[ée]rifi(?:ez|er)\s+que\s+vous\s+"
+    r"(?:[êe]tes|n['\u2019][êe]tes\s+pas)\s+(?:un\s+)?(?:humain|robot)|[êe]tes-vous\s+un\s+robot|"
+    r"je\s+ne\s+suis\s+pas\s+un\s+robot|trafic\s+inhabituel|"
+    r"einen\s+moment\s+bitte|sicherheits[üu]berpr[üu]fung|[üu]berpr[üu]fung,?\s+ob\s+sie\s+ein\s+mensch|"
+    r"sind\s+sie\s+ein\s+(?:roboter|mensch)|ich\s+bin\s+kein\s+roboter|ungew[öo]hnlicher\s+datenverkehr|"
+    r"verificando\s+(?:que\s+)?(?:eres|es)\s+humano|no\s+soy\s+un\s+robot|\u00bferes\s+un\s+robot|"
+    r"verifica\s+(?:che\s+)?(?:sei|tu\s+sia)\s+(?:un\s+)?umano|non\s+sono\s+un\s+robot|"
+    r"controleren\s+of\s+u\s+een\s+mens\s+bent|ik\s+ben\s+geen\s+robot)",
     re.I,
 )
 BOT_WALL_MARKERS = re.compile(
@@ -147,11 +175,17 @@ BOT_WALL_MARKERS = re.compile(
 )
 JS_REQUIRED_PHRASES = re.compile(
     r"(?:you\s+need\s+to\s+enable\s+javascript|please\s+enable\s+javascript|"
-    r"javascript\s+(?:is\s+)?(?:required|disabled)|requires\s+javascript)",
+    r"javascript\s+(?:is\s+)?(?:required|disabled)|requires\s+javascript|"
+    r"(?:veuillez\s+)?activer\s+javascript|javascript\s+(?:est\s+)?(?:requis|n[ée]cessaire|d[ée]sactiv[ée])|"
+    r"javascript\s+(?:aktivieren|ist\s+deaktiviert|wird\s+ben[öo]tigt)|aktivieren\s+sie\s+javascript|"
+    r"habilit(?:a|e)\s+javascript|activa\s+javascript|abilita(?:re)?\s+javascript|"
+    r"javascript\s+inschakelen|schakel\s+javascript\s+in)",
     re.I,
 )
 REDIRECT_PHRASES = re.compile(
     r"(?:^|\n)[\s\[*_#>]*(?:redirecting\b|you\s+are\s+being\s+redirected|"
+    r"redirection\s+en\s+cours|vous\s+allez\s+[êe]tre\s+redirig[ée]|sie\s+werden\s+"
+    r"weitergeleitet|redirigiendo|ser[áa]s?\s+redirigido|reindirizzamento|u\s+wordt\s+doorgestuurd|"
     r"this\s+page\s+has\s+moved|"
     r"(?:page|document)\s+has\s+(?:been\s+)?moved\s+to|click\s+here\s+if\s+you\s+are\s+not\s+"
     r"redirected|moved\s+permanently|object\s+moved)",
@@ -165,7 +199,9 @@ REDIRECT_MARKUP = re.compile(
 )
 PARKED_PHRASES = re.compile(
     r"(?:this\s+domain\s+(?:name\s+)?(?:is|may\s+be)\s+for\s+sale|buy\s+this\s+domain|"
-    r"domain\s+(?:is\s+)?parked|parked\s+free)",
+    r"domain\s+(?:is\s+)?parked|parked\s+free|ce\s+(?:nom\s+de\s+)?domaine\s+est\s+[àa]\s+vendre|"
+    r"diese\s+domain\s+(?:steht\s+zum\s+verkauf|kaufen)|este\s+dominio\s+est[áa]\s+en\s+venta|"
+    r"questo\s+dominio\s+[èe]\s+in\s+vendita|dit\s+domein\s+is\s+te\s+koop)",
     re.I,
 )
 
