@@ -70,6 +70,8 @@ Times
 """
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
 # Each name loads its module on first use (PEP 562), so the CLI's light reader
@@ -145,6 +147,17 @@ else:
         value = getattr(importlib.import_module(f"storage.{module}"), name)
         globals()[name] = value
         return value
+
+    class _Package(types.ModuleType):
+        """Importing ``storage.timeline`` (the module) must not hide ``timeline`` (the
+        exported function): the import system sets a package attribute per submodule."""
+
+        def __setattr__(self, name: str, value: object) -> None:
+            if name in _MODULE_OF and isinstance(value, types.ModuleType):
+                return
+            super().__setattr__(name, value)
+
+    sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

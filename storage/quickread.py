@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: The newest migration in storage/migrations/versions (tests/storage/test_quickread.py
 #: checks it against Alembic's head): a database at another revision is read by the Archive.
-SCHEMA_HEAD = "0004_token_revocation"
+SCHEMA_HEAD = "0005_version_language"
 
 # Columns whose attribute on the table model has another name (storage/tables.py).
 _POLICY_ATTRIBUTES = {"select_css": "select_rules", "remove_css": "remove_rules"}
