@@ -179,4 +179,12 @@ def changed_numbers(old: str, new: str, language: str = "en") -> tuple[tuple[str
         olds, news = before[i1:i2], after[j1:j2]
         for k in range(max(len(olds), len(news))):
             pairs.append((olds[k] if k < len(olds) else None, news[k] if k < len(news) else None))
-    return tuple(pairs)
+    # A deletion next to an insertion is one changed number ("Abs. 1" -> "Abs. 3" when the
+    # matcher aligned the other mentions around it).
+    merged: list[tuple[str | None, str | None]] = []
+    for pair in pairs:
+        if merged and (merged[-1][1] is None) != (pair[1] is None) and (merged[-1][0] is None) != (pair[0] is None):
+            last = merged.pop()
+            pair = (last[0] or pair[0], last[1] or pair[1])
+        merged.append(pair)
+    return tuple(merged)

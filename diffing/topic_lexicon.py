@@ -140,7 +140,7 @@ FR_PHRASES: dict[str, tuple[str, ...]] = {
     "choice": (
         r"consent\w*", r"retir\w* (?:votre|son|le) consentement", r"d[ée]sinscri\w*", r"d[ée]sabonn\w*",
         r"vos choix", r"pr[ée]f[ée]rences?", r"param[èe]tres? de (?:confidentialit[ée]|votre compte)",
-        r"droit d'opposition", r"vous opposer", r"s'opposer", r"opposition", r"prospection",
+        r"droit d'opposition", r"vous (?:y )?opposer", r"s'(?:y )?opposer", r"opposition", r"prospection",
         r"communications? (?:commerciales|marketing)", r"newsletters?", r"accepte\w*", r"refus\w*",
     ),
     "access": (
