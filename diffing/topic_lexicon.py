@@ -133,7 +133,7 @@ FR_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "sharing": (
         r"partag\w*", r"communiqu\w*", r"transmet\w*", r"transmis\w*", r"transmission", r"divulg\w*",
-        r"c[èe]d\w*", r"cession", r"vend\w*", r"vente de", r"tiers", r"destinataires?",
+        r"c[èe]d\w*", r"cession", r"vend\w*", r"vente de", r"(?<!pays )tiers", r"destinataires?",
         r"sous-traitants?", r"prestataires?", r"partenaires?", r"filiales?", r"annonceurs?",
         r"courtiers? en donn[ée]es", r"autorit[ée]s? judiciaires?", r"r[ée]quisitions?", r"fusion|acquisition",
     ),
@@ -193,7 +193,8 @@ FR_PHRASES: dict[str, tuple[str, ...]] = {
 DE_PHRASES: dict[str, tuple[str, ...]] = {
     "collection": (
         r"erheb\w*", r"erhob\w*", r"erhebung", r"(?:wir )?(?:erfassen|sammeln|verarbeiten|nutzen|speichern und verarbeiten)",
-        r"erfass\w*", r"gesammelt\w*", r"verarbeit\w*", r"zwecke?n?", r"zweck der verarbeitung",
+        r"erfass\w*", r"gesammelt\w*", r"wir verarbeiten", r"verarbeiten wir",
+        r"verarbeitung (?:ihrer|personenbezogener|von|der) (?:personenbezogenen )?daten", r"zwecke?n?", r"zweck der verarbeitung",
         r"rechtm[äa][ßs]igkeit der verarbeitung", r"rechtsgrundlagen?", r"berechtigte[sn]? interessen?",
         r"standortdaten", r"geolokalisierung", r"biometrische", r"ger[äa]tekennung\w*", r"nutzungsdaten",
         r"profiling", r"besondere(?:n)? kategorien personenbezogener daten", r"bestandsdaten", r"logfiles?|server-?logfiles?",
@@ -217,13 +218,13 @@ DE_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "retention": (
         r"speicherdauer", r"speicherbegrenzung", r"speicher\w*", r"aufbewahr\w*", r"gespeichert\w*",
-        r"gel[öo]scht\w*", r"l[öo]schfrist\w*", r"l[öo]schung", r"archivier\w*", r"anonymisier\w*",
+        r"gel[öo]scht\w*", r"l[öo]schfrist\w*", r"archivier\w*", r"anonymisier\w*",
         r"so lange (?:wie )?(?:erforderlich|notwendig)", r"nicht l[äa]nger als", r"aufbewahrungsfrist\w*", r"fristen?",
     ),
     "security": (
         r"sicherheit\w*", r"sicher\w*", r"verschl[üu]ssel\w*", r"pseudonymisier\w*",
         r"technische(?:n)? und organisatorische(?:n)? ma[ßs]nahmen", r"sch[üu]tz\w* (?:ihre|die|ihrer|der)",
-        r"verletzung des schutzes", r"datenpannen?", r"unbefugte\w* zugriff\w*", r"zugriffskontrolle\w*",
+        r"verletzung(?:en)? des schutzes", r"datenpannen?", r"unbefugte\w* zugriff\w*", r"zugriffskontrolle\w*",
     ),
     "policy-change": (
         r"(?:[äa]nder\w*|aktualisier\w*|anpass\w*) (?:dieser|der|unserer|diese|die) datenschutz\w*",
