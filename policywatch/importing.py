@@ -9,25 +9,31 @@ Three input formats, detected from the content:
   URL, "select": ..., "remove": ...}}}``, a bare document declaration (``{"fetch": ...}``)
   or a JSON list of either.
 
-Every entry is validated (URL normalisation, schedule syntax) where it is read, so one bad
-line is reported with its line number and never stops the rest.
+Every entry is validated (URL normalisation, schedule syntax and the minimum interval,
+CSS selectors, address literals the operator refuses) where it is read, so each bad line is
+reported with its line number. Lines and CSV are read as a stream (``read_watch_list``):
+a file of a million rows is never held in memory; an OTA declaration is one JSON document.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler import CrawlerError, normalize_url
 from policywatch.errors import AppError, UsageError
 from policywatch.schedules import validate_schedule
-from storage import PolicyRecord
+from storage import NewPolicy, PolicyRecord
+
+if TYPE_CHECKING:
+    from crawler import AddressPolicy
 
 CSV_FIELDS = ("url", "name", "every", "select", "remove")
 
@@ -52,6 +58,12 @@ class WatchEntry:
         """A bare domain or site root: its policy link has to be discovered first."""
         parts = urlsplit(self.url)
         return parts.path in ("", "/") and not parts.query
+
+    def to_new_policy(self) -> NewPolicy:
+        """The value ``Archive.import_policies`` takes."""
+        return NewPolicy(url=self.url, domain=self.domain,
+                         name=self.name or self.domain.removeprefix("www."),
+                         schedule=self.schedule, select=self.select, remove=self.remove)
 
     def to_item(self) -> dict[str, Any]:
         """The dict ``Archive.add_policies`` takes."""
@@ -85,36 +97,103 @@ class WatchListError(UsageError):
     """The file as a whole cannot be read as a watch list."""
 
 
-def parse_watch_list(text: str) -> WatchList:
-    """Detect the format of ``text`` and read it; see the module docstring."""
-    stripped = text.lstrip("\ufeff").strip()
-    if not stripped:
-        return WatchList("lines")
-    if stripped[0] in "[{":
-        return parse_declarations(stripped)
-    first = next((line for line in stripped.splitlines()
-                  if line.strip() and not line.lstrip().startswith("#")), "")
-    header = [h.strip().lower() for h in next(csv.reader([first]))]
+@dataclass(frozen=True)
+class Rules:
+    """What every entry must satisfy beyond its syntax (from the settings)."""
+
+    min_interval: str | None = None       # the min_interval setting
+    addresses: AddressPolicy | None = None  # refuse address literals it does not allow
+
+
+Row = WatchEntry | Rejected
+
+
+@dataclass
+class WatchStream:
+    """A watch list being read: its format and its rows, read as they are consumed."""
+
+    format: str
+    rows: Iterator[Row]
+
+
+def read_watch_list(lines: Iterable[str], rules: Rules = Rules()) -> WatchStream:
+    """Detect the format from the first lines and read the rest lazily (module doc).
+
+    ``lines`` keep their line endings (a text file or ``io.StringIO``), so quoted CSV
+    fields may span lines.
+    """
+    source = iter(lines)
+    head: list[str] = []
+    first = ""
+    for line in source:
+        if not head:
+            line = line.lstrip("\ufeff")
+        head.append(line)
+        if line.strip() and not line.lstrip().startswith("#"):
+            first = line.strip()
+            break
+    rest = itertools.chain(head, source)
+    if not first:
+        return WatchStream("lines", iter(()))
+    if first[0] in "[{":
+        watch = parse_declarations("".join(rest).strip(), rules)
+        return WatchStream(watch.format, iter([*watch.entries, *watch.rejected]))
+    header = [h.strip().lower() for h in next(csv.reader([first]), [])]
     if "url" in header:
-        return parse_csv(text.lstrip("\ufeff"))
-    return parse_lines(text.lstrip("\ufeff"))
+        return WatchStream("csv", _csv_rows(rest, rules))
+    return WatchStream("lines", _line_rows(rest, rules))
+
+
+def parse_watch_list(text: str, rules: Rules = Rules()) -> WatchList:
+    """Detect the format of ``text`` and read it whole; see the module docstring."""
+    watch = read_watch_list(io.StringIO(text), rules)
+    out = WatchList(watch.format)
+    for row in watch.rows:
+        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+    out.rejected.sort(key=lambda r: r.line)
+    return out
+
+
+def validate_selector(value: str | None, what: str = "selector") -> str | None:
+    """A CSS selector (group) the extractor can run, or None; raises UsageError."""
+    if value is None or not value.strip():
+        return None
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+    from lxml.etree import XPathError
+
+    try:
+        CSSSelector(value, translator="html")
+    except (SelectorError, XPathError, ValueError) as exc:
+        shown = value if len(value) <= 80 else value[:80] + "..."
+        raise UsageError(f"invalid CSS {what} {shown!r}: {exc}") from None
+    return value
 
 
 def _entry(line: int, raw_url: str, *, name: str | None = None, every: str | None = None,
-           select: str | None = None, remove: str | None = None) -> WatchEntry:
+           select: str | None = None, remove: str | None = None,
+           rules: Rules = Rules()) -> WatchEntry:
     """A validated entry; raises AppError or CrawlerError with a one-line reason."""
     url = normalize_url(raw_url)
-    schedule = validate_schedule(every) if every else None
-    return WatchEntry(line, url, name or None, schedule, select or None, remove or None)
+    if rules.addresses is not None:
+        rules.addresses.check_url_blocking(url, resolve=False)
+    schedule = validate_schedule(every, min_interval=rules.min_interval) if every else None
+    return WatchEntry(line, url, name or None, schedule, validate_selector(select, "select"),
+                      validate_selector(remove, "remove"))
+
+
+def _row(line: int, text: str, build: Callable[[], WatchEntry], *, label: str = "") -> Row:
+    try:
+        return build()
+    except (AppError, CrawlerError) as exc:
+        reason = f"{label}: {exc}" if label else str(exc)
+        return Rejected(line, text.strip()[:200], reason)
 
 
 def _collect(out: WatchList, line: int, text: str, build: Callable[[], WatchEntry], *,
              label: str = "") -> None:
-    try:
-        out.entries.append(build())
-    except (AppError, CrawlerError) as exc:
-        reason = f"{label}: {exc}" if label else str(exc)
-        out.rejected.append(Rejected(line, text.strip()[:200], reason))
+    row = _row(line, text, build, label=label)
+    (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
 
 
 def _line_of(text: str, value: str, default: int) -> int:
@@ -123,48 +202,62 @@ def _line_of(text: str, value: str, default: int) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 else default
 
 
-def parse_lines(text: str) -> WatchList:
+def parse_lines(text: str, rules: Rules = Rules()) -> WatchList:
     """One URL or domain per line."""
     out = WatchList("lines")
-    for number, raw in enumerate(text.splitlines(), 1):
+    for row in _line_rows(io.StringIO(text), rules):
+        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+    return out
+
+
+def _line_rows(lines: Iterable[str], rules: Rules) -> Iterator[Row]:
+    for number, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if any(c.isspace() for c in line) or "," in line:
-            out.rejected.append(Rejected(number, line[:200], "expected one URL or domain"))
+            yield Rejected(number, line[:200], "expected one URL or domain")
             continue
-        _collect(out, number, line, partial(_entry, number, line))
-    return out
+        yield _row(number, line, partial(_entry, number, line, rules=rules))
 
 
-def parse_csv(text: str) -> WatchList:
+def parse_csv(text: str, rules: Rules = Rules()) -> WatchList:
     """CSV whose header names ``url`` and any of ``name,every,select,remove``."""
     out = WatchList("csv")
-    reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
-    for row in reader:
-        number = reader.line_num
-        if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
-            continue
-        if header is None:
-            header = [h.strip().lower() for h in row]
-            unknown = [h for h in header if h not in CSV_FIELDS and h]
-            if unknown:
-                raise WatchListError(f"line {number}: unknown CSV column(s) {', '.join(unknown)}; "
-                                     f"expected {','.join(CSV_FIELDS)}")
-            continue
-        if len(row) > len(header):
-            out.rejected.append(Rejected(number, ",".join(row)[:200],
-                                         f"{len(row)} fields but the header has {len(header)}"))
-            continue
-        values = {k: v.strip() for k, v in zip(header, row, strict=False) if k}
-        if not values.get("url"):
-            out.rejected.append(Rejected(number, ",".join(row)[:200], "no url"))
-            continue
-        _collect(out, number, ",".join(row), partial(
-            _entry, number, values["url"], name=values.get("name"), every=values.get("every"),
-            select=values.get("select"), remove=values.get("remove")))
+    for row in _csv_rows(io.StringIO(text), rules):
+        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
     return out
+
+
+def _csv_rows(lines: Iterable[str], rules: Rules) -> Iterator[Row]:
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    try:
+        for row in reader:
+            number = reader.line_num
+            if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+                continue
+            if header is None:
+                header = [h.strip().lower() for h in row]
+                unknown = [h for h in header if h not in CSV_FIELDS and h]
+                if unknown:
+                    raise WatchListError(f"line {number}: unknown CSV column(s) "
+                                         f"{', '.join(unknown)}; expected {','.join(CSV_FIELDS)}")
+                continue
+            if len(row) > len(header):
+                yield Rejected(number, ",".join(row)[:200],
+                               f"{len(row)} fields but the header has {len(header)}")
+                continue
+            values = {k: v.strip() for k, v in zip(header, row, strict=False) if k}
+            if not values.get("url"):
+                yield Rejected(number, ",".join(row)[:200], "no url")
+                continue
+            yield _row(number, ",".join(row), partial(
+                _entry, number, values["url"], name=values.get("name"),
+                every=values.get("every"), select=values.get("select"),
+                remove=values.get("remove"), rules=rules))
+    except csv.Error as exc:
+        raise WatchListError(f"line {reader.line_num}: unreadable CSV: {exc}") from None
 
 
 def _selector(value: Any, what: str) -> str | None:
@@ -177,7 +270,7 @@ def _selector(value: Any, what: str) -> str | None:
     return ", ".join(i.strip() for i in items if i.strip()) or None
 
 
-def parse_declarations(text: str) -> WatchList:
+def parse_declarations(text: str, rules: Rules = Rules()) -> WatchList:
     """An Open Terms Archive service declaration, a document declaration, or a list of them."""
     try:
         data = json.loads(text)
@@ -219,7 +312,7 @@ def parse_declarations(text: str) -> WatchList:
                       name: str | None = name) -> WatchEntry:
                 return _entry(line, d["fetch"], name=name,
                               select=_selector(d.get("select"), "select"),
-                              remove=_selector(d.get("remove"), "remove"))
+                              remove=_selector(d.get("remove"), "remove"), rules=rules)
             _collect(out, line, document["fetch"], build, label=label)
     return out
 

@@ -10,7 +10,7 @@ a number or date names. Subscriptions and alerts, leases and tokens are the attr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -46,6 +46,11 @@ from storage.values import (
 )
 
 Item = TypeVar("Item", NewPolicy, Mapping[str, Any])
+K = TypeVar("K")
+
+
+class _Discard(Exception):
+    """Raised inside an import's transaction to roll it back (``import_policies``)."""
 
 
 class Archive(VersionLookup):
@@ -95,6 +100,26 @@ class Archive(VersionLookup):
         with self.session() as session:
             added, skipped = policy_store.add_many(session, new)
         return added, [(items[index], reason) for index, reason in skipped]
+
+    def import_policies(self, items: Iterable[tuple[K, NewPolicy]], *,
+                        keep: Callable[[], bool] = lambda: True,
+                        on_added: Callable[[K, str], None] | None = None,
+                        on_skipped: Callable[[K, str], None] | None = None) -> tuple[int, bool]:
+        """Add policies streamed from ``(key, NewPolicy)`` pairs, any number, in one
+        transaction with memory bounded per chunk (``policies.add_stream``).
+
+        When ``keep()`` answers False once the items are exhausted (an import met invalid
+        rows), the transaction rolls back and nothing is written. Returns (added, kept).
+        """
+        try:
+            with self.session() as session:
+                added = policy_store.add_stream(session, items, on_added=on_added,
+                                                on_skipped=on_skipped)
+                if not keep():
+                    raise _Discard
+        except _Discard:
+            return added, False
+        return added, True
 
     def policy(self, slug: str) -> PolicyRecord:
         """The policy with ``slug``; raises NotFound."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlmodel import Session, col
 from sqlmodel import select as sa_select
@@ -14,6 +15,8 @@ from storage.records import PolicyRecord
 from storage.transaction import now
 from storage.values import NewPolicy, PolicyChanges, Unset
 
+K = TypeVar("K")
+
 
 def slugify(domain: str, url: str) -> str:
     """A readable slug from the domain (``www.`` dropped), e.g. ``example.com``."""
@@ -22,12 +25,105 @@ def slugify(domain: str, url: str) -> str:
     return slug[:180]
 
 
-def free_slug(base: str, taken: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def free_slug(base: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``.
+
+    ``counters`` remembers the next suffix to try per base, so many rows of one host cost
+    linear time, not quadratic (the issue-15 import of a million rows).
+    """
+    if base not in taken:
+        return base
+    n = counters.get(base, 2) if counters is not None else 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    if counters is not None:
+        counters[base] = n + 1
+    return f"{base}-{n}"
+
+
+# Rows added per flush of a streamed import: bounds memory (ORM objects are released
+# after each flush) while keeping round trips few.
+IMPORT_CHUNK = 1000
+# Slug bases whose next suffix is remembered between chunks; past this the memo is
+# dropped and rebuilt from the database (one indexed range query per base).
+_SUFFIX_MEMO = 50_000
+
+
+def add_stream(session: Session, items: Iterable[tuple[K, NewPolicy]], *,
+               on_added: Callable[[K, str], None] | None = None,
+               on_skipped: Callable[[K, str], None] | None = None,
+               chunk: int = IMPORT_CHUNK) -> int:
+    """Add policies as they come (an import of any size) in the caller's transaction.
+
+    Memory stays bounded by ``chunk``: duplicates are found by asking the database about
+    each chunk's URLs (rows of earlier chunks are flushed, so the file's own repeats are
+    found too), and slugs by an indexed range query per new base. Calls
+    ``on_added(key, slug)`` / ``on_skipped(key, why)`` with each item's key (an import's
+    line number); returns the number added.
+    """
+    added = 0
+    counters: dict[str, int] = {}
+    batch: list[tuple[K, NewPolicy]] = []
+
+    def flush() -> None:
+        nonlocal added
+        if not batch:
+            return
+        urls = {item.url for _, item in batch}
+        known = set(session.exec(sa_select(tables.Policy.url)
+                                 .where(col(tables.Policy.url).in_(urls))).all())
+        bases = {item.slug or slugify(item.domain, item.url) for _, item in batch} - set(counters)
+        taken_bases = set(session.exec(sa_select(tables.Policy.slug)
+                                       .where(col(tables.Policy.slug).in_(bases))).all())
+        chunk_slugs: set[str] = set()
+        rows = []
+        for key, item in batch:
+            if item.url in known:
+                if on_skipped:
+                    on_skipped(key, "duplicate URL")
+                continue
+            known.add(item.url)
+            slug = _stream_slug(session, item.slug or slugify(item.domain, item.url),
+                                taken_bases, chunk_slugs, counters)
+            chunk_slugs.add(slug)
+            rows.append(_row(item, slug))
+            if on_added:
+                on_added(key, slug)
+        session.add_all(rows)
+        session.flush()
+        session.expunge_all()  # release the ORM objects: memory stays per chunk
+        added += len(rows)
+        batch.clear()
+        if len(counters) > _SUFFIX_MEMO:
+            counters.clear()
+
+    for key, item in items:
+        batch.append((key, item))
+        if len(batch) >= chunk:
+            flush()
+    flush()
+    return added
+
+
+def _stream_slug(session: Session, base: str, taken_bases: set[str], chunk_slugs: set[str],
+                 counters: dict[str, int]) -> str:
+    """A free slug for ``base``: ``taken_bases`` are the chunk's bases already in the
+    database, ``chunk_slugs`` the slugs given in this chunk, ``counters`` the next suffix
+    per base (computed once from the database, then counted up)."""
+    if base not in counters:
+        if base not in taken_bases and base not in chunk_slugs:
+            return base
+        # Every "base-N" in the database, by an index range scan ('-' sorts just before '.').
+        suffixed = session.exec(sa_select(tables.Policy.slug)
+                                .where(col(tables.Policy.slug) >= f"{base}-")
+                                .where(col(tables.Policy.slug) < f"{base}.")).all()
+        numbers = [int(s[len(base) + 1:]) for s in suffixed if s[len(base) + 1:].isdigit()]
+        counters[base] = max(numbers, default=1) + 1
+    n = counters[base]
+    while f"{base}-{n}" in chunk_slugs:
+        n += 1
+    counters[base] = n + 1
+    return f"{base}-{n}"
 
 
 def _row(new: NewPolicy, slug: str) -> tables.Policy:
@@ -69,12 +165,13 @@ def add_many(session: Session,
     skipped: list[tuple[int, str]] = []
     urls = set(session.exec(sa_select(tables.Policy.url)).all())
     slugs = set(session.exec(sa_select(tables.Policy.slug)).all())
+    counters: dict[str, int] = {}
     rows = []
     for index, item in enumerate(items):
         if item.url in urls:
             skipped.append((index, "duplicate URL"))
             continue
-        slug = free_slug(item.slug or slugify(item.domain, item.url), slugs)
+        slug = free_slug(item.slug or slugify(item.domain, item.url), slugs, counters)
         urls.add(item.url)
         slugs.add(slug)
         rows.append(_row(item, slug))

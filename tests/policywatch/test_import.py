@@ -33,13 +33,21 @@ def test_plain_list_reports_duplicates_and_bad_lines_by_number(cli, tmp_path, si
         "this is not a url",
         site.base_url,                       # a homepage: its policy link is discovered
     ]) + "\n")
+    refused = cli("import", str(path))
+    # Invalid lines: nothing is written (one transaction), each is named, exit code 2.
+    assert refused.code == 2, refused.err
+    assert "invalid line 7:" in refused.err and "ftp" in refused.err
+    assert "invalid line 8: expected one URL or domain" in refused.err
+    assert "2 invalid line(s)" in refused.err and "nothing imported" in refused.err
+    assert [p["url"] for p in cli("list", "--json").json()] == ["https://tracked.example/privacy"]
+
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:6] + ["#", "#"] + lines[8:]) + "\n")  # same numbering
     result = cli("import", str(path))
     assert result.code == 0, result.err
-    assert "3 added, 2 duplicates skipped, 2 invalid lines" in result.out
+    assert "3 added, 2 duplicates skipped, 0 without a policy link" in result.out
     assert "skipped line 5: duplicate URL (https://tracked.example/privacy)" in result.err
     assert "skipped line 6: duplicate URL" in result.err
-    assert "invalid line 7:" in result.err and "ftp" in result.err
-    assert "invalid line 8: expected one URL or domain" in result.err
     urls = {p["url"] for p in cli("list", "--json").json()}
     assert urls == {"https://tracked.example/privacy", "https://one.example/privacy",
                     "https://two.example/legal/privacy-policy", site.url("/legal/privacy")}
@@ -54,14 +62,21 @@ def test_csv_with_schedules_and_selectors(cli, tmp_path):
         "https://a.example/privacy,Alpha again,,,\n"
         ",No URL,,,\n"
         "https://d.example/privacy,Delta,1d,main,nav,extra\n"))
+    refused = cli("import", str(path), "--json")
+    assert refused.code == 2
+    report = refused.json()
+    assert report["format"] == "csv" and report["added"] == []
+    assert [r["line"] for r in report["invalid"]] == [3, 6, 7]
+    assert "invalid schedule 'every tuesday'" in report["invalid"][0]["reason"]
+    assert cli("list", "--json").json() == []
+
+    rows = path.read_text().splitlines()
+    path.write_text("\n".join([rows[0], rows[1], "#", rows[3], rows[4]]) + "\n")
     result = cli("import", str(path), "--json")
     assert result.code == 0, result.err
     report = result.json()
-    assert report["format"] == "csv"
     assert len(report["added"]) == 2
     assert [(d["line"], d["url"]) for d in report["duplicates"]] == [(5, "https://a.example/privacy")]
-    assert [r["line"] for r in report["invalid"]] == [3, 6, 7]
-    assert "invalid schedule 'every tuesday'" in report["invalid"][0]["reason"]
     policies = {p["url"]: p for p in cli("list", "--json").json()}
     alpha = policies["https://a.example/privacy"]
     assert (alpha["name"], alpha["schedule"]) == ("Alpha", "6h")
@@ -80,10 +95,14 @@ def test_open_terms_archive_declarations(cli, tmp_path, corpus: Path):
         },
     }
     path = write(tmp_path, "Example.json", json.dumps(declaration, indent=2))
+    refused = cli("import", str(path))
+    assert refused.code == 2
+    assert "'Cookies'" in refused.err and "range selectors" in refused.err
+    del declaration["documents"]["Cookies"]
+    path = write(tmp_path, "Example.json", json.dumps(declaration, indent=2))
     result = cli("import", str(path))
     assert result.code == 0, result.err
-    assert "2 added, 0 duplicates skipped, 1 invalid lines (ota format)" in result.out
-    assert "'Cookies'" in result.err and "range selectors" in result.err
+    assert "2 added, 0 duplicates skipped, 0 without a policy link (ota format)" in result.out
     policies = {p["url"]: p for p in cli("list", "--json").json()}
     assert policies["https://example.com/privacy"]["name"] == "Example Service Privacy Policy"
 
