@@ -30,8 +30,11 @@ print("MODULES", " ".join(sorted(sys.modules)), file=sys.stderr)
 NEVER_FOR_HELP = {"fastapi", "starlette", "uvicorn", "alembic", "sqlalchemy", "sqlmodel",
                   "procrastinate", "psycopg", "apprise", "pypdf", "httpx", "pydantic_settings",
                   "rich", "bs4", "lxml", "crawler", "storage", "diffing"}
-NEVER_FOR_LIST = {"fastapi", "starlette", "uvicorn", "procrastinate", "apprise", "pypdf",
-                  "httpx", "bs4", "lxml", "crawler", "diffing"}
+# `list` and `show` on a current SQLite archive read it with the stdlib (storage.quickread):
+# no ORM, no migrations, no settings validation, no Typer coercion through pydantic, no Rich.
+NEVER_FOR_READS = {"sqlalchemy", "sqlmodel", "alembic", "pydantic", "pydantic_settings",
+                   "fastapi", "starlette", "uvicorn", "procrastinate", "apprise", "pypdf",
+                   "httpx", "bs4", "lxml", "html2text", "rich", "diffing"}
 
 
 def loaded_packages(*args: str, cwd: Path) -> set[str]:
@@ -40,8 +43,23 @@ def loaded_packages(*args: str, cwd: Path) -> set[str]:
     env["POLICYWATCH_DATABASE_URL"] = f"sqlite:///{cwd / 'policywatch.db'}"
     done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
     return {name.split(".")[0] for name in line.split()[1:]}
+
+
+@pytest.fixture
+def archived(tmp_path: Path) -> str:
+    """tmp_path/policywatch.db, current, holding a policy with three versions; its slug."""
+    from storage import Archive
+    from tests.policywatch.history_loader import load_history
+
+    archive = Archive.open(f"sqlite:///{tmp_path / 'policywatch.db'}")
+    try:
+        return load_history(archive, REPO / "tests" / "data" / "corpus", "criteo-privacy-policy",
+                            limit=3).slug
+    finally:
+        archive.close()
 
 
 @pytest.mark.parametrize("args", [["--help"], ["token", "--help"], ["--version"]])
@@ -51,10 +69,28 @@ def test_help_loads_no_heavy_library(args: list[str], tmp_path: Path) -> None:
     assert not loaded & NEVER_FOR_HELP, sorted(loaded & NEVER_FOR_HELP)
 
 
-def test_list_loads_the_archive_but_not_the_web_queue_or_extractor(tmp_path: Path) -> None:
-    loaded = loaded_packages("list", "--json", cwd=tmp_path)
+@pytest.mark.parametrize("args", [["list", "--json"], ["show", "{slug}"],
+                                  ["show", "{slug}", "--version", "1"],
+                                  ["show", "{slug}", "-n", "-2"],
+                                  ["show", "{slug}", "--at", "2022-11-02"]])
+def test_reads_of_a_current_sqlite_archive_load_no_orm_settings_or_extractor(
+        args: list[str], archived: str, tmp_path: Path) -> None:
+    loaded = loaded_packages(*(a.format(slug=archived) for a in args), cwd=tmp_path)
     assert "storage" in loaded
-    assert not loaded & NEVER_FOR_LIST, sorted(loaded & NEVER_FOR_LIST)
+    assert not loaded & NEVER_FOR_READS, sorted(loaded & NEVER_FOR_READS)
+
+
+def test_an_older_schema_is_read_through_the_archive_which_upgrades_it(tmp_path: Path) -> None:
+    from alembic import command
+
+    from storage.db import _alembic_config, make_engine, schema_is_current
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'policywatch.db'}")
+    command.upgrade(_alembic_config(engine), "0003_text_identity")
+    loaded = loaded_packages("list", "--json", cwd=tmp_path)
+    assert {"sqlalchemy", "alembic"} <= loaded
+    assert schema_is_current(engine)
+    engine.dispose()
 
 
 def test_every_command_is_still_registered() -> None:
