@@ -43,6 +43,8 @@ def backfill(
     if all_ == bool(slugs):
         raise UsageError("name policy slugs or use --all")
     start, end = _bound(from_, end=False), _bound(to, end=True)
+    if start and end and start > end:
+        raise UsageError(f"--from {from_} is after --to {to}")
     if every:
         from crawler import sample_captures
         try:

@@ -43,6 +43,8 @@ def add(
     app = app_context(ctx)
     url = normalize_url(target)
     schedule = validate_schedule(every, min_interval=app.settings.min_interval) if every else None
+    from policywatch.importing import validate_selector
+    select, remove = validate_selector(select, "select"), validate_selector(remove, "remove")
     if is_homepage(url) or from_archive:
         found = asyncio.run(discover_policy_url(app.settings, url, from_archive=from_archive,
                                                 at=at, ignore_robots=ignore_robots))

@@ -16,6 +16,7 @@ from diffing import TOPICS
 from policywatch.addresses import refuse_private_url
 from policywatch.alerts.targets import channel_for
 from policywatch.errors import UsageError
+from policywatch.importing import validate_selector
 from policywatch.schedules import validate_schedule
 from policywatch.settings import Settings
 from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
@@ -63,7 +64,8 @@ def create_policy(archive: Archive, settings: Settings, *, url: str, name: str |
     if len(clean_name) > 500:
         raise UsageError("name is longer than 500 characters")
     return archive.add_policy(name=clean_name, url=normalized, domain=domain, schedule=schedule,
-                              select=(select or None), remove=(remove or None),
+                              select=validate_selector(select, "select"),
+                              remove=validate_selector(remove, "remove"),
                               tags=tuple(split_list(list(tags))))
 
 
@@ -79,7 +81,7 @@ def update_policy(archive: Archive, settings: Settings, slug: str,
             clean[key] = (validate_schedule(value, min_interval=settings.min_interval)
                           if value else None)
         elif key in ("select", "remove"):
-            clean[key] = value or None
+            clean[key] = validate_selector(value, key) if isinstance(value, str) else None
         elif key == "name":
             if not value or not str(value).strip():
                 raise UsageError("name cannot be empty")
