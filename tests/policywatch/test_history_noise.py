@@ -99,3 +99,23 @@ def test_check_on_a_legal_page_says_which_document_it_kept(cli, site) -> None:
     assert "kept 'Privacy Policy'" in result.out and "'Terms of Service'" in result.out
     text = cli("show", slug).out
     assert "e-mail address" in text and "follow these rules" not in text
+
+
+FRENCH = "".join(
+    f"<h2>Article {n}</h2><p>Nous collectons votre adresse e-mail et les pages que vous visitez "
+    f"pour faire fonctionner le service, et nous conservons ces données pendant {n * 30} jours, "
+    "sauf si la loi exige une durée plus longue. Vous pouvez demander une copie ou la "
+    "suppression de vos données à tout moment.</p>" for n in range(1, 6))
+
+
+def test_each_version_carries_its_language_and_a_switch_is_one_flag(cli, site) -> None:
+    site.add("/privacy", served(title="Privacy Policy"))
+    slug = cli("add", site.url("/privacy")).out.strip()
+    cli("check", slug)
+    site.set_body("/privacy", "<html><head><title>Confidentialité</title></head><body><main>"
+                  f"<h1>Politique de confidentialité</h1>{FRENCH}</main></body></html>")
+    assert "new-version" in cli("check", slug).out
+    history = cli("history", slug, "--json").json()
+    assert [v["language"] for v in history] == ["en", "fr"]
+    diff = cli("diff", slug, "--format", "json").json()
+    assert diff["language_changed"] is True
