@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, ValidationError
@@ -187,7 +187,8 @@ def _allowed(name: str) -> str:
             value = getattr(meta, attr, None)
             if value is not None:
                 bounds.append(f"{op} {value}")
-    kind = {int: "an integer", float: "a number", bool: "true or false"}.get(field.annotation, "")
+    kinds: dict[object, str] = {int: "an integer", float: "a number", bool: "true or false"}
+    kind = kinds.get(field.annotation, "")
     if kind and bounds:
         return f"{kind} {' and '.join(bounds)}"
     return kind or ""
@@ -200,7 +201,7 @@ def _source(name: str) -> str:
     return ""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Build the settings; a bad value raises SettingsError naming the setting and its range."""
     try:
         return Settings(**overrides)
