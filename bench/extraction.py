@@ -1,6 +1,11 @@
 """Extraction fidelity and speed on the shared corpus, beside two baselines (noise: bench/noise.py).
 
-Usage: ``.venv/bin/python bench/extraction.py [--corpus PATH] [--no-baselines] [--worst N]``
+Usage: ``.venv/bin/python bench/extraction.py [--corpus PATH] [--pages DIR ...]
+[--no-corpus] [--no-baselines] [--worst N] [--check]``
+
+``--pages DIR`` (repeatable) adds a folder of saved pages (``*.html``; URL from the
+page's ``<base href>`` or a browser's "saved from url" comment, else its file URL), timed
+the same way; such pages have no reference, so only speed is reported for them.
 
 Corpora and references:
 
@@ -22,6 +27,13 @@ links against web.archive.org; OTA's literal ``<br>`` inside table cells is a sp
 over pages. "lines" = share of the reference's
 non-blank lines (whitespace-trimmed) found verbatim in the output. pages/s over all pages,
 in process CPU time, extractors interleaved page by page (the machine is shared).
+
+Speed, per page set: policywatch ``extract_policy`` on the body bytes; trafilatura as a
+user calls it, ONE ``trafilatura.extract(html, url=..., output_format="markdown",
+include_links=True, include_formatting=True, include_tables=True)`` call on the decoded
+text (for scoring only, its title is read afterwards by ``extract_metadata``, untimed);
+and the floor, ``lxml.html.document_fromstring`` of the decoded text alone (no
+extractor parses faster). Decoding the body is timed with trafilatura and the floor.
 On OTA, repeated lines of 40+ characters count once on both sides: Le Chat's page (and
 so OTA's reference) holds the whole statement twice.
 
@@ -231,21 +243,42 @@ def readability_html2text(page: Page) -> str:
 
 
 def trafilatura_md(page: Page) -> str:
+    """One ``extract()`` call, as a user makes it (the title is added untimed, in score)."""
     import trafilatura
 
     html = page.body.decode("utf-8", "replace")
-    text = trafilatura.extract(html, url=page.url, output_format="markdown",
+    return trafilatura.extract(html, url=page.url, output_format="markdown",
                                include_links=True, include_formatting=True,
                                include_tables=True) or ""
-    meta = trafilatura.extract_metadata(html)
-    title = (meta.title if meta else "") or ""
-    return f"# {title}\n\n{text}"
+
+
+def trafilatura_title(page: Page) -> str:
+    """trafilatura's title for the page, for scoring only (not timed)."""
+    import trafilatura
+
+    meta = trafilatura.extract_metadata(page.body.decode("utf-8", "replace"))
+    return (meta.title if meta else "") or ""
+
+
+def lxml_floor(page: Page) -> str:
+    """Parsing alone: what any lxml-based extractor pays before doing anything."""
+    import lxml.html
+
+    lxml.html.document_fromstring(page.body.decode("utf-8", "replace"))
+    return ""
+
+
+TRAFILATURA = "trafilatura (1 call)"
+FLOOR = "lxml parse (floor)"
 
 
 def score(pages: list[Page], runs: list[tuple[str, Callable[[Page], str]]],
           worst: int) -> dict[str, dict[str, Scores]]:
     """Scores per extractor and page group. Extractors run interleaved page by page and
-    are timed in process CPU time, so a busy machine slows them all alike."""
+    are timed in process CPU time, so a busy machine slows them all alike. Pages without
+    a reference (``--pages``) are timed only."""
+    import lxml.html  # noqa: F401  (imported before timing starts)
+
     results: dict[str, dict[str, Scores]] = {name: {} for name, _ in runs}
     for page in pages:
         for name, run in runs:
@@ -256,7 +289,16 @@ def score(pages: list[Page], runs: list[tuple[str, Callable[[Page], str]]],
             except ExtractionError:
                 out = ""
                 sc.failures += 1
+            except Exception:       # a baseline's own crash (readability on odd markup)
+                if name.startswith("policywatch"):
+                    raise
+                out = ""
+                sc.failures += 1
             sc.seconds += time.process_time() - start
+            if not page.reference:
+                continue
+            if name == TRAFILATURA:
+                out = f"# {trafilatura_title(page)}\n\n{out}"
             cand = out if page.keep_title else drop_first_line(out)
             p, r, f = prf(page.reference, cand, dedupe=page.corpus == "ota")
             sc.p.append(p)
@@ -280,37 +322,79 @@ def mean(xs: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
-    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--no-corpus", action="store_true", help="only the --pages folders")
+    parser.add_argument("--pages", type=Path, action="append", default=[],
+                        help="a folder of saved *.html pages (speed only); repeatable")
+    parser.add_argument("--no-baselines", action="store_true",
+                        help="skip readability and trafilatura (the lxml floor still runs)")
     parser.add_argument("--worst", type=int, default=3)
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target below is missed (for CI)")
     args = parser.parse_args()
     results: dict[str, float] = {}
 
-    pages = princeton_pages(args.corpus) + ota_pages(args.corpus)
+    sets: list[tuple[str, list[Page]]] = []
+    if not args.no_corpus:
+        sets.append(("corpus", princeton_pages(args.corpus) + ota_pages(args.corpus)))
+    for folder in args.pages:
+        if not folder.is_dir():
+            raise SystemExit(f"extraction: no folder {folder}")
+        found = folder_pages(folder)
+        if not found:
+            raise SystemExit(f"extraction: no *.html pages in {folder}")
+        sets.append((str(folder), found))
     extractors: list[tuple[str, Callable[[Page], str]]] = [("policywatch", ours)]
     if not args.no_baselines:
         extractors += [("readability+html2text", readability_html2text),
-                       ("trafilatura (markdown)", trafilatura_md)]
+                       (TRAFILATURA, trafilatura_md)]
+    extractors.append((FLOOR, lxml_floor))
+
+    speed_rows: list[tuple[str, int, dict[str, float]]] = []
+    for label, pages in sets:
+        scored = score(pages, extractors, args.worst)
+        speeds = {name: len(pages) / sum(g.seconds for g in groups.values())
+                  for name, groups in scored.items()
+                  if sum(g.seconds for g in groups.values())}
+        speed_rows.append((label, len(pages), speeds))
+        if label == "corpus":
+            report_fidelity(pages, scored, extractors, args, results)
+            if speeds.get(TRAFILATURA):
+                results["speed vs trafilatura"] = speeds["policywatch"] / speeds[TRAFILATURA]
+
+    print("\nspeed, pages/s (process CPU time, interleaved page by page):\n")
+    names = [n for n, _ in extractors if n != "readability+html2text"] + \
+        [n for n, _ in extractors if n == "readability+html2text"]
+    print("| pages | n | " + " | ".join(names) + " | policywatch / trafilatura |")
+    print("|---|---|" + "---|" * len(names) + "---|")
+    for label, n, speeds in speed_rows:
+        ratio = f"{speeds['policywatch'] / speeds[TRAFILATURA]:.1f}x" \
+            if speeds.get(TRAFILATURA) else "-"
+        print(f"| {label} | {n} | " + " | ".join(f"{speeds.get(x, 0.0):.1f}" for x in names)
+              + f" | {ratio} |")
+    failed = report_targets(results)
+    if args.check and failed:
+        raise SystemExit(1)
+
+
+def report_fidelity(pages: list[Page], scored: dict[str, dict[str, Scores]],
+                    extractors: list[tuple[str, Callable[[Page], str]]],
+                    args: argparse.Namespace, results: dict[str, float]) -> None:
+    """The fidelity table on the corpus (pages with references)."""
     print(f"pages: {len(pages)} ({sum(p.corpus == 'princeton' for p in pages)} Princeton, "
           f"{sum(p.corpus == 'ota' for p in pages)} OTA versions)\n")
     header = f"| {'corpus':<22} | {'extractor':<24} | {'n':>3} | {'P':>5} | {'R':>5} | " \
              f"{'F1':>5} | {'lines':>5} | {'fail':>4} | {'pages/s':>7} |"
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
-    speeds: dict[str, float] = {}
     worst_report: list[str] = []
-    scored = score(pages, extractors, args.worst)
     scored["policywatch + OTA selectors"] = score(
         [p for p in pages if p.group == "ota-multi"],
         [("policywatch + OTA selectors", lambda p: ours(p, selectors=True))],
         args.worst)["policywatch + OTA selectors"]
-    names = [extractors[0][0], "policywatch + OTA selectors"] + [n for n, _ in extractors[1:]]
+    names = [extractors[0][0], "policywatch + OTA selectors"] + \
+        [n for n, _ in extractors[1:] if n != FLOOR]
     for name in names:
         groups = scored[name]
-        total_time = sum(g.seconds for g in groups.values())
-        if name != "policywatch + OTA selectors":
-            speeds[name] = len(pages) / total_time if total_time else 0.0
         for group in ("princeton", "ota", "ota-multi"):
             if group not in groups:
                 continue
@@ -325,23 +409,17 @@ def main() -> None:
                 results[f"{group} lines"] = mean(sc.lines)
                 worst_report.append(f"  {group}: " + ", ".join(
                     f"{n} {f:.3f}" for f, n in sc.worst))
-    print("\nall pages, pages/s: " + ", ".join(f"{k} {v:.1f}" for k, v in speeds.items()))
-    if "trafilatura (markdown)" in speeds and speeds["trafilatura (markdown)"]:
-        results["speed vs trafilatura"] = speeds["policywatch"] / speeds["trafilatura (markdown)"]
-        print(f"speed vs trafilatura: {results['speed vs trafilatura']:.1f}x")
     print("worst pages (policywatch F1):")
     print("\n".join(worst_report))
-    failed = report_targets(results)
-    if args.check and failed:
-        raise SystemExit(1)
 
 
-# Targets from issues 3 and 11 (the pinned baseline this bench checks against).
+# Targets from issues 3, 11 and 14 (the pinned baseline this bench checks against); the
+# speed target counts trafilatura as one extract() call, on the corpus pages.
 TARGETS: dict[str, tuple[float, str]] = {
     "princeton F1": (0.99, ">="),
     "princeton lines": (0.95, ">="),
     "ota F1": (0.99, ">="),
-    "speed vs trafilatura": (2.0, ">="),
+    "speed vs trafilatura": (3.0, ">="),
 }
 
 

@@ -53,9 +53,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 # Candidates for per-element tests, found in C; each keeps the Python test it narrows.
 TAB_CANDIDATES = etree.XPath("descendant-or-self::*[@role or @data-toggle or @data-bs-toggle]")
-CONTROL_CANDIDATES = etree.XPath(
-    "descendant-or-self::*[self::button or self::summary or self::a or @role"
-    " or @aria-expanded or @aria-controls]")
+ACTION_TAGS = ("button", "a", "input", "div", "span")
 MODAL_CANDIDATES = etree.XPath("descendant-or-self::*[self::dialog or @aria-modal or @role]")
 WITH_ID = etree.XPath("descendant-or-self::*[@id]")
 CFEMAIL = etree.XPath("descendant-or-self::*[@data-cfemail]")
@@ -100,9 +98,10 @@ LEAF_TAGS = frozenset({"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"
 # List items and table cells count even when short ("Email address", "90 days").
 ITEM_TAGS = frozenset({"li", "td", "th", "dd", "dt"})
 SKIP_LINK_TAGS = frozenset({"a", "p", "li", "div", "span"})
+SKIP_LINK_MAX_CHARS = len("skiptomaincontent")     # the longest of H.SKIP_LINK_TEXT
 
 
-@dataclass
+@dataclass(slots=True)
 class Stats:
     """Text measures of one element (characters without whitespace)."""
 
@@ -294,8 +293,7 @@ def _remove_overlays(body: etree._Element) -> None:
     """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
     page = _text_len(body.text_content())
     cap = min(4000, max(800, int(page * 0.3)))
-    actions = [el for el in body.iter("button", "a", "input", "div", "span")
-               if _is_consent_action(el)]
+    actions = [el for el in body.iter(*ACTION_TAGS) if _is_consent_action(el)]
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -366,8 +364,7 @@ def _is_fixed_overlay(el: etree._Element) -> bool:
 
 
 def _distinct_actions(el: etree._Element) -> int:
-    return len({_label(a) for a in el.iter("button", "a", "input", "div", "span")
-                if _is_consent_action(a)})
+    return len({_label(a) for a in el.iter(*ACTION_TAGS) if _is_consent_action(a)})
 
 
 def _has_section_heading(el: etree._Element) -> bool:
@@ -422,7 +419,8 @@ def _drop_junk(body: etree._Element) -> None:
         if tag.__class__ is not str or tag in H.DROP_TAGS:
             _drop(el)
         elif tag in SKIP_LINK_TAGS:
-            if el.text and len(el) == 0 and _text_len(el.text) and \
+            # A skip link's words hold at most SKIP_LINK_MAX_CHARS non-space characters.
+            if el.text and len(el) == 0 and 0 < _text_len(el.text) <= SKIP_LINK_MAX_CHARS and \
                     H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
                 _drop(el)
             elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
@@ -470,11 +468,13 @@ def _drop_widgets(body: etree._Element) -> None:
     stays.
     """
     by_id: dict[str, etree._Element] | None = None
-    controls = [c for c in CONTROL_CANDIDATES(body) if _is_control(c)]
+    controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
     dropped = False
     for el in controls:
-        if el.getparent() is None or any(a.getparent() is None for a in el.iterancestors()
-                                         if a is not body and a.tag != "html"):
+        # Inside a box dropped above? (Nothing is detached before the first drop.)
+        if el.getparent() is None or dropped and any(
+                a.getparent() is None for a in el.iterancestors()
+                if a is not body and a.tag != "html"):
             continue
         target = None
         if el.tag == "summary" and el.getparent().tag == "details":
@@ -491,7 +491,7 @@ def _drop_widgets(body: etree._Element) -> None:
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
     if dropped:     # else the page's controls are those found above
-        controls = [c for c in CONTROL_CANDIDATES(body) if _is_control(c)]
+        controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
     labels = [_label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
@@ -502,8 +502,8 @@ def _drop_widgets(body: etree._Element) -> None:
     for el, label in zip(controls, labels):
         if el.getparent() is None or len(label) > 60:
             continue
-        titled = any(True for _ in el.iter(*H.HEADING_TAGS))    # a section's own title
-        if H.WIDGET_LABEL.match(label) or (label in repeats and el.tag != "a" and not titled):
+        if H.WIDGET_LABEL.match(label) or (label in repeats and el.tag != "a" and not any(
+                True for _ in el.iter(*H.HEADING_TAGS))):       # a section's own title
             if el.tag == "summary" or _text_len(el.text_content()) <= 60:
                 _drop(el)
 
@@ -518,35 +518,43 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
     linked: set[etree._Element] = set()
     for a in body.iter("a"):
         linked.update(a.iter())
-    elements = [el for el in body.iter() if isinstance(el.tag, str)]
+    elements = [el for el in body.iter() if el.tag.__class__ is str]
+    block_tags, item_tags = H.BLOCK_TAGS, ITEM_TAGS
     # Reversed document order visits every element after all of its descendants.
     for el in reversed(elements):
         is_link = el in linked
-        own = _text_len(el.text)
-        st = Stats(total=own, link=own if is_link else 0,
-                   links=1 if el.tag == "a" and el.get("href") else 0)
-        inline, inline_link = own, st.link
+        text = el.text
+        own = len("".join(text.split())) if text else 0
+        tag = el.tag
+        total = own
+        link = own if is_link else 0
+        prose = blocks = 0
+        links = 1 if tag == "a" and el.get("href") else 0
+        inline, inline_link = own, link
         for child in el:
-            if not isinstance(child.tag, str):
+            if child.tag.__class__ is not str:
                 continue
             cs = stats[child]
             c_inline, c_inline_link = inline_of[child]
-            st.total += cs.total
-            st.link += cs.link
-            st.prose += cs.prose
-            st.blocks += cs.blocks
-            st.links += cs.links
+            total += cs.total
+            link += cs.link
+            prose += cs.prose
+            blocks += cs.blocks
+            links += cs.links
             inline += c_inline
             inline_link += c_inline_link
-            tail = _text_len(child.tail)
-            st.total += tail
-            inline += tail
-            if is_link:
-                st.link += tail
-                inline_link += tail
+            tail = child.tail
+            if tail:
+                tail_len = len("".join(tail.split()))
+                total += tail_len
+                inline += tail_len
+                if is_link:
+                    link += tail_len
+                    inline_link += tail_len
+        st = Stats(total=total, link=link, prose=prose, links=links, blocks=blocks)
         stats[el] = st
-        if el.tag in H.BLOCK_TAGS or el is body:
-            minimum = 1 if el.tag in ITEM_TAGS else PROSE_MIN_CHARS
+        if tag in block_tags or el is body:
+            minimum = 1 if tag in item_tags else PROSE_MIN_CHARS
             if inline >= minimum and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
                 st.own_prose = inline - inline_link
                 st.prose += st.own_prose
@@ -741,6 +749,8 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
 
 def _drop_repeated_children(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
     """Drop a child repeating an earlier sibling's text (desktop and mobile copies)."""
+    if len(el) < 2:
+        return
     by_size: dict[int, list[etree._Element]] = {}
     for child in el:
         st = stats.get(child) if isinstance(child.tag, str) else None
@@ -890,4 +900,10 @@ def _link_target(a: etree._Element, *, url: str) -> str:
         return f"mailto:{email}" if email else ""
     if href.startswith("#"):
         return href             # in-page link: html2text renders its text only
-    return clean_url(href, base=url) if href else ""
+    return _clean_url(href, url) if href else ""
+
+
+@lru_cache(maxsize=8192)
+def _clean_url(href: str, base: str) -> str:
+    """``clean_url`` (a pure function) once per target: pages repeat their links."""
+    return clean_url(href, base=base)

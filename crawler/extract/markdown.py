@@ -23,6 +23,7 @@ WS_TO_FIX = re.compile(r"[\t\n\r\f\v]| [ \t\n\r\f\v]")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
+HASH_AT_LINE_END = re.compile(r"#[ \t]*$", re.M)       # what every EMPTY_HEADING match ends with
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
 DATA_TABLE_MAX_CELL = 400
@@ -211,10 +212,13 @@ def _is_data_table(table: etree._Element) -> bool:
 
 def tidy_markdown(markdown: str) -> str:
     """Fix html2text habits the seeds do not share; strip space noise."""
-    markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
+    # Each rule runs only where it can match (a scan for its literal part is much cheaper).
+    if "\\." in markdown:
+        markdown = ESCAPED_HEADING_NUMBER.sub(r"\1.", markdown)
     markdown = EMPTY_LINK.sub("", markdown)
     markdown = EMPTY_BOLD.sub(r"\1", markdown)
-    markdown = EMPTY_HEADING.sub("", markdown)
+    if HASH_AT_LINE_END.search(markdown):
+        markdown = EMPTY_HEADING.sub("", markdown)
     lines = []
     for line in markdown.split("\n"):
         hard_break = line.endswith("  ") and line.strip()
@@ -226,5 +230,6 @@ def tidy_markdown(markdown: str) -> str:
         lines.append(line)
     markdown = "\n".join(lines)
     markdown = drop_volatile_lines(markdown)
-    markdown = BLANK_RUN.sub("\n\n\n\n", markdown)
+    if "\n\n\n\n\n" in markdown:
+        markdown = BLANK_RUN.sub("\n\n\n\n", markdown)
     return markdown.strip("\n")

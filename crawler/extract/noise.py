@@ -125,9 +125,19 @@ TITLE_LINE = re.compile(r"\A# [^\n]*\n?")
 INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")     # inside a line; indents and breaks stay
 
 
-# Same matches as INNER_SPACES (the run's left neighbour is consumed and written back),
-# without a look-behind tried at every position.
-INNER_SPACES_FAST = re.compile(r"(\S) {2,}(?=\S)")
+# INNER_SPACES without a look-behind tried at every position: find runs of two or more
+# spaces (a fast literal search) and check their neighbours.
+SPACE_RUN = re.compile(r"  +")
+
+
+def _inner_spaces(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        start, end = m.span()
+        if start and end < len(text) and not text[start - 1].isspace() and \
+                not text[end].isspace():
+            return " "
+        return m.group()
+    return SPACE_RUN.sub(one, text)
 # UUID and TEXT_TOKEN both start with 8 hex digits in a row: a text without such a run
 # (most policies) skips them. Found on a byte map of the text (hex digit -> "x").
 HEX_MAP = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF" else 0x20 for b in range(256))
@@ -137,7 +147,7 @@ def comparison_form(text: str) -> str:
     """The text with what changes from fetch to fetch masked (see ``text_identity``)."""
     text = TITLE_LINE.sub("# \n", text, count=1).replace("\xa0", " ")
     if "  " in text:
-        text = INNER_SPACES_FAST.sub(r"\1 ", text)
+        text = _inner_spaces(text)
     if "](" in text:
         text = MARKDOWN_LINK.sub(lambda m: m.group(1) + _mask_url(m.group(2)) + m.group(3), text)
     if b"xxxxxxxx" in text.encode("utf-8", "surrogatepass").translate(HEX_MAP):

@@ -35,7 +35,9 @@ VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "c
 NBSP_PLACEHOLDER = "&nbsp_place_holder;"
 ENTITY_CHARS = re.compile("([&<>\xa0])")
 ENTITY_VALUE = {"&": "&", "<": "<", ">": ">", "\xa0": NBSP_PLACEHOLDER}
-WHITESPACE = re.compile(r"\s+")
+# Where html2text's re.sub(r"\s+", " ") changes something: a run of two or more, or one
+# space character other than " " (same result, no rewriting of single spaces).
+WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 STRESS_FOLLOWER = re.compile(r"[^][(){}\s.!?]")
 ABSOLUTE_URL = re.compile(r"^[a-zA-Z+]+://")
 # html2text's escaping (utils.escape_md_section / escape_md), as compiled in its config.
@@ -147,21 +149,39 @@ class _Renderer:
     def render(self, root: etree._Element) -> str:
         self._open(root)
         stack = [(root, iter(root))]
+        text = self._text
         while stack:
             el, children = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
-                if el.tag not in VOID:
-                    self.handle_tag(el.tag, {}, start=False)
+                tag = el.tag
+                if tag in VOID:                 # no end tag in the serialisation
+                    pass
+                elif tag not in HANDLED:        # handle_tag's short cut, inlined
+                    self.current_tag = tag
+                    self.lastWasList = False
+                else:
+                    self.handle_tag(tag, NO_ATTRS, start=False)
                 if el is not root and el.tail:
-                    self._text(el.tail)
+                    text(el.tail)
                 continue
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if tag.__class__ is not str:
                 if child.tail:
-                    self._text(child.tail)
+                    text(child.tail)
                 continue
-            self._open(child)
+            if tag not in HANDLED:              # handle_tag's short cut, inlined
+                self.current_tag = tag
+                if self.maybe_automatic_link is not None:
+                    self.o("[")
+                    self.maybe_automatic_link = None
+                    self.empty_link = False
+                self.lastWasList = False
+                if child.text:
+                    text(child.text)
+            else:
+                self._open(child)
             stack.append((child, iter(child)))
         return self.finish()
 
@@ -443,7 +463,9 @@ class _Renderer:
         if self.quiet:
             return
         if puredata and not self.pre:
-            data = WHITESPACE.sub(" ", data)
+            # Every space character but " " is unprintable: most data needs no rewriting.
+            if "  " in data or not data.isprintable():
+                data = WHITESPACE.sub(" ", data)
             if data and data[0] == " ":
                 self.space = True
                 data = data[1:]

@@ -83,3 +83,12 @@ def test_escape_md_section_matches_html2text() -> None:
 
     for text in ("1. a", " 12. b", "+ c", "- d", "--", "a\\*b", "a.b", "x - y", "\\", "2.5"):
         assert escape_md_section(text) == original(text)
+
+
+def test_void_elements_give_no_end_tag() -> None:
+    """``<col>`` and ``<br>`` have no end tag in the serialisation: no end event either."""
+    source = "<div><ul><li>a</li></ul><table><col><tr><td>x</td><td>y</td></tr></table>" \
+             "<ol><li>b</li></ol><p>c<br></p><ul><li>d</li></ul><area><ul><li>e</li></ul></div>"
+    root = lxml.html.fragment_fromstring(source)
+    serialised = lxml.html.tostring(root, encoding="unicode", method="html")
+    assert render_markdown(root, url=URL) == reference(serialised)
