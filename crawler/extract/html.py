@@ -98,7 +98,11 @@ LEAF_TAGS = frozenset({"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6"
 # List items and table cells count even when short ("Email address", "90 days").
 ITEM_TAGS = frozenset({"li", "td", "th", "dd", "dt"})
 SKIP_LINK_TAGS = frozenset({"a", "p", "li", "div", "span"})
+# Tags _is_furniture judges by name (with a class, id, role or two links it looks further).
+FURNITURE_SHAPED = frozenset({"nav", "header", "footer", "aside"})
 SKIP_LINK_MAX_CHARS = len("skiptomaincontent")     # the longest of H.SKIP_LINK_TEXT
+# The letters H.SKIP_LINK_TEXT can start with, as re.I matches them (U+017F is an "s").
+SKIP_LINK_FIRST = frozenset("sSbBtTrR\u017f")
 
 
 @dataclass(slots=True)
@@ -420,8 +424,10 @@ def _drop_junk(body: etree._Element) -> None:
             _drop(el)
         elif tag in SKIP_LINK_TAGS:
             # A skip link's words hold at most SKIP_LINK_MAX_CHARS non-space characters.
-            if el.text and len(el) == 0 and 0 < _text_len(el.text) <= SKIP_LINK_MAX_CHARS and \
-                    H.SKIP_LINK_TEXT.match(SPACES.sub(" ", el.text).strip()):
+            text = el.text
+            if text and len(el) == 0 and text.lstrip()[:1] in SKIP_LINK_FIRST and \
+                    _text_len(text) <= SKIP_LINK_MAX_CHARS and \
+                    H.SKIP_LINK_TEXT.match(SPACES.sub(" ", text).strip()):
                 _drop(el)
             elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
                 _drop(el)
@@ -739,8 +745,12 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
             st = stats.get(child)
             if st is None:
                 continue
-            if child.get("class") in sections and child.get("class"):
+            name = child.get("class")
+            if name in sections and name:
                 stack.append(child)
+            elif name is None and st.links < 2 and child.tag not in FURNITURE_SHAPED and \
+                    child.get("id") is None and child.get("role") is None:
+                stack.append(child)     # nothing _is_furniture looks at: not furniture
             elif _is_furniture(child, st, main_prose, url=url):
                 _drop_with_empty_heading(child)
             else:
