@@ -11,8 +11,11 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from markupsafe import escape
+
 from policywatch.settings import Settings
-from policywatch.summaries import refresh_summaries
+from policywatch.summaries import refresh_headlines
+from policywatch.headlines import headline_html, headline_text
 from storage import Archive, ChangeRow, recent_changes
 
 FEED_SIZE = 50
@@ -47,7 +50,7 @@ def changes_feed(archive: Archive, settings: Settings, slug: str | None = None) 
     feed = FeedGenerator()
     if slug is not None:
         policy = archive.policy(slug)
-        refresh_summaries(archive, policy.id)
+        refresh_headlines(archive, policy.id)
         feed.id(f"{base}/policies/{slug}")
         feed.title(f"{policy.name}: privacy policy changes")
         feed.link(href=f"{base}/policies/{slug}", rel="alternate")
@@ -61,8 +64,9 @@ def changes_feed(archive: Archive, settings: Settings, slug: str | None = None) 
     feed.generator("policywatch")
     rows: tuple[ChangeRow, ...] = recent_changes(archive, limit=FEED_SIZE, slug=slug).rows
     if slug is None:
-        for policy_id in {archive.policy(r.slug).id for r in rows if r.summary is None}:
-            refresh_summaries(archive, policy_id)
+        stale = {archive.policy(r.slug).id for r in rows if r.summary is None or "headline" not in r.summary}
+        for policy_id in stale:
+            refresh_headlines(archive, policy_id)
         rows = recent_changes(archive, limit=FEED_SIZE).rows
     newest = max((_aware(r.captured_at) for r in rows), default=datetime(1970, 1, 1, tzinfo=UTC))
     feed.updated(newest)
@@ -76,7 +80,11 @@ def changes_feed(archive: Archive, settings: Settings, slug: str | None = None) 
         entry.title(f"{row.name}: version {row.number}" + (f" ({line})" if line else ""))
         entry.updated(_aware(row.captured_at))
         entry.published(_aware(row.captured_at))
-        entry.summary(describe(row.summary))
+        text, marked = describe(row.summary), headline_html(row.summary, spoken=False)
+        clause = headline_text(row.summary)
+        entry.summary(text + (f" {clause}" if clause else ""))
+        if marked is not None:
+            entry.content(f"<p>{escape(text)}</p><p>{marked}</p>", type="html")
         entry.author({"name": "policywatch"})
         entry.category(term=row.slug)
         for topic in sorted((row.summary or {}).get("topics") or {}):

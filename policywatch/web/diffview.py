@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from policywatch.headlines import headline_html, headline_text
+
+__all__ = ["ChangeView", "SectionView", "change_view", "headline_html", "headline_text", "sections"]
+
 if TYPE_CHECKING:
     from diffing import Change, DiffReport
 
@@ -91,3 +95,4 @@ def sections(report: DiffReport) -> list[SectionView]:
             groups.append((path, []))
         groups[-1][1].append(change_view(i, change))
     return [SectionView(path, tuple(views)) for path, views in groups]
+

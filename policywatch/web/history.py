@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from diffing import diff_texts
-from policywatch.summaries import refresh_summaries
-from storage import Archive, DashboardRow, NotFound, Outcome, PolicyRecord, VersionRecord
+from policywatch.summaries import refresh_headlines, refresh_summaries
+from storage import Archive, ChangeRow, DashboardRow, NotFound, Outcome, PolicyRecord, VersionRecord
 
 if TYPE_CHECKING:
     from diffing import DiffReport
@@ -95,3 +97,81 @@ def summary_line(summary: dict[str, Any] | None) -> str:
         return "first version"
     return (f"+{summary.get('added', 0)} -{summary.get('removed', 0)} "
             f"~{summary.get('modified', 0)} >{summary.get('moved', 0)}")
+
+
+CHANGE_KINDS = ("added", "removed", "modified", "moved")
+ALL_CHANGES = 1_000_000  # filters run over every change row (summaries are small JSON)
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    """What ``/changes`` narrows to; every field optional (None: no constraint)."""
+
+    policy: str | None = None
+    topic: str | None = None
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    formatting: bool = False  # formatting-only changes are hidden unless asked for
+
+    def active(self) -> bool:
+        return any((self.policy, self.topic, self.kind, self.since, self.until))
+
+    def query(self, **changes: Any) -> str:
+        """This filter as a query string (``changes`` override fields), for links and pagers."""
+        values = {"policy": self.policy, "topic": self.topic, "kind": self.kind,
+                  "since": self.since.isoformat() if self.since else None,
+                  "until": self.until.isoformat() if self.until else None,
+                  "formatting": "1" if self.formatting else None}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+    def matches(self, row: ChangeRow) -> bool:
+        summary = row.summary or {}
+        day = row.captured_at.date()
+        if self.since and day < self.since:
+            return False
+        if self.until and day > self.until:
+            return False
+        if self.policy and row.slug != self.policy:
+            return False
+        if self.topic and self.topic not in (summary.get("topics") or {}):
+            return False
+        if self.kind and not int(summary.get(self.kind) or 0):
+            return False
+        return self.formatting or not summary.get("formatting_only")
+
+
+def parse_day(value: str | None, what: str) -> date | None:
+    """``YYYY-MM-DD`` (or a full ISO time) from a query; ValueError naming ``what`` otherwise."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"{what} must be a date like 2024-01-31, not {value[:40]!r}") from None
+
+
+def filtered_changes(archive: Archive, selection: ChangeFilter) -> list[ChangeRow]:
+    """Every change matching ``selection``, newest first, summaries filled in."""
+    return [r for r in _all_changes(archive, selection.policy) if selection.matches(r)]
+
+
+def _all_changes(archive: Archive, slug: str | None = None) -> tuple[ChangeRow, ...]:
+    """Every change row, newest first, after filling summaries never computed (or too old
+    to carry a headline): the first view pays for them once."""
+    rows: tuple[ChangeRow, ...] = archive.recent_changes(limit=ALL_CHANGES, slug=slug).rows
+    missing = {r.slug for r in rows if r.summary is None or "headline" not in r.summary}
+    if missing:
+        for stale in missing:
+            refresh_headlines(archive, archive.policy(stale).id)
+        rows = archive.recent_changes(limit=ALL_CHANGES, slug=slug).rows
+    return rows
+
+
+def latest_changes(archive: Archive) -> dict[str, ChangeRow]:
+    """Each policy's newest change (slug -> row), for the dashboard's "latest change" column."""
+    latest: dict[str, ChangeRow] = {}
+    for row in _all_changes(archive):
+        latest.setdefault(row.slug, row)
+    return latest

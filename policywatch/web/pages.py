@@ -13,17 +13,23 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
 from crawler import CrawlerError, public_snapshot_url
+from diffing import TOPICS
 from policywatch.documents import version_document
 from policywatch.errors import UsageError
 from policywatch.web import auth, writes
 from policywatch.web.auth import archive_of
 from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
-from policywatch.web.diffview import sections
+from policywatch.web.diffview import headline_html, sections
 from policywatch.web.history import (
+    CHANGE_KINDS,
     STATUSES,
+    ChangeFilter,
     compare,
     ensure_summaries,
     filter_rows,
+    filtered_changes,
+    latest_changes,
+    parse_day,
     status_of,
     summary_line,
 )
@@ -38,7 +44,6 @@ from storage import (
     Source,
     VersionRecord,
     dashboard,
-    recent_changes,
     timeline,
 )
 
@@ -95,6 +100,7 @@ def dashboard_page(request: Request, q: str | None = None, tag: str | None = Non
         raise HTTPException(422, f"unknown status {status[:40]!r}: use one of {', '.join(STATUSES)}")
     shown = filter_rows(rows, q=q, tag=tag or None, status=status or None)
     return _render(request, "dashboard.html", {
+        "latest": latest_changes(archive_of(request)), "headline": headline_html,
         "rows": [(r, status_of(r)) for r in shown], "total": len(rows), "tags": tags,
         "statuses": STATUSES, "q": q or "", "tag": tag or "", "status": status or "",
     })
@@ -187,23 +193,36 @@ def diff_page(request: Request, slug: str) -> Response:
 
 
 @router.get("/changes")
-def changes_page(request: Request, page: str | None = None) -> Response:
+def changes_page(request: Request, page: str | None = None, policy: str | None = None,
+                 topic: str | None = None, kind: str | None = None, since: str | None = None,
+                 until: str | None = None, formatting: str | None = None) -> Response:
     auth_page = _reader_gate(request)
     if auth_page:
         return auth_page
     archive = archive_of(request)
     number = _int(page, "page") or 1
-    result = recent_changes(archive, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    missing = {r.slug for r in result.rows if r.summary is None}
-    if missing:
-        for slug in missing:
-            ensure_summaries(archive, archive.policy(slug).id)
-        result = recent_changes(archive, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
-    if number > 1 and not result.rows:
+    if kind and kind not in CHANGE_KINDS:
+        raise HTTPException(422, f"unknown kind {kind[:40]!r}: use one of {', '.join(CHANGE_KINDS)}")
+    if topic and topic not in TOPICS:
+        raise HTTPException(422, f"unknown topic {topic[:40]!r}: use one of {', '.join(TOPICS)}")
+    try:
+        selection = ChangeFilter(policy=policy or None, topic=topic or None, kind=kind or None,
+                                 since=parse_day(since, "since"), until=parse_day(until, "until"),
+                                 formatting=formatting not in (None, "", "0"))
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    if selection.policy:
+        archive.policy(selection.policy)  # 404 for an unknown slug, not an empty list
+    matching = filtered_changes(archive, selection)
+    start = (number - 1) * PAGE_SIZE
+    rows = matching[start:start + PAGE_SIZE]
+    if number > 1 and not rows:
         raise HTTPException(404, f"no page {number} of changes")
     return _render(request, "changes.html", {
-        "changes": result.rows, "page": number, "has_next": result.has_next,
-        "total": result.total, "summary_line": summary_line,
+        "changes": rows, "page": number, "has_next": start + PAGE_SIZE < len(matching),
+        "total": len(matching), "summary_line": summary_line, "selection": selection,
+        "kinds": CHANGE_KINDS, "topic_names": TOPICS, "policies": archive.policies(),
+        "headline": headline_html,
     })
 
 
