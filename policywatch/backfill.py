@@ -44,26 +44,30 @@ class BackfillProgress:
 async def backfill_policy(archive: Archive, client: WaybackClient, policy: PolicyRecord, *,
                           from_: str | None = None, to: str | None = None,
                           every: str | None = None, concurrency: int = 4,
-                          on_progress: Callable[[BackfillProgress], None] | None = None) -> BackfillProgress:
+                          on_progress: Callable[[BackfillProgress], None] | None = None,
+                          url: str | None = None) -> BackfillProgress:
     """Search, sample and replay a policy's captures, recording each; returns the counts.
 
     An unexpected error (a bug, not the archive) in one capture or in the search is
     recorded as an ``internal`` error of that attempt and logged; the rest go on, and so
-    does a ``backfill --all``. Storage errors propagate.
+    does a ``backfill --all``. Storage errors propagate. ``url`` searches another URL of
+    the policy (one it had before a move) instead of its current one; its captures join
+    the same timeline.
     """
+    search_url = url or policy.url
     progress = BackfillProgress()
     started = datetime.now(UTC)
     try:
-        records = await client.search(policy.url, from_=from_, to=to)
+        records = await client.search(search_url, from_=from_, to=to)
     except StorageError:
         raise
     except Exception as exc:
         if not isinstance(exc, CrawlerError):
-            await _record_internal(archive, policy, exc, started, policy.url, progress)
+            await _record_internal(archive, policy, exc, started, search_url, progress)
             return progress
         await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
                                 started_at=started, kind=check_error_kind(exc), message=str(exc),
-                                url=policy.url)
+                                url=search_url)
         progress.errors += 1
         progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
         return progress

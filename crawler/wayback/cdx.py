@@ -85,7 +85,7 @@ def search_key(url: str) -> str:
 
 
 def query_params(url: str, *, from_: str | None, to: str | None, limit: int,
-                 resume_key: str | None) -> list[tuple[str, str]]:
+                 resume_key: str | None, collapse: str = "digest") -> list[tuple[str, str]]:
     """Parameters of one CDX page request."""
     params = [
         ("url", url),
@@ -94,7 +94,7 @@ def query_params(url: str, *, from_: str | None, to: str | None, limit: int,
         ("fl", ",".join(FIELDS)),
         ("filter", STATUS_FILTER),
         ("filter", MIMETYPE_FILTER),
-        ("collapse", "digest"),
+        ("collapse", collapse),
         ("limit", str(limit)),
         ("showResumeKey", "true"),
     ]

@@ -89,7 +89,7 @@ class WaybackClient:
     # --- CDX search -------------------------------------------------------------------
 
     async def search(self, url: str, *, from_: str | None = None,
-                     to: str | None = None) -> list[CdxRecord]:
+                     to: str | None = None, distinct: bool = True) -> list[CdxRecord]:
         """Every distinct capture of ``url`` (http/https, www/bare), oldest first.
 
         ``from_``/``to`` take "2019", "2019-06", "2019-06-15" or CDX digit prefixes.
@@ -97,6 +97,10 @@ class WaybackClient:
         ``www.``, so the variants of one URL usually cost a single (paged) query. Rows
         are cleaned (see ``crawler.wayback.cdx``), deduplicated by digest over the whole
         result, and 3xx rows kept only outside the period the page itself was captured.
+        ``distinct=False`` keeps every capture of a body (one per timestamp and URL): a
+        caller that needs to know *when* a page was seen, not only what it said (the
+        archived homepages walked by ``backfill --follow-moves``); the CDX server then
+        collapses to the first capture of each day instead of each run of one digest.
 
         Raises:
             InvalidURL: ``url`` is not an http(s) URL.
@@ -114,18 +118,25 @@ class WaybackClient:
             if key in queried:
                 continue
             queried.add(key)
-            records.extend(await self._search_variant(variant, start, stop))
+            records.extend(await self._search_variant(
+                variant, start, stop, collapse="digest" if distinct else "timestamp:8"))
+        if not distinct:
+            seen: set[tuple[str, str]] = set()
+            kept = [r for r in sorted(cdx.prune_redirects(records), key=lambda r: r.captured_at)
+                    if (r.timestamp, r.original) not in seen
+                    and not seen.add((r.timestamp, r.original))]  # type: ignore[func-returns-value]
+            return kept
         return cdx.clean_result(records)
 
-    async def _search_variant(self, url: str, start: str | None,
-                              stop: str | None) -> list[CdxRecord]:
+    async def _search_variant(self, url: str, start: str | None, stop: str | None, *,
+                              collapse: str = "digest") -> list[CdxRecord]:
         endpoint = f"{self.base_url}/cdx/search/cdx"
         records: list[CdxRecord] = []
         resume_key: str | None = None
         seen_keys: set[str] = set()
         while True:
             params = cdx.query_params(url, from_=start, to=stop, limit=self.page_size,
-                                      resume_key=resume_key)
+                                      resume_key=resume_key, collapse=collapse)
             answer = await self._session.get(self.cdx_limiter, endpoint, params)
             if answer.status != 200:
                 raise _cdx_error(answer, url)

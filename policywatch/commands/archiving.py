@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policywatch.context import app_context
 from policywatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from policywatch.context import AppContext
+    from storage import PolicyRecord
 
 
 def _bound(value: str | None, *, end: bool) -> str | None:
@@ -31,6 +37,9 @@ def backfill(
     every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 6m, 1y, ...")] = None,
     distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per policy "
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
+    follow_moves: Annotated[bool, typer.Option("--follow-moves", help="Find the policy link "
+                            "on the site's archived homepages (one per --every, default 6m) "
+                            "and backfill every URL the policy had.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
     import asyncio
@@ -45,6 +54,9 @@ def backfill(
     start, end = _bound(from_, end=False), _bound(to, end=True)
     if start and end and start > end:
         raise UsageError(f"--from {from_} is after --to {to}")
+    if follow_moves:
+        from policywatch.moves import DEFAULT_EVERY, normalize_every
+        every = normalize_every(every) or DEFAULT_EVERY
     if every:
         from crawler import sample_captures
         try:
@@ -53,6 +65,11 @@ def backfill(
             raise UsageError(str(exc)) from None
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+    if follow_moves:
+        if distributed:
+            raise UsageError("--follow-moves runs here: it cannot be queued with --distributed yet")
+        _follow_moves(app, policies, start, end, every)
+        return
     if distributed:
         from policywatch.distributed import BACKFILL, queue_jobs
 
@@ -81,6 +98,42 @@ def backfill(
 
     for slug, result in asyncio.run(run()):
         typer.echo(f"{slug}  {result.line()}")
+
+
+def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | None,
+                  end: str | None, every: str | None) -> None:
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from policywatch.backfill import BackfillProgress
+    from policywatch.moves import FollowResult, backfill_following_moves
+    from policywatch.output import err_console
+    from policywatch.wayback import make_wayback_client
+
+    async def run() -> list[tuple[str, FollowResult]]:
+        done: list[tuple[str, FollowResult]] = []
+        async with make_wayback_client(app.settings) as client:
+            with Progress(TextColumn("{task.description}"), BarColumn(),
+                          TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+                          console=err_console, transient=False) as bar:
+                for policy in policies:
+                    task = bar.add_task(policy.slug, total=None, counts="reading archived homepages")
+
+                    def show(url: str, p: BackfillProgress, task: TaskID = task) -> None:
+                        bar.update(task, total=max(p.found - p.skipped, 1),
+                                   completed=p.fetched + p.errors,
+                                   counts=f"{url}: {p.found} found, {p.fetched} fetched, "
+                                          f"{p.new_versions} new versions")
+                    done.append((policy.slug, await backfill_following_moves(
+                        app.archive, client, policy, from_=start, to=end, every=every,
+                        on_progress=show)))
+        return done
+
+    for slug, result in asyncio.run(run()):
+        lines = result.lines()
+        typer.echo(f"{slug}  {lines[0]}")
+        for line in lines[1:]:
+            typer.echo(line)
 
 
 def export(

@@ -264,6 +264,16 @@ class FakeWayback:
             capture.headers["Location"] = target
         return capture
 
+    def add_homepage(self, url: str, timestamp: str, privacy_href: str | None, *,
+                     label: str = "Privacy Policy") -> FakeCapture:
+        """A homepage capture whose footer links to ``privacy_href`` (None: no privacy link),
+        so a site's policy link can move from one capture to the next."""
+        link = f" <a href='{privacy_href}'>{label}</a>" if privacy_href else ""
+        body = ("<html><head><title>Shop Inc.</title></head><body><nav><a href='/shop'>Shop</a>"
+                "</nav><p>Welcome to Shop Inc., the finest shop on the web.</p><footer>"
+                f"<a href='/about'>About us</a>{link}</footer></body></html>").encode()
+        return self.add_capture(url, timestamp, body)
+
     def add_revisit(self, url: str, timestamp: str, of: FakeCapture, *,
                     mimetype: str = "warc/revisit") -> FakeCapture:
         """A revisit record of ``of``: same digest, ``-`` status and length; replays ``of``'s body."""

@@ -1,0 +1,221 @@
+"""A policy across URL moves: which URL a site's homepage linked to, when.
+
+The Princeton-Leuven way round: walk the archived homepages of the policy's site at an
+interval, find the privacy-policy link in each capture (the same discovery as ``add
+DOMAIN``), and backfill each distinct policy URL over the span in which the homepage linked
+to it, widened by one interval each side (a link usually appears a little after the page
+does and lingers a little after it moved). Every capture goes into the policy's one
+timeline; versions are decided by text identity, so a move with the same text makes none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from crawler import CdxRecord, CrawlerError, WaybackClient, find_policy_links, sample_captures
+from policywatch.backfill import BackfillProgress, backfill_policy
+from storage import Archive, PolicyRecord
+
+log = logging.getLogger("policywatch.moves")
+
+DEFAULT_EVERY = "6m"  # the Princeton-Leuven corpus's interval
+
+
+def normalize_every(every: str | None) -> str | None:
+    """Accept "6mo" as well as backfill's "6m" (months)."""
+    if every is None:
+        return None
+    text = every.strip().lower()
+    return text[:-1] if text.endswith("mo") else text
+
+
+def site_key(host: str) -> str:
+    """Rough registrable domain ("www.shop.example.co.uk" -> "example.co.uk"), as discovery's."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in {
+            "co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gob", "nic"}:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def homepages_of(url: str) -> list[str]:
+    """Site roots to look for the policy link on: the policy's host, then its registrable domain."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = f":{parts.port}" if parts.port else ""
+    scheme = parts.scheme or "https"
+    roots = [f"{scheme}://{host}{port}/"]
+    site = host if _is_ip(host) else site_key(host)
+    if site != host.removeprefix("www."):  # CDX folds www.: site and www.site are one search
+        roots.append(f"{scheme}://{site}{port}/")
+    return roots
+
+
+def _is_ip(host: str) -> bool:
+    return host.replace(".", "").isdigit() or ":" in host
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One archived homepage capture and the policy link found on it (None: no link)."""
+
+    homepage: str
+    captured_at: datetime
+    wayback_url: str
+    policy_url: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class UrlSpan:
+    """A policy URL and the homepage captures that linked to it, first to last."""
+
+    url: str
+    first: Sighting
+    last: Sighting
+
+    def to_dict(self) -> dict[str, str]:
+        return {"url": self.url, "first_seen": self.first.captured_at.isoformat(),
+                "last_seen": self.last.captured_at.isoformat(),
+                "homepage_capture": self.first.wayback_url, "reason": self.first.reason}
+
+
+@dataclass
+class FollowResult:
+    """What ``backfill --follow-moves`` found and fetched."""
+
+    sightings: list[Sighting] = field(default_factory=list)
+    spans: list[UrlSpan] = field(default_factory=list)
+    progress: dict[str, BackfillProgress] = field(default_factory=dict)  # by policy URL
+    homepage_errors: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary printed by the CLI: one line per era, then per URL backfilled."""
+        without = sum(1 for s in self.sightings if s.policy_url is None)
+        out = [f"{len(self.sightings)} homepage captures, {len(self.spans)} policy URL(s)"
+               + (f", {without} without a policy link" if without else "")]
+        for span in self.spans:
+            out.append(f"  {span.first.captured_at:%Y-%m-%d} .. {span.last.captured_at:%Y-%m-%d}"
+                       f"  {span.url}  (homepage {span.first.wayback_url})")
+        for url, progress in self.progress.items():
+            out.append(f"  {url}: {progress.line()}")
+        out.extend(f"  {error}" for error in self.homepage_errors)
+        return out
+
+
+async def sightings(client: WaybackClient, homepages: list[str], *, from_: str | None,
+                    to: str | None, every: str | None) -> tuple[list[Sighting], list[str]]:
+    """Sample the homepages' 200 captures at ``every`` and find the policy link on each.
+
+    Returns the sightings oldest first and the errors met (a homepage the archive
+    excludes, a capture that cannot be replayed) as lines; those never stop the walk.
+    """
+    found: list[Sighting] = []
+    errors: list[str] = []
+    for homepage in homepages:
+        try:
+            records = await client.search(homepage, from_=from_, to=to, distinct=False)
+        except CrawlerError as exc:
+            errors.append(f"homepage {homepage}: {exc}")
+            continue
+        pages = [r for r in records if r.statuscode in (200, None) and not r.is_redirect]
+        by_digest: dict[str, Sighting] = {}  # a body seen before links where it linked then
+        for record in sample_captures(pages, every=every):
+            earlier = by_digest.get(record.digest) if record.digest else None
+            if earlier is not None:
+                found.append(Sighting(homepage, record.captured_at, record.public_url,
+                                      earlier.policy_url, earlier.reason))
+                continue
+            sighting = await _sighting(client, homepage, record, errors)
+            if sighting is not None:
+                found.append(sighting)
+                by_digest[record.digest] = sighting
+        if any(s.policy_url for s in found):
+            break  # the policy's own host had the link; the registrable domain is a fallback
+    found.sort(key=lambda s: s.captured_at)
+    return found, errors
+
+
+async def _sighting(client: WaybackClient, homepage: str, record: CdxRecord,
+                    errors: list[str]) -> Sighting | None:
+    try:
+        memento = await client.replay(record)
+    except CrawlerError as exc:
+        errors.append(f"homepage capture {record.public_url}: {exc}")
+        return None
+    candidates = await asyncio.to_thread(find_policy_links, memento.body, memento.final_url)
+    if not candidates:
+        return Sighting(homepage, record.captured_at, record.public_url, None,
+                        "no privacy-policy link on the homepage")
+    best = candidates[0]
+    return Sighting(homepage, record.captured_at, record.public_url, best.url, best.reason)
+
+
+def spans_of(found: list[Sighting]) -> list[UrlSpan]:
+    """One span per distinct policy URL, from its first to its last sighting (captures
+    without a link in between do not split a span), ordered by first sighting."""
+    first: dict[str, Sighting] = {}
+    last: dict[str, Sighting] = {}
+    for s in found:
+        if s.policy_url is None:
+            continue
+        first.setdefault(s.policy_url, s)
+        last[s.policy_url] = s
+    return sorted((UrlSpan(url, first[url], last[url]) for url in first),
+                  key=lambda span: span.first.captured_at)
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+
+
+def margin_of(every: str | None) -> timedelta:
+    """How far a span is widened each side: one interval (months as 31 days), at least 30 days."""
+    if not every:
+        return timedelta(days=183)
+    match = re.match(r"^\s*(\d+)\s*([dwmy])\s*$", every.lower())
+    if not match:
+        raise ValueError(f"invalid interval {every!r}: expected e.g. 30d, 2w, 6m (or 6mo), 1y")
+    count, unit = int(match.group(1)), match.group(2)
+    days = {"d": 1, "w": 7, "m": 31, "y": 366}[unit] * count
+    return timedelta(days=max(days, 30))
+
+
+async def backfill_following_moves(
+        archive: Archive, client: WaybackClient, policy: PolicyRecord, *,
+        from_: str | None = None, to: str | None = None, every: str | None = DEFAULT_EVERY,
+        homepages: list[str] | None = None, concurrency: int = 4,
+        on_progress: Callable[[str, BackfillProgress], None] | None = None) -> FollowResult:
+    """Discover the policy link in archived homepages and backfill each URL over its span.
+
+    The policy's own URL is backfilled over the whole range when no homepage ever linked
+    to it (the user gave it), over its span otherwise. Captures are sampled at ``every``.
+    """
+    every = normalize_every(every)
+    result = FollowResult()
+    result.sightings, result.homepage_errors = await sightings(
+        client, homepages or homepages_of(policy.url), from_=from_, to=to, every=every)
+    result.spans = spans_of(result.sightings)
+    margin = margin_of(every)
+    plan: list[tuple[str, str | None, str | None]] = []
+    for span in result.spans:
+        begin = _timestamp(span.first.captured_at - margin)
+        end = _timestamp(span.last.captured_at + margin)
+        plan.append((span.url, max(begin, from_) if from_ else begin,
+                     min(end, to) if to else end))
+    if policy.url not in {span.url for span in result.spans}:
+        plan.insert(0, (policy.url, from_, to))
+    for url, start, stop in plan:
+        def show(p: BackfillProgress, url: str = url) -> None:
+            if on_progress:
+                on_progress(url, p)
+        result.progress[url] = await backfill_policy(
+            archive, client, policy, from_=start, to=stop, every=every,
+            concurrency=concurrency, on_progress=show, url=url)
+    return result
