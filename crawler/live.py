@@ -68,6 +68,17 @@ def sniff_media_type(body: bytes) -> str | None:
     return None
 
 
+# --- HACK: httpx decodes gzip/deflate without checking that the stream reached its end,
+# so a body cut short (with a Content-Length that matches the cut) reads as a shorter
+# page, which would be recorded as a real change. Its decoder keeps the zlib object; a
+# finished stream has ``eof`` set. (httpx 0.28 ``_decoders.GZipDecoder``/``DeflateDecoder``.)
+def _truncated_stream(response: httpx.Response) -> bool:
+    decoder = getattr(response, "_decoder", None)
+    decompressor = getattr(decoder, "decompressor", None)
+    return decompressor is not None and hasattr(decompressor, "eof") and not decompressor.eof
+# --- end HACK
+
+
 @dataclass(frozen=True)
 class _Redirect:
     location: str
@@ -333,6 +344,10 @@ class LiveFetcher:
                 raise BodyTooLarge(f"{url} body passes the {self.max_bytes:,} byte limit"
                                    f"{detail}", url=url)
             chunks.append(chunk)
+        if _truncated_stream(response):
+            encoding = response.headers.get("content-encoding")
+            raise ContentDecodingError(f"{url} has a truncated {encoding} body (the compressed "
+                                       "stream ends early)", url=url)
         return b"".join(chunks)
 
     # -- helpers ---------------------------------------------------------------------------
