@@ -32,6 +32,7 @@ check: setup
 FULL_CORPUS ?= $(or $(POLICYWATCH_CORPUS),../shared/corpus)
 
 test: setup browser
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(if $(wildcard $(FULL_CORPUS)/ota),--extended,)
 
 bench: setup
