@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -202,6 +203,12 @@ async def backfill_following_moves(
     result.sightings, result.homepage_errors = await sightings(
         client, homepages or homepages_of(policy.url), from_=from_, to=to, every=every)
     result.spans = spans_of(result.sightings)
+    await asyncio.to_thread(note_given, archive, policy)
+    for span in result.spans:
+        await asyncio.to_thread(
+            archive.note_url, policy.id, span.url, source=UrlSource.HOMEPAGE,
+            found_at=span.first.captured_at, homepage_capture=span.first.wayback_url,
+            reason=span.first.reason)
     margin = margin_of(every)
     plan: list[tuple[str, str | None, str | None]] = []
     for span in result.spans:
@@ -219,3 +226,80 @@ async def backfill_following_moves(
             archive, client, policy, from_=start, to=stop, every=every,
             concurrency=concurrency, on_progress=show, url=url)
     return result
+
+
+class UrlSource(StrEnum):
+    """How a URL a policy lived at was found."""
+
+    GIVEN = "given"        # the URL the policy was added with (or moved to by the user)
+    HOMEPAGE = "homepage"  # linked from the site's homepage (``--follow-moves``, a live move)
+    REDIRECT = "redirect"  # only ever reached by a redirect from another URL of the policy
+
+
+@dataclass(frozen=True)
+class PolicyUrl:
+    """One URL a policy had, with its first and last capture (None: never captured)."""
+
+    url: str
+    source: UrlSource
+    first: datetime | None
+    last: datetime | None
+    captures: int
+    current: bool
+    homepage_capture: str | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        def iso(moment: datetime | None) -> str | None:
+            return moment.isoformat().replace("+00:00", "Z") if moment else None
+        return {"url": self.url, "source": str(self.source), "first_capture": iso(self.first),
+                "last_capture": iso(self.last), "captures": self.captures,
+                "current": self.current, "homepage_capture": self.homepage_capture,
+                "reason": self.reason}
+
+
+def policy_urls(archive: Archive, policy: PolicyRecord) -> list[PolicyUrl]:
+    """Every URL of a policy, from its snapshots' requested and final URLs, oldest first.
+
+    How each was found comes from the ``policy_url`` rows (``Archive.note_url``: written
+    by ``--follow-moves`` and by live moves, with the homepage capture that showed it);
+    for a URL without one: only ever reached by redirection is ``redirect``, the policy's
+    current URL ``given``, any other a homepage link.
+    """
+    seen: dict[str, list[datetime]] = {}
+    requested: set[str] = set()
+    for snap in archive.snapshots(policy.id):
+        at = _aware(snap.captured_at)
+        requested.add(snap.requested_url)
+        for url in {snap.requested_url, snap.final_url}:
+            seen.setdefault(url, []).append(at)
+    seen.setdefault(policy.url, [])
+    noted = {u.url: u for u in archive.policy_urls(policy.id)}
+    for url in noted:
+        seen.setdefault(url, [])
+    out = []
+    for url, times in seen.items():
+        known = noted.get(url)
+        if known is not None:
+            source = UrlSource(known.source)
+        elif url not in requested and url != policy.url:
+            source = UrlSource.REDIRECT
+        elif url == policy.url:
+            source = UrlSource.GIVEN
+        else:
+            source = UrlSource.HOMEPAGE
+        out.append(PolicyUrl(url, source, min(times, default=None), max(times, default=None),
+                             len(times), url == policy.url,
+                             known.homepage_capture if known else None,
+                             known.reason if known else None))
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(out, key=lambda u: (u.first or far, u.url))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def note_given(archive: Archive, policy: PolicyRecord) -> None:
+    """Record the policy's own URL as given by the user, unless how it was found is known."""
+    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at)

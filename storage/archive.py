@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from storage import blobs, history, records, recording
+from storage import urls as url_store
 from storage import policies as policy_store
 from storage import summaries as summary_cache
 from storage.db import make_engine, upgrade
@@ -147,6 +148,28 @@ class Archive(VersionLookup):
                                     remove=remove, tags=tags)
         with self.session() as session:
             return policy_store.update(session, slug, changes)
+
+    # --- where a policy lived ----------------------------------------------------------
+
+    def note_url(self, policy_id: int, url: str, *, source: str, found_at: datetime,
+                 homepage_capture: str | None = None, reason: str | None = None) -> bool:
+        """Record a URL the policy lived at and how it was found; False if already known
+        (the first finding is kept)."""
+        for attempt in range(3):
+            try:
+                with self.session() as session:
+                    return url_store.note_url(session, policy_id, url, source=source,
+                                              found_at=found_at,
+                                              homepage_capture=homepage_capture, reason=reason)
+            except IntegrityError:
+                if attempt == 2:  # another process noted it at the same time: it is known
+                    return False
+        raise AssertionError("unreachable")
+
+    def policy_urls(self, policy_id: int) -> list[records.PolicyUrlRecord]:
+        """The URLs recorded for a policy (``note_url``), in the order they were found."""
+        with self.session() as session:
+            return url_store.urls_of(session, policy_id)
 
     # --- recording fetches -----------------------------------------------------------
 

@@ -136,3 +136,4 @@ class AlertKind(StrEnum):
     BROKEN = "broken"        # tracking a policy stopped working
     RECOVERED = "recovered"  # ... and works again
     TEST = "test"            # ``policywatch alerts test``
+    MOVED = "moved"          # the policy moved to another URL (old, new, how it was found)

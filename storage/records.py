@@ -325,3 +325,21 @@ def alert_record(row: tables.Alert) -> AlertRecord:
 def lease_record(row: tables.Lease) -> LeaseRecord:
     return LeaseRecord(name=row.name, holder=row.holder, acquired_at=row.acquired_at,
                        expires_at=row.expires_at)
+
+
+@dataclass(frozen=True)
+class PolicyUrlRecord:
+    """A URL a policy lived at and how it was found (``source``: given, homepage, redirect)."""
+
+    policy_id: int
+    url: str
+    source: str
+    found_at: datetime
+    homepage_capture: str | None
+    reason: str | None
+
+
+def policy_url_record(row: tables.PolicyUrl) -> PolicyUrlRecord:
+    return PolicyUrlRecord(policy_id=row.policy_id, url=row.url, source=row.source,
+                           found_at=row.found_at, homepage_capture=row.homepage_capture,
+                           reason=row.reason)

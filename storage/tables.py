@@ -122,6 +122,21 @@ class Check(SQLModel, table=True):
     version_id: int | None = None
 
 
+class PolicyUrl(SQLModel, table=True):
+    """A URL a policy lived at, and how it was found (the first time: later sightings keep it)."""
+
+    __tablename__ = "policy_url"
+    __table_args__ = (UniqueConstraint("policy_id", "url", name="uq_policy_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int = Field(foreign_key="policy.id", index=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(max_length=20)  # given | homepage | redirect
+    found_at: datetime  # when the URL was found (a homepage capture's time, a check's)
+    homepage_capture: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class Subscription(SQLModel, table=True):
     """Where alerts go: an email address, a webhook URL or an Apprise URL."""
 

@@ -19,6 +19,7 @@ MODULES = [
     "web",
     "bulk",
     "workers",
+    "moving",
 ]
 
 

@@ -92,3 +92,21 @@ def test_a_homepage_without_links_in_some_intervals_keeps_one_span(cli, wayback,
 def test_follow_moves_refuses_a_bad_interval(cli, wayback) -> None:
     slug = cli("add", NEW).out.strip()
     assert cli("backfill", slug, "--follow-moves", "--every", "6x").code == 2
+
+
+@sqlite_only
+def test_urls_lists_every_url_the_policy_had(cli, wayback, bodies) -> None:
+    moved_site(wayback, bodies)
+    slug = cli("add", NEW).out.strip()
+    assert cli("backfill", slug, "--follow-moves", "--every", "6m").code == 0
+    urls = cli("urls", slug, "--json").json()
+    assert [(u["url"], u["source"], u["current"]) for u in urls] == [
+        (OLD, "homepage", False), (NEW, "given", True)]
+    assert urls[0]["first_capture"].startswith("2010-03-15")
+    assert urls[0]["last_capture"].startswith("2012-06-15")
+    assert urls[1]["first_capture"].startswith("2014-02-15")
+    assert urls[0]["homepage_capture"] == (
+        "https://web.archive.org/web/20100301000000id_/https://shop.example/")
+    assert "privacy" in urls[0]["reason"].lower()
+    table = cli("urls", slug)
+    assert table.code == 0 and "given" in table.out
