@@ -85,6 +85,7 @@ _SOURCES = {
     "leases": ("Leases",),
     "outbox": ("AlertWriter", "NewAlert", "Outbox"),
     "policies": ("slugify",),
+    "search": ("SearchHit",),
     "records": (
         "AlertRecord", "CheckRecord", "LeaseRecord", "PolicyRecord", "SnapshotRecord",
         "SubscriptionRecord", "VersionRecord"),
@@ -115,6 +116,7 @@ if TYPE_CHECKING:
         SubscriptionRecord,
         VersionRecord,
     )
+    from storage.search import SearchHit
     from storage.tokens import (
         TokenRecord,
         Tokens,
@@ -186,6 +188,7 @@ __all__ = [
     "Page",
     "PolicyChanges",
     "PolicyRecord",
+    "SearchHit",
     "SnapshotRecord",
     "Source",
     "StorageError",

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from storage import blobs, history, records, recording
 from storage import urls as url_store
 from storage import policies as policy_store
+from storage import search as search_index
 from storage import summaries as summary_cache
 from storage.db import make_engine, upgrade
 from storage.errors import NotFound
@@ -30,6 +31,7 @@ from storage.leases import Leases
 from storage.lookup import VersionLookup
 from storage.outbox import Outbox
 from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
+from storage.search import SearchHit
 from storage.tokens import Tokens
 from storage.transaction import Transaction, lock_policy, session_scope
 from storage.values import (
@@ -287,6 +289,14 @@ class Archive(VersionLookup):
         """Changes (``ChangeRow``) across all policies or one, newest first, one page."""
         with self.session() as session:
             return history.recent_changes(session, limit=limit, offset=offset, slug=slug)
+
+    def search(self, query: str, *, slug: str | None = None, limit: int = 20, offset: int = 0,
+               oldest_first: bool = False) -> tuple[list[SearchHit], int]:
+        """Versions whose text holds every word / "phrase" of ``query``, one page, and the
+        total; ValueError for a query without words (see ``storage.search``)."""
+        with self.session() as session:
+            return search_index.search(session, query, slug=slug, limit=limit, offset=offset,
+                                       oldest_first=oldest_first)
 
     # --- change summaries -------------------------------------------------------------
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: The newest migration in storage/migrations/versions (tests/storage/test_quickread.py
 #: checks it against Alembic's head): a database at another revision is read by the Archive.
-SCHEMA_HEAD = "0006_policy_url"
+SCHEMA_HEAD = "0007_version_search"
 
 # Columns whose attribute on the table model has another name (storage/tables.py).
 _POLICY_ATTRIBUTES = {"select_css": "select_rules", "remove_css": "remove_rules"}

@@ -20,6 +20,7 @@ MODULES = [
     "bulk",
     "workers",
     "moving",
+    "searching",
 ]
 
 

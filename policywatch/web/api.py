@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -198,3 +198,25 @@ def delete_subscription(request: Request, subscription_id: Annotated[int, Path(g
                         _: Writer) -> Response:
     Outbox(archive_of(request)).remove_subscription(subscription_id)
     return Response(status_code=204)
+
+
+@router.get("/search", summary="Full-text search across every version of every policy")
+def search_versions(request: Request, _: Reader,
+                    q: Annotated[str, Query(min_length=1, max_length=500,
+                                            description='Words and "quoted phrases"; all must occur')],
+                    policy: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")] = None,
+                    order: Literal["newest", "oldest"] = "newest",
+                    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict[str, Any]:
+    archive = archive_of(request)
+    if policy is not None:
+        archive.policy(policy)
+    try:
+        hits, total = archive.search(q, slug=policy, limit=limit, offset=offset,
+                                     oldest_first=order == "oldest")
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    base = settings_of(request).public_url.rstrip("/")
+    return {"query": q, "total": total, "limit": limit, "offset": offset,
+            "results": [{**h.to_dict(),
+                         "url": f"{base}/policies/{h.slug}/versions/{h.number}"} for h in hits]}

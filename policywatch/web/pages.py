@@ -7,10 +7,11 @@ URLs are stable (people bookmark them): ``/``, ``/policies/{slug}``,
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
+from markupsafe import Markup, escape
 
 from crawler import CrawlerError, public_snapshot_url
 from diffing import TOPICS
@@ -46,6 +47,7 @@ from storage import (
     dashboard,
     timeline,
 )
+from storage.search import highlight_spans
 
 router = APIRouter(include_in_schema=False)
 
@@ -224,6 +226,45 @@ def changes_page(request: Request, page: str | None = None, policy: str | None =
         "kinds": CHANGE_KINDS, "topic_names": TOPICS, "policies": archive.policies(),
         "headline": headline_html,
     })
+
+
+SEARCH_PAGE = 20
+
+
+@router.get("/search")
+def search_page(request: Request, q: str | None = None, policy: str | None = None,
+                order: str | None = None, page: str | None = None) -> Response:
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    number = _int(page, "page") or 1
+    oldest = order == "oldest"
+    query = (q or "").strip()[:500]
+    hits: list[Any] = []
+    total, error = 0, None
+    if policy:
+        archive.policy(policy)
+    if query:
+        try:
+            hits, total = archive.search(query, slug=policy or None, limit=SEARCH_PAGE,
+                                         offset=(number - 1) * SEARCH_PAGE, oldest_first=oldest)
+        except ValueError as exc:
+            error = str(exc)
+    params = {"q": query, "policy": policy or "", "order": "oldest" if oldest else ""}
+    return _render(request, "search.html", {
+        "q": query, "policy": policy or "", "oldest": oldest, "hits": hits, "total": total,
+        "error": error, "page": number, "has_next": number * SEARCH_PAGE < total,
+        "policies": archive.policies(), "marked": marked_clause,
+        "link": lambda n: "/search?" + urlencode({**{k: v for k, v in params.items() if v},
+                                                  "page": n}),
+    }, status=422 if error else 200)
+
+
+def marked_clause(clause: str, terms: tuple[str, ...]) -> Markup:
+    """The clause escaped, with the searched words in ``<mark>``."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(t) if hit else escape(t)
+                           for hit, t in highlight_spans(clause, terms))
 
 
 def _reader_gate(request: Request) -> Response | None:

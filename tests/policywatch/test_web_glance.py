@@ -86,3 +86,55 @@ def test_summaries_stored_before_headlines_get_one(client: TestClient, archive: 
     assert "headline" not in archive.versions(seller.id)[1].summary
     assert "<del><span class=\"sr-only\">removed: </span>do not</del>" in client.get("/changes").text
     assert archive.versions(seller.id)[1].summary["headline"]["kind"] == "modified"
+
+
+# --- item 2: filters and search ---------------------------------------------------------------
+
+
+def _diff_links(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'class="diff-link" href="/policies/([^/]+)/diff\?from=\d+&amp;to=(\d+)"', html)
+
+
+def test_changes_filters_apply(client: TestClient) -> None:
+    assert _diff_links(client.get("/changes").text) == [("seller.example", "3"), ("seller.example", "2")]
+    assert _diff_links(client.get("/changes?topic=collection").text) == [("seller.example", "3")]
+    assert _diff_links(client.get("/changes?kind=added").text) == [("seller.example", "3")]
+    assert _diff_links(client.get("/changes?since=2024-04-15").text) == [("seller.example", "3")]
+    assert _diff_links(client.get("/changes?until=2024-04-15").text) == [("seller.example", "2")]
+    assert _diff_links(client.get("/changes?policy=layout.example&formatting=1").text) == [
+        ("layout.example", "2")]
+    assert "No change matches these filters" in client.get("/changes?policy=layout.example").text
+    assert client.get("/changes?policy=nope.example").status_code == 404
+    assert client.get("/changes?kind=weird").status_code == 422
+    assert client.get("/changes?topic=weird").status_code == 422
+    assert client.get("/changes?since=yesterday").status_code == 422
+
+
+def test_topic_tags_are_filter_links_that_keep_the_other_filters(client: TestClient) -> None:
+    html = client.get("/changes?policy=seller.example").text
+    assert 'href="/changes?policy=seller.example&amp;topic=sharing"' in html
+
+
+def test_search_page_shows_clause_policy_version_and_date(client: TestClient) -> None:
+    html = client.get("/search?q=biometric").text
+    assert "1 version says “biometric”" in html
+    assert 'href="/policies/seller.example/versions/3"' in html and "2024-04-30" in html
+    assert "We collect <mark>biometric</mark> identifiers from photos." in html
+    oldest = client.get("/search?q=sell&order=oldest").text
+    assert oldest.index("/versions/1") < oldest.index("/versions/3")
+    assert client.get('/search?q="***"').status_code == 422
+    assert "<mark>&lt;b&gt;" not in client.get("/search?q=<b>sell").text
+    assert client.get("/search").status_code == 200
+
+
+def test_search_api(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": '"may sell"'}).json()
+    assert body["total"] == 2
+    first = body["results"][0]
+    assert (first["policy"], first["version"], first["section"]) == ("seller.example", 3, "Sharing")
+    assert first["clause"] == "We may sell your personal data to third parties."
+    assert first["captured_at"].startswith("2024-04-30")
+    assert first["url"] == "http://testserver/policies/seller.example/versions/3"
+    assert client.get("/api/v1/search", params={"q": "sell", "policy": "nope"}).status_code == 404
+    assert client.get("/api/v1/search", params={"q": "!!"}).status_code == 422
+    assert client.get("/api/v1/search").status_code == 422
