@@ -264,6 +264,19 @@ def _text_len(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
+def _longer_than(text: str, limit: int) -> bool:
+    """``_text_len(text) > limit``, counting only as far as needed (an ancestor's text can
+    hold a whole page with its scripts)."""
+    if len(text) <= limit:
+        return False
+    count = 0
+    for start in range(0, len(text), 8192):
+        count += len("".join(text[start:start + 8192].split()))
+        if count > limit:
+            return True
+    return False
+
+
 def _label(el: etree._Element) -> str:
     text = el.text_content() if el.tag != "input" else (el.get("value") or "")
     if not text.strip():
@@ -307,7 +320,7 @@ def _remove_overlays(body: etree._Element) -> None:
         for anc in action.iterancestors():
             if anc is body or anc.tag in ("html", "body", "main"):
                 break
-            if _text_len(anc.text_content()) > cap or anc.find(".//h1") is not None:
+            if _longer_than(anc.text_content(), cap) or anc.find(".//h1") is not None:
                 break
             if _is_fixed_overlay(anc):
                 best = anc

@@ -474,9 +474,11 @@ class _Renderer:
         if self.startpre:
             if not data.startswith("\n") and not data.startswith("\r\n"):
                 data = "\n" + data
-        bq = ">" * self.blockquote
-        if not (force and data and data[0] == ">") and self.blockquote:
-            bq += " "
+        bq = ""
+        if self.blockquote:
+            bq = ">" * self.blockquote
+            if not (force and data and data[0] == ">"):
+                bq += " "
         if self.pre:
             if self.list:
                 bq += self.list_code_indent
@@ -507,7 +509,9 @@ class _Renderer:
             for abbr, definition in self.abbr_list.items():
                 self.out("  *[" + abbr + "]: " + definition + "\n")
         self.p_p = 0
-        self.out(data)
+        self.outtextlist.append(data)          # self.out(data), inlined
+        if data:
+            self.lastWasNL = data[-1] == "\n"
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if self.stressed:
