@@ -54,7 +54,8 @@ def ensure_summaries(archive: Archive, policy_id: int) -> None:
 
 
 def status_of(row: DashboardRow) -> str:
-    """One word for the dashboard: paused, broken, failing, ok or never-checked."""
+    """One word for the dashboard: paused, broken, failing, ok or never-checked (no live
+    check yet, whatever was backfilled)."""
     policy = row.policy
     if not policy.active:
         return "paused"
@@ -62,7 +63,7 @@ def status_of(row: DashboardRow) -> str:
         return "broken"
     if policy.last_outcome == Outcome.ERROR:
         return "failing"
-    if policy.last_check_at is None and row.versions == 0:
+    if policy.last_check_at is None:  # backfilled versions are not a check of the live page
         return "never-checked"
     return "ok"
 

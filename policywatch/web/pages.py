@@ -6,6 +6,8 @@ URLs are stable (people bookmark them): ``/``, ``/policies/{slug}``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -38,6 +40,7 @@ from policywatch.web.markdown import render_markdown
 from policywatch.web.templating import templates
 from storage import (
     Archive,
+    CheckRecord,
     Conflict,
     NotFound,
     Outbox,
@@ -124,11 +127,35 @@ def policy_page(request: Request, slug: str) -> Response:
     # The policy's own selector finds nothing: say so here, since no alert is sent for it.
     settings_problem = (last_live if last_live is not None and last_live.error_kind is not None
                         and last_live.error_kind.user_settings else None)
+    captures = {c.id: _capture_of(archive, c) for c in checks
+                if c.source == Source.WAYBACK and c.snapshot_id is not None}
     return _render(request, "policy.html", {
+        "captures": {k: v for k, v in captures.items() if v is not None},
         "policy": policy, "entries": list(reversed(entries)), "chart": chart,
         "checks": checks, "summary_line": summary_line, "count": len(entries),
         "settings_problem": settings_problem,
     })
+
+
+@dataclass(frozen=True)
+class CaptureLink:
+    """When a backfilled check's capture was taken, and where it is in the Wayback Machine."""
+
+    captured_at: datetime
+    link: str
+
+
+def _capture_of(archive: Archive, check: CheckRecord) -> CaptureLink | None:
+    assert check.snapshot_id is not None
+    snap = archive.snapshot(check.snapshot_id)
+    if not snap.archive_timestamp:
+        return None
+    return CaptureLink(snap.captured_at, public_snapshot_url(snap.archive_timestamp, snap.requested_url))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 def _version_of(archive: Archive, slug: str, number: str) -> tuple[PolicyRecord, VersionRecord]:

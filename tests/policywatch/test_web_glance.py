@@ -138,3 +138,40 @@ def test_search_api(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": "sell", "policy": "nope"}).status_code == 404
     assert client.get("/api/v1/search", params={"q": "!!"}).status_code == 422
     assert client.get("/api/v1/search").status_code == 422
+
+
+# --- item 3: small faults ---------------------------------------------------------------------
+
+
+def test_never_checked_policies_say_so(client: TestClient) -> None:
+    html = client.get("/").text
+    fresh = html.split('href="/policies/fresh.example"')[1].split("</tr>")[0]
+    assert '<span class="status status-never-checked">never checked</span>' in fresh
+    # backfilled versions only: still never checked live
+    seller = html.split('href="/policies/seller.example"')[1].split("</tr>")[0]
+    assert "status-ok" in seller  # its last capture was live
+    assert "never checked" in client.get("/policies/fresh.example").text
+    assert "never-checked" in client.get("/?status=never-checked").text
+
+
+def test_backfilled_checks_show_the_capture_date_and_link(client: TestClient, archive: Archive) -> None:
+    html = client.get("/policies/seller.example").text
+    checks = html.split("Recent checks")[1]
+    assert 'href="https://web.archive.org/web/20240301000000id_/https://seller.example/privacy"' in checks
+    assert 'captured <time datetime="2024-03-01T00:00:00Z">2024-03-01 00:00</time>' in checks
+
+
+def test_not_found_page_says_it_once_without_cli_advice(client: TestClient) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404
+    assert r.text.count("<h1>Not found</h1>") == 1 and "Not Found" not in r.text
+    assert "There is no page at this address." in r.text
+    missing = client.get("/policies/nope.example").text
+    assert "no policy &#39;nope.example&#39;" in missing and "`" not in missing
+    assert "policywatch list" not in missing
+
+
+def test_favicon(client: TestClient) -> None:
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
