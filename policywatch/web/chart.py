@@ -71,7 +71,7 @@ def render_chart(points: Sequence[ChartPoint], *, width: int = 720, height: int 
     parts.append(f'<text x="{left - 6}" y="{top + inner_h}" text-anchor="end" class="chart-axis" '
                  f'fill="#2a6fb0">0</text>')
     parts.append(f'<text x="{left + inner_w + 6}" y="{top + 4}" class="chart-axis" '
-                 f'fill="#b36b00">{max_changed}</text>')
+                 f'fill="#8a5300">{max_changed}</text>')
     parts.append(f'<text x="{left}" y="{height - 8}" class="chart-axis" fill="#555">'
                  f'{points[0].captured_at:%Y-%m-%d}</text>')
     parts.append(f'<text x="{left + inner_w}" y="{height - 8}" text-anchor="end" class="chart-axis" '

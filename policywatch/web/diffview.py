@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from diffing import Change, DiffReport
 
 
+# Screen readers say nothing about <ins>/<del> by default: visually hidden words say it.
+INS = Markup('<ins><span class="sr-only">[added: </span>{}<span class="sr-only">]</span></ins>')
+DEL = Markup('<del><span class="sr-only">[removed: </span>{}<span class="sr-only">]</span></del>')
+
+
 @dataclass(frozen=True)
 class ChangeView:
     """One change as the page shows it: side-by-side halves and the inline form."""
@@ -54,9 +59,9 @@ def _marked(ops: Iterable[tuple[str, str]], keep: set[str]) -> Markup:
         if op not in keep:
             continue
         if op == "+":
-            out.append(Markup("<ins>{}</ins>").format(text))
+            out.append(INS.format(text))
         elif op == "-":
-            out.append(Markup("<del>{}</del>").format(text))
+            out.append(DEL.format(text))
         else:
             out.append(escape(text))
     return Markup("").join(out)
@@ -66,10 +71,10 @@ def change_view(index: int, change: Change) -> ChangeView:
     """Escape and mark up one change of the differ's report."""
     words = change.words or ()
     if change.kind == "added":
-        old_html, new_html = None, Markup("<ins>{}</ins>").format(change.new or "")
+        old_html, new_html = None, INS.format(change.new or "")
         inline = new_html
     elif change.kind == "removed":
-        old_html, new_html = Markup("<del>{}</del>").format(change.old or ""), None
+        old_html, new_html = DEL.format(change.old or ""), None
         inline = old_html
     elif words and change.kind == "modified":
         old_html, new_html = _marked(words, {"=", "-"}), _marked(words, {"=", "+"})

@@ -40,14 +40,25 @@ def _image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str
     return f'<span class="image-alt">[image{": " + escapeHtml(alt) if alt else ""}]</span>'
 
 
+def _heading(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    # The page has its own h1: the policy's headings move down a level (h1 -> h2, ...).
+    token = tokens[idx]
+    level = min(int(token.tag[1]) + int(env.get("demote") or 0), 6)
+    token.tag = f"h{level}"
+    return str(self.renderToken(tokens, idx, options, env))
+
+
 @cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
+    md.add_render_rule("heading_open", _heading)
+    md.add_render_rule("heading_close", _heading)
     return md
 
 
-def render_markdown(text: str, *, base_url: str | None = None) -> Markup:
-    """HTML for a policy's markdown; relative links resolve against ``base_url``."""
-    return Markup(_parser().render(text, {"base_url": base_url or ""}))
+def render_markdown(text: str, *, base_url: str | None = None, demote: int = 0) -> Markup:
+    """HTML for a policy's markdown; relative links resolve against ``base_url``; headings
+    go ``demote`` levels down (at most to h6), so a page keeps a single h1."""
+    return Markup(_parser().render(text, {"base_url": base_url or "", "demote": demote}))

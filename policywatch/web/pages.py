@@ -177,7 +177,7 @@ def version_page(request: Request, slug: str, number: str) -> Response:
     return _render(request, "version.html", {
         "policy": policy, "version": version, "count": count,
         "original": original_link(version),
-        "html": render_markdown(version.text, base_url=version.url),
+        "html": render_markdown(version.text, base_url=version.url, demote=1),
         "summary_line": summary_line,
     })
 

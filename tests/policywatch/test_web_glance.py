@@ -175,3 +175,58 @@ def test_favicon(client: TestClient) -> None:
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+# --- item 4: accessibility basics -------------------------------------------------------------
+
+PAGES = ("/", "/changes", "/search?q=sell", "/policies/seller.example",
+         "/policies/seller.example/versions/3", "/policies/seller.example/diff", "/login",
+         "/no/such/page")
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(fg: str, bg: str) -> float:
+    high, low = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_one_h1_a_skip_link_and_the_current_page_marked(client: TestClient, path: str) -> None:
+    html = client.get(path).text
+    assert len(re.findall(r"<h1\b", html)) == 1, path
+    assert '<a class="skip-link" href="#main">' in html and '<main id="main"' in html
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+    expected = {"/": ["/"], "/changes": ["/changes"], "/search?q=sell": ["/search"],
+                "/login": ["/login"]}.get(path, ["/"] if path.startswith("/policies/") else [])
+    assert current == expected, path
+
+
+def test_the_policy_text_keeps_its_headings_below_the_page_h1(client: TestClient) -> None:
+    html = client.get("/policies/seller.example/versions/1").text
+    assert "<h2>Privacy</h2>" in html and "<h3>Sharing</h3>" in html
+
+
+def test_word_marks_are_spoken_and_insertions_underlined(client: TestClient) -> None:
+    html = client.get("/policies/seller.example/diff?from=1&to=2").text
+    assert '<del><span class="sr-only">[removed: </span>do not<span class="sr-only">]</span></del>' in html
+    assert '<ins><span class="sr-only">[added: </span>may<span class="sr-only">]</span></ins>' in html
+    css = client.get("/static/style.css").text
+    ins_rule = re.search(r"^ins \{([^}]*)\}", css, flags=re.MULTILINE)
+    assert ins_rule and "text-decoration: underline" in ins_rule.group(1)
+    assert ".sr-only" in css and ":focus-visible" in css
+
+
+def test_text_colours_reach_4_5_to_1(client: TestClient) -> None:
+    css = client.get("/static/style.css").text
+    warn = re.search(r"--warn: (#[0-9a-f]{6})", css).group(1)
+    for background in ("#ffffff", "#fff1d6"):  # the page, the notice / failing status
+        assert contrast(warn, background) >= 4.5, (warn, background)
+    muted = re.search(r"--muted: (#[0-9a-f]{6})", css).group(1)
+    assert contrast(muted, "#f5f7f9") >= 4.5
+    chart = client.get("/policies/seller.example").text
+    assert "#b36b00" not in chart
