@@ -13,6 +13,9 @@
   selector matches nothing or is not valid CSS) is the user's to fix, not the site
   breaking: it changes nothing here and sends nothing; the check line, ``checks`` and
   the policy page say it (docs/alerts.md).
+- ``on_moved`` (inside the transaction that moves a policy to another URL, see
+  ``policywatch/relocation.py``): one "policy moved" alert per matching subscription,
+  keyed on the old and new URL, so a move is told once.
 - ``after_commit``: a delivery pass over the outbox.
 
 Versions recorded by backfill or re-extraction never reach these hooks (they are
@@ -21,13 +24,14 @@ history, not news).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import UTC, datetime
 
 from diffing import diff_texts
 from policywatch.alerts import Delivery, broken_message, change_message, recovered_message
 from policywatch.alerts.messages import Message
-from policywatch.pipeline import Hooks
+from policywatch.pipeline import Hooks, MoveEvent
 from policywatch.settings import Settings
 from storage import (
     AlertWriter,
@@ -126,6 +130,16 @@ class AlertRules:
             self._notify(writer, policy, message, key)
             log.info("%s: tracking recovered", policy.slug)
 
+    def on_moved(self, tx: Transaction, policy: PolicyRecord, event: MoveEvent) -> None:
+        """Tell subscribers once that a policy moved (same transaction as the move)."""
+        from policywatch.alerts.messages import moved_message
+
+        message = moved_message(policy, old_url=event.old_url, new_url=event.new_url,
+                                how=event.how, moved_at=event.moved_at,
+                                public_url=self.settings.public_url)
+        urls = hashlib.sha256(f"{event.old_url}\n{event.new_url}".encode()).hexdigest()[:16]
+        self._notify(AlertWriter(tx), policy, message, f"moved:{policy.id}:{urls}")
+
     def _notify(self, writer: AlertWriter, policy: PolicyRecord, message: Message,
                 key: str) -> None:
         writer.enqueue(self._new(f"{key}:{s.id}", s, message, policy, None)
@@ -148,4 +162,4 @@ def alert_hooks(settings: Settings, archive: Archive, *,
         await sender.deliver_due()
 
     return Hooks(on_new_version=[rules.on_new_version], on_check=[rules.on_check],
-                 after_commit=[deliver])
+                 on_moved=[rules.on_moved], after_commit=[deliver])

@@ -20,6 +20,7 @@ from crawler import (
     CrawlerError,
     ExtractionError,
     FetchResult,
+    HTTPStatusError,
     LiveFetcher,
     extract_policy,
 )
@@ -49,6 +50,10 @@ class Hooks:
 
     on_new_version: list[VersionHook] = field(default_factory=list)
     on_check: list[FailureHook] = field(default_factory=list)
+    # A live check found the policy at another URL (policywatch/relocation.py): runs in the
+    # transaction that moves it, so its alerts commit with the move.
+    on_moved: list[Callable[[Transaction, PolicyRecord, MoveEvent], None]] = field(
+        default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def version_hook(self) -> VersionHook | None:
@@ -70,6 +75,16 @@ class Hooks:
         return run
 
 
+@dataclass(frozen=True)
+class MoveEvent:
+    """A policy moved: from which URL to which, how it was found, when."""
+
+    old_url: str
+    new_url: str
+    how: str
+    moved_at: datetime
+
+
 class Dispatched(StrEnum):
     """A check handed to a worker (distributed mode) instead of run: not a stored outcome."""
 
@@ -88,6 +103,7 @@ class CheckResult:
     version_number: int | None = None  # the new version's number (not the record: a batch
     # of thousands of checks must not hold every policy text)
     choice: str | None = None   # how the text was chosen on a multi-document page
+    moved: str | None = None    # "moved from OLD to NEW (how)" when this check moved the policy
 
     def line(self) -> str:
         """One log/CLI line, e.g. ``example.com  new-version  version 3``.
@@ -102,6 +118,8 @@ class CheckResult:
                 self.error_kind.explanation)
         if self.choice:
             detail = f"{detail}; {self.choice}"
+        if self.moved:
+            detail = f"{self.moved}; {detail}" if detail else self.moved
         kind = f" [{self.error_kind}]" if self.error_kind else ""
         return f"{self.policy.slug}  {self.outcome}{kind}  {detail}".rstrip()
 
@@ -183,6 +201,56 @@ class Pipeline:
 
     async def _check(self, policy: PolicyRecord, fetcher: LiveFetcher,
                      started: datetime) -> CheckResult:
+        """One check, then, when its URL stopped giving the policy, a look for where it went."""
+        from policywatch.relocation import trigger_of
+
+        result, status, fetched = await self._fetch_and_record(policy, fetcher, started)
+        trigger = trigger_of(policy, status=status, fetched=fetched,
+                             outcome=result.outcome if isinstance(result.outcome, Outcome) else None,
+                             error_kind=result.error_kind,
+                             threshold=self.settings.failure_threshold)
+        if trigger is None:
+            return result
+        return await self._follow_move(policy, result, trigger, fetcher, fetched)
+
+    async def _follow_move(self, policy: PolicyRecord, result: CheckResult, trigger: object,
+                           fetcher: LiveFetcher, fetched: FetchResult | None) -> CheckResult:
+        """Re-discover a policy whose URL stopped giving it; move it when found elsewhere."""
+        from dataclasses import replace
+
+        from policywatch.relocation import Trigger, find_move
+        assert isinstance(trigger, Trigger)
+        move = await find_move(policy, trigger, fetcher, fetched=fetched,
+                               now=datetime.now(UTC), select=policy.select,
+                               remove=policy.remove)
+        if move is None:
+            return result
+        event = MoveEvent(move.old_url, move.new_url, move.how, move.found_at)
+        hooks = self.hooks.on_moved
+
+        def on_moved(tx: Transaction, moved: PolicyRecord, old_url: str) -> None:
+            for hook in hooks:
+                hook(tx, moved, event)
+        moved = await asyncio.to_thread(
+            self.archive.move_policy, policy.id, move.new_url, source=move.source,
+            found_at=move.found_at, homepage_capture=move.homepage, reason=move.how,
+            on_moved=on_moved)
+        if moved is None:  # another process moved it first
+            return result
+        log.warning("%s: policy moved from %s to %s (%s)", policy.slug, move.old_url,
+                    move.new_url, move.how)
+        if trigger == Trigger.REDIRECT_TO_POLICY:
+            await self._after_commit()
+            return replace(result, policy=moved,
+                           moved=f"moved from {move.old_url} to {move.new_url} ({move.how})")
+        recorded = await self.record(moved, move.page, started=datetime.now(UTC), last_sha=None)
+        return replace(recorded, moved=f"moved from {move.old_url} to {move.new_url} "
+                                       f"({move.how})")
+
+    async def _fetch_and_record(
+            self, policy: PolicyRecord, fetcher: LiveFetcher,
+            started: datetime) -> tuple[CheckResult, int | None, FetchResult | None]:
+        """The check itself, with the failed status (if any) and the page fetched."""
         last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
                                        source=Source.LIVE)
         try:
@@ -196,14 +264,16 @@ class Pipeline:
                 self.archive.record_failure, policy.id, source=Source.LIVE, started_at=started,
                 kind=check_error_kind(exc), message=str(exc), url=policy.url)
             await self._finish(policy)
-            return CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind)
+            return (CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind),
+                    exc.status if isinstance(exc, HTTPStatusError) else None, None)
         if fetched.not_modified:
             check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                             started_at=started, url=policy.url)
             await self._finish(policy)
-            return CheckResult(policy, Outcome.NOT_MODIFIED, "304 Not Modified",
-                               error_kind=check.error_kind)
-        return await self.record(policy, fetched, started=started, last_sha=last.body_sha256 if last else None)
+            return (CheckResult(policy, Outcome.NOT_MODIFIED, "304 Not Modified",
+                                error_kind=check.error_kind), None, None)
+        return (await self.record(policy, fetched, started=started,
+                                  last_sha=last.body_sha256 if last else None), None, fetched)
 
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
                      last_sha: str | None) -> CheckResult:

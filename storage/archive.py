@@ -168,6 +168,26 @@ class Archive(VersionLookup):
                     return False
         raise AssertionError("unreachable")
 
+    def move_policy(self, policy_id: int, new_url: str, *, source: str, found_at: datetime,
+                    homepage_capture: str | None = None, reason: str | None = None,
+                    on_moved: Callable[[Transaction, PolicyRecord, str], None] | None = None,
+                    ) -> PolicyRecord | None:
+        """Track the policy at ``new_url`` from now on (its history stays one timeline) and
+        note both URLs; ``on_moved(tx, policy, old_url)`` runs in the same transaction (the
+        "policy moved" alerts commit with the move or not at all). Returns the moved
+        policy, or None when it was at ``new_url`` already."""
+        with self.session() as session:
+            moved = url_store.move(session, policy_id, new_url, source=source,
+                                   found_at=found_at, homepage_capture=homepage_capture,
+                                   reason=reason)
+            if moved is None:
+                return None
+            row, old_url = moved
+            policy = records.policy_record(row)
+            if on_moved is not None:
+                on_moved(Transaction(session), policy, old_url)
+            return policy
+
     def policy_urls(self, policy_id: int) -> list[records.PolicyUrlRecord]:
         """The URLs recorded for a policy (``note_url``), in the order they were found."""
         with self.session() as session:

@@ -296,6 +296,30 @@ EMAIL_STYLE = ("<style>del,.pw-del{background:#ffe0e0;color:#8a1010}"
                ".pw-topics{padding-left:0;list-style:none}</style>")
 
 
+def moved_message(policy: PolicyRecord, *, old_url: str, new_url: str, how: str,
+                  moved_at: datetime, public_url: str) -> Message:
+    """``policy`` moved from ``old_url`` to ``new_url`` (``how``: the homepage link or
+    redirect that showed it); it is tracked at the new URL from now on."""
+    link = f"{public_url.rstrip('/')}/policies/{quote(policy.slug)}"
+    subject = f"[policywatch] Policy moved: {policy.name}"
+    text = (f"The {policy.name} privacy policy moved.\n\nOld URL: {old_url}\nNew URL: {new_url}\n"
+            f"Found by: {how}\nMoved on: {_when(moved_at)}\n\n"
+            "policywatch tracks the new URL from now on; the history stays one timeline.\n"
+            f"{link}\n")
+    short = f"Policy moved: {policy.name}: {old_url} -> {new_url} ({how})\n{link}"
+    esc = html.escape
+    body_html = _html_page(subject, (
+        f"<h1 style=\"font-size:1.3em\">Policy moved: {esc(policy.name)}</h1>"
+        f"<p>Old URL: <a href=\"{esc(old_url)}\" rel=\"noopener noreferrer\">{esc(old_url)}</a>"
+        f"<br>New URL: <a href=\"{esc(new_url)}\" rel=\"noopener noreferrer\">{esc(new_url)}</a>"
+        f"</p><p>Found by: {esc(how)}<br>Moved on: {esc(_when(moved_at))}</p>"
+        f"<p>policywatch tracks the new URL from now on.</p>"
+        f"<p><a href=\"{esc(link)}\">Policy page</a></p>"))
+    data = {"event": "policy.moved", "policy": _policy_data(policy), "old_url": old_url,
+            "new_url": new_url, "how": how, "moved_at": _iso(moved_at)}
+    return Message(AlertKind.MOVED, subject, text, short, body_html, data)
+
+
 def _html_page(title: str, body: str) -> str:
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title>{EMAIL_STYLE}</head>\n"
