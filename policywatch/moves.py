@@ -192,15 +192,17 @@ async def backfill_following_moves(
         archive: Archive, client: WaybackClient, policy: PolicyRecord, *,
         from_: str | None = None, to: str | None = None, every: str | None = DEFAULT_EVERY,
         homepages: list[str] | None = None, concurrency: int = 4,
-        on_progress: Callable[[str, BackfillProgress], None] | None = None) -> FollowResult:
+        on_progress: Callable[[str, BackfillProgress], None] | None = None,
+        found: tuple[list[Sighting], list[str]] | None = None) -> FollowResult:
     """Discover the policy link in archived homepages and backfill each URL over its span.
 
     The policy's own URL is backfilled over the whole range when no homepage ever linked
     to it (the user gave it), over its span otherwise. Captures are sampled at ``every``.
+    ``found``: the sightings (and errors) of an earlier walk of the same homepages.
     """
     every = normalize_every(every)
     result = FollowResult()
-    result.sightings, result.homepage_errors = await sightings(
+    result.sightings, result.homepage_errors = found or await sightings(
         client, homepages or homepages_of(policy.url), from_=from_, to=to, every=every)
     result.spans = spans_of(result.sightings)
     await asyncio.to_thread(note_given, archive, policy)

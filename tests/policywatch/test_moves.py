@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.corpus_pages import ota_versions
@@ -110,3 +112,47 @@ def test_urls_lists_every_url_the_policy_had(cli, wayback, bodies) -> None:
     assert "privacy" in urls[0]["reason"].lower()
     table = cli("urls", slug)
     assert table.code == 0 and "given" in table.out
+
+
+@sqlite_only
+def test_corpus_builds_seed_files_an_index_and_resumes(cli, wayback, bodies, tmp_path) -> None:
+    moved_site(wayback, bodies)  # shop.example: two URLs, three texts
+    wayback.add_homepage("https://nolink.example/", "20120301000000", None)
+    domains = tmp_path / "domains.txt"
+    domains.write_text("# research list\nshop.example\nhttps://www.nolink.example/\nempty.example\n")
+    out = tmp_path / "corpus"
+    result = cli("corpus", str(domains), "--from", "2009", "--to", "2019", "--every", "6mo",
+                 "-o", str(out))
+    assert result.code == 0, result.err
+    assert "3 domains done" in result.out and "2 without a policy" in result.out
+    assert "no policy  nolink.example: no privacy-policy link on 1 archived homepage" in result.err
+    assert "no policy  empty.example: the Wayback Machine has no capture" in result.err
+    files = sorted(p.name for p in (out / "shop.example").glob("*.md"))
+    assert files == ["2010-03-15.md", "2012-06-15.md", "2015-06-15.md"]
+    first = (out / "shop.example" / "2010-03-15.md").read_text()
+    assert first.startswith("> *The following text is extracted and transformed from the "
+                            "shop.example privacy policy that was archived on 2010-03-15.")
+    index = [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()]
+    assert [(r["domain"], r["date"], r["policy_url"]) for r in index] == [
+        ("shop.example", "2010-03-15", OLD), ("shop.example", "2012-06-15", OLD),
+        ("shop.example", "2015-06-15", NEW)]
+    assert index[0]["wayback_url"] == f"https://web.archive.org/web/20100315000000id_/{OLD}"
+    assert all(len(r["sha256"]) == 64 for r in index)
+    missing = [json.loads(x)["domain"] for x in (out / "no-policy.jsonl").read_text().splitlines()]
+    assert missing == ["nolink.example", "empty.example"]
+    # The corpus policy is paused: the scheduler never checks it live.
+    assert [p["active"] for p in cli("list", "--json").json()] == [False]
+
+    # A re-run fetches nothing; a run killed during a domain (its done line cut short)
+    # does that domain again and ends with the same index.
+    wayback.requests.clear()
+    assert cli("corpus", str(domains), "-o", str(out), "--from", "2009", "--to", "2019").code == 0
+    assert wayback.requests == []
+    done = (out / "done.jsonl").read_text().splitlines()
+    (out / "done.jsonl").write_text("\n".join(done[1:]) + "\n" + done[0][:40])
+    (out / "index.jsonl").unlink()
+    rerun = cli("corpus", str(domains), "-o", str(out), "--from", "2009", "--to", "2019")
+    assert rerun.code == 0, rerun.err
+    assert "2 from an earlier run" in rerun.out
+    assert [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()] == index
+    assert not [r for r in wayback.requests_to("replay") if r.original != HOME]  # all stored
