@@ -7,7 +7,7 @@ URLs are stable (people bookmark them): ``/``, ``/policies/{slug}``,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -175,7 +175,38 @@ def version_page(request: Request, slug: str, number: str) -> Response:
     policy, version = _version_of(archive, slug, number)
     count = archive.version_count(policy.id)
     return _render(request, "version.html", {
-        "policy": policy, "version": version, "count": count,
+        "policy": policy, "version": version, "count": count, "as_of": None,
+        "original": original_link(version),
+        "html": render_markdown(version.text, base_url=version.url, demote=1),
+        "summary_line": summary_line,
+    })
+
+
+def _end_of(value: str | None, what: str) -> datetime:
+    """The last moment (UTC) of the day a ``YYYY-MM-DD`` query value names; 422 for junk."""
+    try:
+        day = parse_day(value, what)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    assert day is not None
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+@router.get("/policies/{slug}/at")
+def policy_as_of(request: Request, slug: str, date: str | None = None) -> Response:
+    """The policy as it read on a day: the version in force at the end of that day."""
+    auth_page = _reader_gate(request)
+    if auth_page:
+        return auth_page
+    archive = archive_of(request)
+    policy = archive.policy(slug)
+    if not date:
+        raise HTTPException(422, "date is needed, like 2024-01-31")
+    when = _end_of(date, "date")
+    version = archive.version_at(policy.id, when)
+    count = archive.version_count(policy.id)
+    return _render(request, "version.html", {
+        "policy": policy, "version": version, "count": count, "as_of": when.date(),
         "original": original_link(version),
         "html": render_markdown(version.text, base_url=version.url, demote=1),
         "summary_line": summary_line,
@@ -209,12 +240,18 @@ def diff_page(request: Request, slug: str) -> Response:
     archive = archive_of(request)
     policy = archive.policy(slug)
     from_, to = _int(params.get("from"), "version"), _int(params.get("to"), "version")
+    # Two dates instead of numbers: the versions in force on those days.
+    if params.get("from_date"):
+        from_ = archive.version_at(policy.id, _end_of(params.get("from_date"), "from_date")).number
+    if params.get("to_date"):
+        to = archive.version_at(policy.id, _end_of(params.get("to_date"), "to_date")).number
     view = params.get("view", "side")
     if view not in ("side", "inline"):
         view = "side"
     comparison = compare(archive, policy, from_, to)
     old, new, report = comparison.old, comparison.new, comparison.report
     return _render(request, "diff.html", {
+        "choices": archive.versions(policy.id, with_text=False),
         "policy": policy, "old": old, "new": new, "count": comparison.count,
         "report": report, "sections": sections(report), "view": view,
         "summary": report.summary, "old_link": original_link(old), "new_link": original_link(new),

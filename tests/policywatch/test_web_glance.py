@@ -230,3 +230,49 @@ def test_text_colours_reach_4_5_to_1(client: TestClient) -> None:
     assert contrast(muted, "#f5f7f9") >= 4.5
     chart = client.get("/policies/seller.example").text
     assert "#b36b00" not in chart
+
+
+# --- item 5: as of a date, comparing dates, labels, phone layout ------------------------------
+
+
+def test_policy_as_of_a_date(client: TestClient) -> None:
+    html = client.get("/policies/seller.example/at?date=2024-04-15").text
+    assert "<h1>Seller as of 2024-04-15</h1>" in html
+    assert 'read as <a href="/policies/seller.example/versions/2">version 2</a>' in html
+    assert "We may sell your personal data" in html
+    assert client.get("/policies/seller.example/at?date=2024-03-01").text.count("version 1</a>") == 1
+    assert client.get("/policies/seller.example/at?date=2020-01-01").status_code == 404
+    assert client.get("/policies/seller.example/at?date=soon").status_code == 422
+    assert client.get("/policies/seller.example/at").status_code == 422
+    assert 'action="/policies/seller.example/at"' in client.get("/policies/seller.example").text
+
+
+def test_compare_two_dates_and_pickers_show_dates(client: TestClient) -> None:
+    html = client.get("/policies/seller.example/diff?from_date=2024-03-05&to_date=2024-05-01").text
+    assert "<h1>Seller: version 1 → 3</h1>" in html
+    assert '<option value="1" selected>version 1 · 2024-03-01</option>' in html
+    assert 'name="from_date" value="2024-03-01"' in html
+    assert client.get("/policies/seller.example/diff?from_date=x").status_code == 422
+
+
+def test_moved_label_once_and_change_count_in_words(client: TestClient, archive: Archive) -> None:
+    html = client.get("/policies/seller.example/diff?from=1&to=2").text
+    assert ">1 change</span>" in html
+    mover = archive.add_policy(name="Mover", url="https://mover.example/p", domain="mover.example")
+    record_text(archive, mover, T0, "# P\n\n## A\n\nWe sell data to brokers.\n\n## B\n\nWe keep logs.\n",
+                source="live")
+    record_text(archive, mover, T0 + timedelta(days=1),
+                "# P\n\n## A\n\nNothing here.\n\n## B\n\nWe keep logs.\n\nWe sell data to brokers.\n",
+                source="live")
+    moved = client.get("/policies/mover.example/diff").text
+    heads = re.findall(r'<div class="change-head">(.*?)</div>', moved, flags=re.DOTALL)
+    assert heads
+    for head in heads:  # "MOVED MOVED FROM" was two labels saying moved
+        words = " ".join(re.findall(r'<span class="kind kind-[a-z]+">([^<]*)</span>', head))
+        assert words.count("moved") <= 1, words
+
+
+def test_dashboard_cells_carry_labels_for_the_phone_layout(client: TestClient) -> None:
+    html = client.get("/").text
+    assert 'data-label="Latest change"' in html and 'data-label="Status"' in html
+    assert "@media (max-width: 640px)" in client.get("/static/style.css").text
