@@ -204,8 +204,9 @@ class Pipeline:
         """One check, then, when its URL stopped giving the policy, a look for where it went."""
         from policywatch.relocation import trigger_of
 
-        result, status, fetched = await self._fetch_and_record(policy, fetcher, started)
-        trigger = trigger_of(policy, status=status, fetched=fetched,
+        result, status, fetched, previous_url = await self._fetch_and_record(policy, fetcher,
+                                                                             started)
+        trigger = trigger_of(policy, status=status, fetched=fetched, previous_url=previous_url,
                              outcome=result.outcome if isinstance(result.outcome, Outcome) else None,
                              error_kind=result.error_kind,
                              threshold=self.settings.failure_threshold)
@@ -249,8 +250,10 @@ class Pipeline:
 
     async def _fetch_and_record(
             self, policy: PolicyRecord, fetcher: LiveFetcher,
-            started: datetime) -> tuple[CheckResult, int | None, FetchResult | None]:
-        """The check itself, with the failed status (if any) and the page fetched."""
+            started: datetime
+    ) -> tuple[CheckResult, int | None, FetchResult | None, str | None]:
+        """The check itself, with the failed status (if any), the page fetched and where
+        the previous live check's fetch ended (its final URL)."""
         last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
                                        source=Source.LIVE)
         try:
@@ -265,15 +268,18 @@ class Pipeline:
                 kind=check_error_kind(exc), message=str(exc), url=policy.url)
             await self._finish(policy)
             return (CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind),
-                    exc.status if isinstance(exc, HTTPStatusError) else None, None)
+                    exc.status if isinstance(exc, HTTPStatusError) else None, None,
+                    last.final_url if last else None)
         if fetched.not_modified:
             check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                             started_at=started, url=policy.url)
             await self._finish(policy)
             return (CheckResult(policy, Outcome.NOT_MODIFIED, "304 Not Modified",
-                                error_kind=check.error_kind), None, None)
+                                error_kind=check.error_kind), None, None,
+                    last.final_url if last else None)
         return (await self.record(policy, fetched, started=started,
-                                  last_sha=last.body_sha256 if last else None), None, fetched)
+                                  last_sha=last.body_sha256 if last else None), None, fetched,
+                last.final_url if last else None)
 
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
                      last_sha: str | None) -> CheckResult:

@@ -70,16 +70,23 @@ def same_place(a: str, b: str) -> bool:
 
 
 def trigger_of(policy: PolicyRecord, *, status: int | None, fetched: FetchResult | None,
-               outcome: Outcome | None, error_kind: ErrorKind | None,
-               threshold: int) -> Trigger | None:
-    """Whether a check's result calls for looking for the policy elsewhere, and why."""
+               outcome: Outcome | None, error_kind: ErrorKind | None, threshold: int,
+               previous_url: str | None = None) -> Trigger | None:
+    """Whether a check's result calls for looking for the policy elsewhere, and why.
+
+    ``previous_url`` is where the previous live check's fetch ended: a redirect to another
+    policy page is a move only when the URL answered without one before (a URL that has
+    always redirected, such as ``/privacy`` -> ``/privacy-policy`` from the first check
+    on, is how the site serves the policy, not news).
+    """
     if status in (404, 410):
         return Trigger.GONE
     redirected = fetched is not None and not same_place(fetched.final_url, policy.url)
     rejected = error_kind is not None and error_kind.rejected and not error_kind.user_settings
     if redirected and rejected:
         return Trigger.REDIRECT_NOT_POLICY
-    if redirected and outcome in (Outcome.NEW_VERSION, Outcome.UNCHANGED):
+    settled = previous_url is not None and same_place(previous_url, policy.url)
+    if redirected and settled and outcome in (Outcome.NEW_VERSION, Outcome.UNCHANGED):
         return Trigger.REDIRECT_TO_POLICY
     if rejected and policy.consecutive_failures + 1 >= threshold:
         return Trigger.NOT_POLICY

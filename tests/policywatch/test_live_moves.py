@@ -103,3 +103,39 @@ def test_a_404_with_no_other_link_on_the_homepage_moves_nothing(cli, site, versi
     assert "error" in result.out and "moved" not in result.out
     assert cli("list", "--json").json()[0]["url"] == site.url("/privacy")
     assert hooks.wait_for(1, timeout=0.5) == []
+
+
+@sqlite_only
+def test_a_url_that_always_redirected_is_no_move(cli, site, versions, hooks) -> None:
+    site.redirect("/privacy", "/privacy-policy", status=301)
+    site.add("/privacy-policy", versions[0])
+    slug = cli("add", site.url("/privacy")).out.strip()
+    subscribe(cli, hooks.url("/hook"))
+    for _ in range(2):
+        assert "moved" not in cli("check", slug).out
+    assert cli("list", "--json").json()[0]["url"] == site.url("/privacy")
+    assert hooks.wait_for(1, timeout=0.5) == []
+
+
+@sqlite_only
+def test_a_page_that_is_not_the_policy_three_checks_in_a_row_is_looked_for(
+        cli, site, versions, hooks) -> None:
+    site.add("/", homepage("/privacy"))
+    site.add("/privacy", versions[0])
+    old, new = site.url("/privacy"), site.url("/legal/privacy")
+    slug = cli("add", old).out.strip()
+    subscribe(cli, hooks.url("/hook"))
+    cli("check", slug)
+    site.add("/privacy", "<html><head><title>Page not found</title></head><body><h1>Page not "
+                         "found</h1><p>Sorry, the page you are looking for does not exist."
+                         "</p></body></html>")
+    site.add("/", homepage("/legal/privacy"))
+    site.add("/legal/privacy", versions[0])
+    outs = [cli("check", slug).out for _ in range(3)]
+    assert ["moved" in out for out in outs] == [False, False, True]
+    assert cli("list", "--json").json()[0]["url"] == new
+    events = [r.json()["event"] for r in hooks.wait_for(3)]
+    # Broken at once (not the policy); then moved, and tracking works again at the new URL.
+    assert events[0] == "policy.tracking_broken"
+    assert sorted(events[1:]) == ["policy.moved", "policy.tracking_recovered"]
+    assert len(hooks.wait_for(4, timeout=0.5)) == 3
