@@ -192,6 +192,11 @@ def _end_of(value: str | None, what: str) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
 
 
+def _number_on(archive: Archive, policy: PolicyRecord, when: datetime) -> int:
+    """The version in force at ``when``; a day before the first capture compares from it."""
+    return max(archive.version_count(policy.id, until=when), 1)
+
+
 @router.get("/policies/{slug}/at")
 def policy_as_of(request: Request, slug: str, date: str | None = None) -> Response:
     """The policy as it read on a day: the version in force at the end of that day."""
@@ -242,9 +247,9 @@ def diff_page(request: Request, slug: str) -> Response:
     from_, to = _int(params.get("from"), "version"), _int(params.get("to"), "version")
     # Two dates instead of numbers: the versions in force on those days.
     if params.get("from_date"):
-        from_ = archive.version_at(policy.id, _end_of(params.get("from_date"), "from_date")).number
+        from_ = _number_on(archive, policy, _end_of(params.get("from_date"), "from_date"))
     if params.get("to_date"):
-        to = archive.version_at(policy.id, _end_of(params.get("to_date"), "to_date")).number
+        to = _number_on(archive, policy, _end_of(params.get("to_date"), "to_date"))
     view = params.get("view", "side")
     if view not in ("side", "inline"):
         view = "side"

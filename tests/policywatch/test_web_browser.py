@@ -237,3 +237,45 @@ def test_hostile_policy_renders_inert(server: dict[str, str], page, tmp_path: Pa
     # Strict CSP arrives with every page.
     csp = httpx.get(base + "/policies/evil.example").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_glance_search_keyboard_and_phone(server: dict[str, str], page, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 17 in a browser: headline clauses, search, date comparison, the skip link and
+    focus ring from the keyboard, and the dashboard at phone width without sideways scroll."""
+    from playwright.sync_api import expect
+
+    base = server["base"]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    page.goto(base + "/changes")
+    expect(page.locator("li.change-entry .headline").first).to_be_visible()
+    page.locator("li.change-entry a.tag.topic").first.click()
+    expect(page).to_have_url(re.compile(r"/changes\?topic="))
+
+    page.goto(base + "/search")
+    page.fill('input[name="q"]', "cookies")
+    page.click('form[role="search"] button[type="submit"]')
+    expect(page.locator("li.search-hit mark").first).to_be_visible()
+
+    page.goto(base + "/policies/criteo.example/diff")
+    page.fill('input[name="from_date"]', "2020-01-01")
+    page.get_by_role("button", name="Compare dates").click()
+    expect(page.locator("h1")).to_contain_text("version")
+
+    page.goto(base + "/policies/criteo.example")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    assert in_viewport(page, "a.skip-link")
+    outline = page.eval_on_selector("a.skip-link", "el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"
+    expect(page.locator('nav a[aria-current="page"]')).to_have_text("Policies")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + "/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, overflow
+    page.screenshot(path=str(tmp_path / "dashboard-390.png"), full_page=True)
+    assert errors == []

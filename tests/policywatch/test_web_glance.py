@@ -253,6 +253,8 @@ def test_compare_two_dates_and_pickers_show_dates(client: TestClient) -> None:
     assert '<option value="1" selected>version 1 · 2024-03-01</option>' in html
     assert 'name="from_date" value="2024-03-01"' in html
     assert client.get("/policies/seller.example/diff?from_date=x").status_code == 422
+    before = client.get("/policies/seller.example/diff?from_date=2001-01-01&to_date=2024-04-01").text
+    assert "<h1>Seller: version 1 → 2</h1>" in before  # before the first capture: from the first
 
 
 def test_moved_label_once_and_change_count_in_words(client: TestClient, archive: Archive) -> None:
