@@ -1,0 +1,67 @@
+"""Where a policy lived: policy_url rows, and a move that keeps one timeline (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage import Archive, Capture, Extraction, PolicyRecord, Transaction
+
+T0 = datetime(2020, 1, 1, tzinfo=UTC)
+OLD = "https://example.com/privacy"
+NEW = "https://example.com/legal/privacy"
+
+
+@pytest.fixture
+def policy(archive: Archive) -> PolicyRecord:
+    return archive.add_policy(name="Example", url=OLD, domain="example.com")
+
+
+def capture(day: int, url: str) -> Capture:
+    at = T0 + timedelta(days=day)
+    return Capture(source="live", captured_at=at, fetched_at=at, requested_url=url,
+                   final_url=url, status=200, content_type="text/html")
+
+
+TEXT = Extraction(text="# Privacy\n\nWe keep data for 30 days.\n", extractor_version="t1")
+
+
+def test_the_first_finding_of_a_url_is_kept(archive: Archive, policy: PolicyRecord) -> None:
+    assert archive.note_url(policy.id, NEW, source="homepage", found_at=T0,
+                            homepage_capture="https://web.archive.org/web/2020id_/x", reason="r")
+    assert not archive.note_url(policy.id, NEW, source="redirect", found_at=T0 + timedelta(1))
+    [row] = archive.policy_urls(policy.id)
+    assert (row.url, row.source, row.homepage_capture, row.reason) == (
+        NEW, "homepage", "https://web.archive.org/web/2020id_/x", "r")
+
+
+def test_a_move_points_the_policy_elsewhere_and_keeps_one_timeline(
+        archive: Archive, policy: PolicyRecord) -> None:
+    archive.record_fetch(policy.id, capture(0, OLD), b"<html>A</html>", TEXT, started_at=T0)
+    seen: list[tuple[str, str]] = []
+
+    def hook(tx: Transaction, moved: PolicyRecord, old_url: str) -> None:
+        seen.append((old_url, moved.url))
+
+    now = datetime.now(UTC)
+    moved = archive.move_policy(policy.id, NEW, source="homepage", found_at=now, on_moved=hook)
+    assert moved is not None and moved.url == NEW and moved.slug == policy.slug
+    assert seen == [(OLD, NEW)]
+    assert archive.move_policy(policy.id, NEW, source="homepage", found_at=T0) is None
+    assert [(u.url, u.source) for u in archive.policy_urls(policy.id)] == [
+        (OLD, "given"), (NEW, "homepage")]
+    # The same text at the new URL is no new version.
+    archive.record_fetch(policy.id, capture(1, NEW), b"<html>A, moved</html>", TEXT,
+                         started_at=T0)
+    assert [v.url for v in archive.versions(policy.id)] == [OLD]
+
+
+def test_a_hook_that_raises_rolls_the_move_back(archive: Archive, policy: PolicyRecord) -> None:
+    def hook(tx: Transaction, moved: PolicyRecord, old_url: str) -> None:
+        raise RuntimeError("alert writing failed")
+
+    with pytest.raises(RuntimeError):
+        archive.move_policy(policy.id, NEW, source="redirect", found_at=T0, on_moved=hook)
+    assert archive.policy(policy.slug).url == OLD
+    assert archive.policy_urls(policy.id) == []
