@@ -95,3 +95,18 @@ def test_parse_and_clause_helpers() -> None:
     long = "word " * 200 + "sell " + "word " * 200
     clause, _ = matching_clause(long, ("sell",))
     assert "sell" in clause and clause.startswith("…") and len(clause) < 420
+
+
+def test_upgrading_an_archive_indexes_the_versions_it_already_holds(filled: Archive,
+                                                                     db_url: str) -> None:
+    from alembic import command
+
+    from storage.db import _alembic_config, make_engine
+
+    engine = make_engine(db_url)
+    try:
+        command.downgrade(_alembic_config(engine), "0006_policy_url")  # as before search existed
+        command.upgrade(_alembic_config(engine), "head")  # indexes the versions already stored
+    finally:
+        engine.dispose()
+    assert filled.search("sell")[1] == 3 and filled.search("biometric")[1] == 1
