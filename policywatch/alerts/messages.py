@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from diffing import DiffReport, render, summary_line, topic_label
+from policywatch.headlines import headline_text
+from policywatch.summaries import headline
 from storage import AlertKind, CheckRecord, Outcome, PolicyRecord, Source, VersionRecord
 
 MAX_CHANGES = 40  # changes listed in the text part; the rest are counted
@@ -179,7 +181,11 @@ def change_message(policy: PolicyRecord, version: VersionRecord, previous: Versi
     header = (f"The {policy.name} privacy policy changed (version {version.number}, "
               f"fetched {_when(version.captured_at)}).")
 
+    # The clause lists show first (policywatch.summaries.headline): most topical, reworded.
+    head = headline_text({"headline": headline(report)})
     text_lines = [header, policy.url, "", counts[0].upper() + counts[1:] + "."]
+    if head:
+        text_lines.append(f"Headline: {head}")
     if topics:
         text_lines.append("Topics touched: " + "; ".join(
             f"{topic_label(slug)} ({n})" for slug, n in topics))
@@ -194,6 +200,8 @@ def change_message(policy: PolicyRecord, version: VersionRecord, previous: Versi
     text = "\n".join(text_lines) + "\n"
 
     short_lines = [f"{policy.name} privacy policy changed: {counts}."]
+    if head:
+        short_lines.append(head)
     if topics:
         short_lines.append("Topics: " + ", ".join(topic_label(slug) for slug, _ in topics[:5]))
     if numbers:
