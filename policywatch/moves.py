@@ -114,6 +114,10 @@ async def sightings(client: WaybackClient, homepages: list[str], *, from_: str |
                     to: str | None, every: str | None) -> tuple[list[Sighting], list[str]]:
     """Sample the homepages' 200 captures at ``every`` and find the policy link on each.
 
+    Every homepage is walked: a policy that left the main site for ``legal.`` is linked
+    from the main site's homepage before the move and maybe from both after it; each
+    URL's span comes from all the captures that linked to it.
+
     Returns the sightings oldest first and the errors met (a homepage the archive
     excludes, a capture that cannot be replayed) as lines; those never stop the walk.
     """
@@ -137,8 +141,6 @@ async def sightings(client: WaybackClient, homepages: list[str], *, from_: str |
             if sighting is not None:
                 found.append(sighting)
                 by_digest[record.digest] = sighting
-        if any(s.policy_url for s in found):
-            break  # the policy's own host had the link; the registrable domain is a fallback
     found.sort(key=lambda s: s.captured_at)
     return found, errors
 

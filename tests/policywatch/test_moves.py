@@ -156,3 +156,18 @@ def test_corpus_builds_seed_files_an_index_and_resumes(cli, wayback, bodies, tmp
     assert "2 from an earlier run" in rerun.out
     assert [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()] == index
     assert not [r for r in wayback.requests_to("replay") if r.original != HOME]  # all stored
+
+
+@sqlite_only
+def test_a_policy_that_left_the_main_site_is_found_on_both_homepages(cli, wayback, bodies) -> None:
+    legal = "https://legal.shop.example/terms/privacy-policy"
+    wayback.add_homepage(HOME, "20180301000000", "/terms/")
+    wayback.add_homepage(HOME, "20190301000000", legal)
+    wayback.add_homepage("https://legal.shop.example/", "20190301000000", "/terms/privacy-policy")
+    wayback.add_capture("https://shop.example/terms/", "20180315000000", bodies[0])
+    wayback.add_capture(legal, "20190315000000", bodies[1])
+    slug = cli("add", legal).out.strip()
+    result = cli("backfill", slug, "--follow-moves", "--every", "1y")
+    assert result.code == 0, result.err
+    history = cli("history", slug, "--json").json()
+    assert [v["url"] for v in history] == ["https://shop.example/terms/", legal]
