@@ -43,6 +43,9 @@ from crawler.errors import ExtractionError, NotAPolicy
 from crawler.extract import heuristics as H
 from crawler.extract.noise import clean_url, decode_cfemail
 
+# Characters lxml refuses in text: C0 controls but tab, newline and return; surrogates;
+# U+FFFE and U+FFFF.
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 SPACES = re.compile(r"[ \t\n\r\f\v]+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -128,7 +131,11 @@ class Stats:
 
 def parse_document(text: str, *, url: str | None = None) -> etree._Element:
     """Parse HTML text into an lxml tree; raise ExtractionError on unparsable input."""
-    text = XML_DECLARATION.sub("", text, count=1).replace("\x00", "")
+    text = XML_DECLARATION.sub("", text, count=1)
+    if NOT_XML_CHARS.search(text):
+        # lxml refuses these in any text it is later handed (a tail moved on a drop), so
+        # they go before parsing: control bytes are never policy text.
+        text = NOT_XML_CHARS.sub("", text)
     if not text.strip():
         raise NotAPolicy("body is empty", reason="empty", url=url)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
@@ -143,6 +150,12 @@ def parse_document(text: str, *, url: str | None = None) -> etree._Element:
                               url=url) from exc
     if root is None:
         raise ExtractionError("HTML cannot be parsed", reason="unparsable", url=url)
+    if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+        # libxml2 stops at 2048 levels of nesting and drops the rest of the page: a
+        # partial text would be a false change, so say why instead.
+        raise ExtractionError("the page nests its elements deeper than the HTML parser's "
+                              "limit (2048 levels); the text past that cannot be read",
+                              reason="unparsable", url=url)
     return root
 
 

@@ -63,51 +63,45 @@ def test_mutated_pages_give_a_text_or_a_typed_rejection(body: bytes, select: str
     _extract(body, select)
 
 
-# Found by this test: control bytes reach lxml as text and raise a bare ValueError
-# (crawler/extract/markdown.py, "All strings must be XML compatible"); owned by the
-# extractor's maintainers. Any other untyped exception still fails the test.
-@pytest.mark.xfail(raises=ValueError, strict=False,
-                   reason="extractor: control characters raise ValueError (issue 15, item 8)")
+# Found by this test: control bytes reached lxml as text and raised a bare ValueError
+# ("All strings must be XML compatible"); they are now removed before parsing.
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_give_a_text_or_a_typed_rejection(body: bytes) -> None:
     _extract(body)
 
 
-# Found by this test: past libxml2's nesting limit the deep text is dropped and the page
-# is rejected as "almost no text" (a wrong reason); owned by the extractor's maintainers.
-@pytest.mark.parametrize("depth", [1_000, pytest.param(10_000, marks=pytest.mark.xfail(
-    strict=True, reason="extractor: text below ~256+ nesting levels is lost (issue 15, item 8)"))])
-def test_deep_nesting_keeps_its_text(depth: int) -> None:
+def test_control_bytes_inside_a_policy_are_dropped_not_fatal() -> None:
     paragraph = "We keep your personal data for thirty days and never sell it to anyone. " * 6
-    body = ("<html><body><main><h1>Privacy policy</h1>" + "<div>" * depth + f"<p>{paragraph}</p>"
+    body = f"<html><body><main><h1>Privacy</h1><p>\x01{paragraph}\x02</p></main></body></html>"
+    assert "thirty days" in extract_policy(body.encode(), url="https://fuzz.example/p").text
+
+
+def _nested(depth: int) -> bytes:
+    paragraph = "We keep your personal data for thirty days and never sell it to anyone. " * 6
+    return ("<html><body><main><h1>Privacy policy</h1>" + "<div>" * depth + f"<p>{paragraph}</p>"
             + "</div>" * depth + f"<p>{paragraph}</p></main></body></html>").encode()
+
+
+# Found by this test: past the HTML parser's nesting limit (2048 levels) the rest of the
+# page was dropped and the capture called "almost no text", blaming the page. Now the text
+# is kept below the limit, and past it the rejection says the nesting is why.
+@pytest.mark.parametrize("depth", [1_000, 2_000, 10_000,
+                                   pytest.param(100_000, marks=pytest.mark.slow)])
+def test_deep_nesting_keeps_its_text_or_says_why(depth: int) -> None:
+    body = _nested(depth)
     tracemalloc.start()
+    started = time.monotonic()
     try:
-        _extract(body)
+        try:
+            result = extract_policy(body, url="https://fuzz.example/privacy")
+        except ExtractionError as rejection:
+            assert depth > 2_000, rejection
+            assert rejection.reason.value == "unparsable" and "nest" in str(rejection)
+        else:
+            assert "thirty days" in result.text
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 500_000_000
-    result = extract_policy(body, url="https://fuzz.example/privacy")
-    assert "thirty days" in result.text
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="extractor: deep text is lost and the page called "
-                   "'almost no text' instead of saying why (issue 15, item 8)")
-def test_hundred_thousand_levels_of_nesting_keep_their_text_or_say_why() -> None:
-    """Either the text survives, or the rejection says the nesting is the reason (not
-    'almost no text', which blames the page)."""
-    paragraph = "We keep your personal data for thirty days and never sell it to anyone. " * 6
-    depth = 100_000
-    body = ("<html><body><main><h1>Privacy policy</h1>" + "<div>" * depth + f"<p>{paragraph}</p>"
-            + "</div>" * depth + "</main></body></html>").encode()
-    started = time.monotonic()
-    try:
-        result = extract_policy(body, url="https://fuzz.example/privacy")
-    except ExtractionError as rejection:
-        assert rejection.reason.value == "unparsable" and "nest" in str(rejection), rejection
-    else:
-        assert "thirty days" in result.text
     assert time.monotonic() - started < 60
