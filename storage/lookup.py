@@ -22,6 +22,9 @@ class VersionLookup:
     def version(self, policy_id: int, number: int) -> VersionRecord:
         """Version ``number`` (1-based; negative counts from the newest); raises NotFound."""
         count = self.version_count(policy_id)
+        if count == 0:
+            raise NotFound("no version yet: nothing was captured as the policy so far "
+                           "(`policywatch check` or `backfill` records one)")
         if number < 0:
             number = count + number + 1
         # Checked against the count before it reaches SQL: 99999999999999999999 is no offset.

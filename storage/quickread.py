@@ -11,6 +11,7 @@ database: a missing file is ``NotFound``.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,9 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest)
 
 
+_READ_ONLY = re.compile(r"readonly|read-only|unable to open", re.I)
+
+
 def open_reader(url: str) -> QuickReader | None:
     """A reader over the SQLite file of ``url`` when its schema is current, else None.
 
@@ -54,22 +58,29 @@ def open_reader(url: str) -> QuickReader | None:
     if not path.is_file():
         raise NotFound(f"no database at {path}: nothing is tracked there yet "
                        "(`policywatch add URL_OR_DOMAIN` creates it)")
-    try:
-        # mode=rw: never creates the file; the last connection still tidies the WAL files.
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
-    except sqlite3.Error as exc:
-        raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
-    try:
-        conn.execute("PRAGMA query_only = ON")
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.OperationalError as exc:
-        conn.close()
-        if "no such table" in str(exc):
-            return None  # not made by us yet (an empty file): the Archive creates the schema
-        raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
-    except sqlite3.Error as exc:  # "file is not a database"
-        conn.close()
-        raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+    # mode=rw: never creates the file; the last connection still tidies the WAL files. A
+    # file or folder we may not write (an archive copied read-only, a shared mount) is read
+    # as immutable: no locks or WAL files, which need a writable folder.
+    conn = None
+    for mode in ("mode=rw", "mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30)
+            conn.execute("PRAGMA query_only = ON")
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            if "no such table" in str(exc):
+                return None  # not made by us yet (an empty file): the Archive creates it
+            if mode.startswith("mode=rw") and _READ_ONLY.search(str(exc)):
+                continue
+            raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+        except sqlite3.Error as exc:  # "file is not a database"
+            if conn is not None:
+                conn.close()
+            raise DatabaseUnavailable(f"cannot open database {path}: {exc}") from exc
+    assert conn is not None
     if revision is None or revision[0] != SCHEMA_HEAD:
         conn.close()
         return None

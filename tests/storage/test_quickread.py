@@ -121,3 +121,35 @@ def test_missing_or_broken_files(tmp_path: Path) -> None:
     (tmp_path / "junk.db").write_bytes(b"not a database, just some bytes " * 100)
     with pytest.raises(DatabaseUnavailable, match="cannot open database"):
         open_reader(f"sqlite:///{tmp_path / 'junk.db'}")
+
+
+def test_an_archive_in_a_folder_nobody_may_write_is_still_read(filled: str, tmp_path: Path) -> None:
+    """`list` and `show` on a read-only copy (a shared mount, an archive handed over)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    source = Path(filled.removeprefix("sqlite:///"))
+    # Outside pytest's private tmp folder, which another user could not traverse.
+    outer = Path(tempfile.mkdtemp(prefix="pw-readonly-"))
+    outer.chmod(0o755)
+    folder = outer / "readonly"
+    folder.mkdir()
+    shutil.copy(source, folder / "archive.db")
+    (folder / "archive.db").chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        # As root every file is writable: read as an unprivileged user when we are root.
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] \
+            if os.geteuid() == 0 and shutil.which("setpriv") else []
+        script = ("from storage.quickread import open_reader; import sys; "
+                  "r = open_reader(sys.argv[1]); print(len(r.policies()))")
+        out = subprocess.run([*prefix, sys.executable, "-c", script, f"sqlite:///{folder}/archive.db"],
+                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+        assert out.returncode == 0, out.stderr
+        assert int(out.stdout) >= 1
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(outer)
