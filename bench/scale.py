@@ -250,7 +250,9 @@ def set_round(base: str, round_: int) -> None:
 def bench_settings(url: str, concurrency: int) -> dict[str, str]:
     return {"POLICYWATCH_DATABASE_URL": url, "POLICYWATCH_PER_HOST": str(concurrency),
             "POLICYWATCH_CONCURRENCY": str(concurrency), "POLICYWATCH_RETRIES": "1",
-            "POLICYWATCH_READ_TIMEOUT": "60"}
+            "POLICYWATCH_READ_TIMEOUT": "60",
+            # The page server is on loopback, which the address guard refuses by default.
+            "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
 
 
 def import_policies(url: str, base: str, n: int) -> tuple[float, list[int]]:
@@ -316,6 +318,80 @@ def run_single(url: str, base: str, concurrency: int) -> dict:
     if proc.returncode:
         raise SystemExit(f"single-process run failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def child_bare(base: str, n: int, concurrency: int) -> None:
+    """The floor: one process fetching the same N pages with httpx, same concurrency."""
+    import httpx
+
+    async def main() -> int:
+        limit = asyncio.Semaphore(concurrency)
+        total = 0
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+
+            async def one(i: int) -> None:
+                nonlocal total
+                async with limit:
+                    response = await client.get(f"{base}/p/{i}")
+                    total += len(response.content)
+
+            await asyncio.gather(*(one(i) for i in range(n)))
+        return total
+
+    print(json.dumps({"bytes": asyncio.run(main())}))
+
+
+def timed_process(argv: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run a whole process; its wall time, CPU time and peak RSS (from wait4)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # `check` exits 1 only when every check failed
+        assert proc.stderr is not None
+        raise SystemExit(f"{argv[2:]} failed:\n{proc.stderr.read().decode()[-3000:]}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024}
+
+
+def outcome_counts(url: str, *, since: int) -> dict[str, int]:
+    """Outcomes of the checks of the latest `check --all` round (round r = the r-th check)."""
+    from sqlalchemy import text
+
+    from storage import Archive
+
+    archive = Archive.open(url)
+    with archive.session() as session:
+        rows = session.execute(text(
+            "SELECT outcome, count(*) FROM check_attempt c WHERE (SELECT count(*) FROM "
+            "check_attempt d WHERE d.policy_id = c.policy_id AND d.id <= c.id) = :r "
+            "GROUP BY outcome"), {"r": since}).all()
+    archive.close()
+    return {str(o): int(n) for o, n in rows}
+
+
+def run_cli(url: str, base: str, n: int, concurrency: int) -> dict:
+    """`policywatch check --all` as a whole process per round, beside the bare-fetch floor
+    (one httpx process fetching the same pages at the same concurrency), interleaved."""
+    env = {**os.environ, **bench_settings(url, concurrency),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)}
+    bare = [sys.executable, __file__, "--child-bare", "--base", base, "--policies", str(n),
+            "--concurrency", str(concurrency)]
+    check = [sys.executable, "-m", "policywatch.cli", "check", "--all"]
+    out: dict[str, Any] = {}
+    for round_ in (1, 2):
+        set_round(base, round_)
+        floor_before = timed_process(bare, env)
+        r = timed_process(check, env)
+        floor_after = timed_process(bare, env)
+        floor = min(floor_before["wall"], floor_after["wall"])
+        out[f"round{round_}"] = {**r, "floor": floor, "ratio": r["wall"] / floor,
+                                 "floor_cpu": min(floor_before["cpu"], floor_after["cpu"]),
+                                 "outcomes": outcome_counts(url, since=round_)}
+    out["peak_rss_mb"] = max(out["round1"]["peak_rss_mb"], out["round2"]["peak_rss_mb"])
+    return out
 
 
 def run_workers(url: str, base: str, ids: list[int], concurrency: int, workers: int) -> dict:
@@ -459,8 +535,11 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", default="sqlite,postgresql,workers",
-                        help="Deployments to run, comma-separated.")
+    parser.add_argument("--only", default="cli,sqlite,postgresql,workers",
+                        help="Deployments to run, comma-separated: cli (`policywatch check "
+                             "--all` as a whole process per round, beside the bare httpx "
+                             "floor), sqlite, postgresql (Pipeline.check_many in one process, "
+                             "both rounds), workers.")
     parser.add_argument("--versions", type=int, default=1_000_000)
     parser.add_argument("--versions-per-policy", type=int, default=200)
     parser.add_argument("--text-bytes", type=int, default=1000)
@@ -468,10 +547,14 @@ def main() -> None:
     parser.add_argument("--no-history", action="store_true")
     parser.add_argument("--history-only", action="store_true")
     parser.add_argument("--child-single", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--child-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_single:
         child_single(args.child_single, args.base, args.concurrency)
+        return
+    if args.child_bare:
+        child_bare(args.base, args.policies, args.concurrency)
         return
 
     rows = []
@@ -487,7 +570,8 @@ def main() -> None:
               f"concurrency {args.concurrency}; {os.cpu_count()} CPUs (shared)", flush=True)
         tmp = Path(tempfile.mkdtemp(prefix="pw-scale-"))
         for kind in args.only.split(","):
-            url = (f"sqlite:///{tmp / 'bench.db'}" if kind == "sqlite" else fresh_pg(kind))
+            url = (f"sqlite:///{tmp / f'{kind}.db'}" if kind in ("sqlite", "cli")
+                   else fresh_pg(kind))
             try:
                 from storage import Archive
 
@@ -497,6 +581,9 @@ def main() -> None:
                 if kind == "workers":
                     result = run_workers(url, base, ids, args.concurrency // 2, args.workers)
                     rss = " + ".join(f"{r:.0f}" for r in result["peak_rss_mb"])
+                elif kind == "cli":
+                    result = run_cli(url, base, args.policies, args.concurrency)
+                    rss = " / ".join(f"{result[f'round{r}']['peak_rss_mb']:.0f}" for r in (1, 2))
                 else:
                     result = run_single(url, base, args.concurrency)
                     rss = f"{result['peak_rss_mb']:.0f}"
@@ -505,7 +592,12 @@ def main() -> None:
                 for round_ in (1, 2):
                     r = result[f"round{round_}"]
                     extra = ""
-                    if "extract_cpu" in r:
+                    if "ratio" in r:
+                        limit = 6 if round_ == 1 else 2
+                        extra = (f"**{r['ratio']:.1f}x** the bare fetch ({r['floor']:.1f}s; target "
+                                 f"<= {limit}x: {'met' if r['ratio'] <= limit else 'NOT met'}), "
+                                 f"process CPU {r['cpu']:.1f}s vs {r['floor_cpu']:.1f}s")
+                    elif "extract_cpu" in r:
                         extra = (f"extraction {r['extract_cpu']:.0f}s of {r['cpu']:.0f}s process CPU "
                                  f"({100 * r['extract_cpu'] / max(r['cpu'], 1e-9):.0f}%)")
                     else:
@@ -519,13 +611,13 @@ def main() -> None:
                 print(f"  {kind}: import {took:.2f}s, {n_versions} versions, "
                       f"{per_version / 1024:.1f} KB per version, peak RSS {rss} MB", flush=True)
             finally:
-                if kind != "sqlite":
+                if kind not in ("sqlite", "cli"):
                     drop_pg(url)
         server.terminate()
         print()
         print("| deployment | round | checks/s | wall (s) | peak RSS (MB) | DB KB/version | notes |")
         print("|---|---|---|---|---|---|---|")
-        labels = {"sqlite": "1 process, SQLite", "postgresql": "1 process, PostgreSQL",
+        labels = {"cli": "`check --all` process, SQLite", "sqlite": "1 process, SQLite", "postgresql": "1 process, PostgreSQL",
                   "workers": f"enqueuer + {args.workers} workers, PostgreSQL"}
         for kind, round_, rate, wall, rss, kb, extra in rows:
             what = "1 (all new)" if round_ == 1 else "2 (unchanged fast path)"
