@@ -65,16 +65,15 @@ def backfill(
             raise UsageError(str(exc)) from None
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
-    if follow_moves:
-        if distributed:
-            raise UsageError("--follow-moves runs here: it cannot be queued with --distributed yet")
+    if follow_moves and not distributed:
         _follow_moves(app, policies, start, end, every)
         return
     if distributed:
         from policywatch.distributed import BACKFILL, queue_jobs
 
+        extra = {"follow_moves": True} if follow_moves else {}
         queued = queue_jobs(app.settings, BACKFILL, [p.id for p in policies],
-                            from_=start, to=end, every=every)
+                            from_=start, to=end, every=every, **extra)
         typer.echo(queued.line("backfill"))
         return
 

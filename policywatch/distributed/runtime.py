@@ -100,12 +100,22 @@ class WorkerRuntime:
         return result.line()
 
     async def backfill(self, policy_id: int, *, from_: str | None = None, to: str | None = None,
-                       every: str | None = None) -> str:
-        """Backfill one policy from the Wayback Machine under the deployment-wide limits."""
+                       every: str | None = None, follow_moves: bool = False) -> str:
+        """Backfill one policy from the Wayback Machine under the deployment-wide limits
+        (``follow_moves``: every URL its archived homepages linked to, see policywatch.moves)."""
         policy = await self._policy(policy_id)
         if policy is None:
             return f"policy {policy_id} no longer exists"
         assert self._wayback is not None, "use 'async with WorkerRuntime(...)'"
+        if follow_moves:
+            from policywatch.moves import DEFAULT_EVERY, backfill_following_moves
+
+            result = await backfill_following_moves(self.archive, self._wayback, policy,
+                                                    from_=from_, to=to,
+                                                    every=every or DEFAULT_EVERY)
+            line = f"{policy.slug}  " + "; ".join(x.strip() for x in result.lines())
+            log.info("%s", line)
+            return line
         progress = await backfill_policy(self.archive, self._wayback, policy, from_=from_, to=to,
                                          every=every)
         line = f"{policy.slug}  {progress.line()}"

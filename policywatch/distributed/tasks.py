@@ -65,8 +65,10 @@ def register_tasks(app: App, settings: Settings) -> None:
 
     @app.task(name=BACKFILL, queue=QUEUES[BACKFILL], pass_context=True, retry=_RETRY)
     async def backfill(context: JobContext, policy_id: int, from_: str | None = None,
-                       to: str | None = None, every: str | None = None) -> str:
-        return await runtime_of(context).backfill(policy_id, from_=from_, to=to, every=every)
+                       to: str | None = None, every: str | None = None,
+                       follow_moves: bool = False) -> str:
+        return await runtime_of(context).backfill(policy_id, from_=from_, to=to, every=every,
+                                                  follow_moves=follow_moves)
 
     @app.task(name=REEXTRACT, queue=QUEUES[REEXTRACT], pass_context=True, retry=_RETRY)
     async def reextract(context: JobContext, policy_id: int) -> str:

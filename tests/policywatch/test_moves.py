@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from storage import Archive
 from tests.corpus_pages import ota_versions
 from tests.databases import sqlite_only
 from tests.fakes.wayback import FakeWayback
@@ -171,3 +172,33 @@ def test_a_policy_that_left_the_main_site_is_found_on_both_homepages(cli, waybac
     assert result.code == 0, result.err
     history = cli("history", slug, "--json").json()
     assert [v["url"] for v in history] == ["https://shop.example/terms/", legal]
+
+
+def test_a_worker_backfill_job_follows_moves(db_url, wayback, bodies) -> None:
+    """What `backfill --follow-moves --distributed` queues, run by a worker's runtime."""
+    import asyncio
+
+    from policywatch.distributed.runtime import WorkerRuntime
+    from policywatch.settings import Settings
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("workers run on PostgreSQL")
+    moved_site(wayback, bodies)
+    settings = Settings(database_url=db_url, wayback_url=wayback.base_url, cdx_per_second=50,
+                        replay_per_second=500, wayback_backoff=0.01)
+    runtime = WorkerRuntime(settings, concurrency=2)
+
+    async def job() -> str:
+        async with runtime:
+            policy = await asyncio.to_thread(runtime.archive.add_policy, name="Shop", url=NEW,
+                                             domain="shop.example")
+            return await runtime.backfill(policy.id, follow_moves=True, every="6m")
+
+    line = asyncio.run(job())
+    assert "2 policy URL(s)" in line
+    archive = Archive.open(db_url)
+    try:
+        policy = archive.policy("shop.example")
+        assert [v.url for v in archive.versions(policy.id)] == [OLD, OLD, NEW]
+    finally:
+        archive.close()
