@@ -50,6 +50,15 @@ OTHER_DOCUMENT_NAME = re.compile(
 MIN_DOCUMENT_CHARS = 400
 # Searching deeper than this for the element holding the documents finds only sections.
 MAX_DEPTH = 12
+# Words one of which every PRIVACY_NAME match holds, casefolded: when the container's text
+# and ids hold none, no block can be named as the privacy document and naming every
+# child is skipped. "private" needs "data" after it (a programming page's "private field").
+PRIVACY_WORDS = ("privacy", "privacidad", "privatsph", "privee", "priv\u00e9e", "personal",
+                 "protection", "protecci", "protezione", "retention", "gdpr", "ccpa", "cpra",
+                 "datenschutz", "confidentialit", "donn", "rgpd", "dsgvo", "riservatezza",
+                 "gegevensbescherming", "persoonsgegevens")
+PRIVATE_DATA = re.compile(r"private\s+data")
+IDENTS = etree.XPath("descendant::*/@id | descendant::*/@aria-labelledby")
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,8 @@ def pick_document(container: etree._Element, *, url: str) -> DocumentChoice | No
 
 def _documents(container: etree._Element) -> tuple[list[etree._Element], list[str]] | None:
     """The shallowest element whose children are several named documents (module doc)."""
+    if not _may_name_privacy(container):
+        return None
     level = [container]
     for _ in range(MAX_DEPTH):
         following: list[etree._Element] = []
@@ -124,6 +135,23 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
             return None
         level = following
     return None
+
+
+def _may_name_privacy(container: etree._Element) -> bool:
+    """False only when no name below ``container`` can match PRIVACY_NAME.
+
+    A name is a label (whitespace-collapsed text of one element: part of the container's
+    text) or an id's words (as ``_name`` joins them); each match holds one of PRIVACY_WORDS.
+    ``re.I`` matches what ``casefold`` folds, but for dotless i and the dot of I-dot,
+    evened out here.
+    """
+    words = (" ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
+             for ident in IDENTS(container))
+    text = " ".join([container.text_content(), *words]).casefold()
+    if "\u0131" in text or "\u0307" in text:
+        text = text.replace("\u0131", "i").replace("\u0307", "")
+    return any(word in text for word in PRIVACY_WORDS) or \
+        ("private" in text and PRIVATE_DATA.search(text) is not None)
 
 
 def _name(block: etree._Element) -> str:
