@@ -19,7 +19,14 @@ from enum import StrEnum
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from crawler import CdxRecord, CrawlerError, WaybackClient, find_policy_links, sample_captures
+from crawler import (
+    CdxRecord,
+    CrawlerError,
+    WaybackClient,
+    find_policy_links,
+    sample_captures,
+    split_wayback_url,
+)
 from policywatch.backfill import BackfillProgress, backfill_policy
 from storage import Archive, PolicyRecord
 
@@ -204,6 +211,8 @@ async def backfill_following_moves(
     """
     every = normalize_every(every)
     result = FollowResult()
+    if homepages is None and found is None:
+        homepages = await asyncio.to_thread(homepages_for, archive, policy)
     result.sightings, result.homepage_errors = found or await sightings(
         client, homepages or homepages_of(policy.url), from_=from_, to=to, every=every)
     result.spans = spans_of(result.sightings)
@@ -304,6 +313,35 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def note_given(archive: Archive, policy: PolicyRecord) -> None:
-    """Record the policy's own URL as given by the user, unless how it was found is known."""
-    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at)
+def note_given(archive: Archive, policy: PolicyRecord, *, homepage: str | None = None,
+               reason: str | None = None) -> None:
+    """Record the policy's own URL as given by the user (``add DOMAIN``: with the homepage
+    its link was found on), unless how it was found is known."""
+    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at,
+                     homepage_capture=homepage, reason=reason)
+
+
+def given_homepage(archive: Archive, policy: PolicyRecord) -> str | None:
+    """The homepage ``add DOMAIN`` found the policy's link on, if it was added that way."""
+    for noted in archive.policy_urls(policy.id):
+        if noted.url == policy.url and noted.source == UrlSource.GIVEN and noted.homepage_capture:
+            archived = split_wayback_url(noted.homepage_capture)
+            return archived[1] if archived else noted.homepage_capture
+    return None
+
+
+def homepages_for(archive: Archive, policy: PolicyRecord) -> list[str]:
+    """The homepage given at ``add`` time first, then the site roots (``homepages_of``)."""
+    roots = homepages_of(policy.url)
+    given = given_homepage(archive, policy)
+    if given is None:
+        return roots
+    return [given] + [r for r in roots if surt_like(r) != surt_like(given)]
+
+
+def surt_like(url: str) -> str:
+    """A URL as the CDX index keys it (scheme and a leading ``www.`` folded)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")

@@ -219,11 +219,13 @@ class Pipeline:
         """Re-discover a policy whose URL stopped giving it; move it when found elsewhere."""
         from dataclasses import replace
 
+        from policywatch.moves import homepages_for
         from policywatch.relocation import Trigger, find_move
         assert isinstance(trigger, Trigger)
+        homepages = await asyncio.to_thread(homepages_for, self.archive, policy)
         move = await find_move(policy, trigger, fetcher, fetched=fetched,
                                now=datetime.now(UTC), select=policy.select,
-                               remove=policy.remove)
+                               remove=policy.remove, homepages=homepages)
         if move is None:
             return result
         event = MoveEvent(move.old_url, move.new_url, move.how, move.found_at)

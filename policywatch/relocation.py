@@ -95,13 +95,14 @@ def trigger_of(policy: PolicyRecord, *, status: int | None, fetched: FetchResult
 
 async def find_move(policy: PolicyRecord, trigger: Trigger, fetcher: LiveFetcher, *,
                     fetched: FetchResult | None, now: datetime,
-                    select: str | None = None, remove: str | None = None) -> Move | None:
+                    select: str | None = None, remove: str | None = None,
+                    homepages: list[str] | None = None) -> Move | None:
     """The move a trigger leads to, or None (no other policy link, or not a policy there)."""
     if trigger == Trigger.REDIRECT_TO_POLICY and fetched is not None:
         return Move(policy.url, fetched.final_url, "redirect",
                     f"{policy.url} redirects to it", now, fetched)
     from policywatch.moves import homepages_of
-    for homepage in homepages_of(policy.url):
+    for homepage in homepages or homepages_of(policy.url):
         try:
             page = await fetcher.fetch(homepage)
         except CrawlerError as exc:

@@ -45,6 +45,7 @@ def add(
     schedule = validate_schedule(every, min_interval=app.settings.min_interval) if every else None
     from policywatch.importing import validate_selector
     select, remove = validate_selector(select, "select"), validate_selector(remove, "remove")
+    homepage: tuple[str, str] | None = None  # (homepage, why its link was taken)
     if is_homepage(url) or from_archive:
         found = asyncio.run(discover_policy_url(app.settings, url, from_archive=from_archive,
                                                 at=at, ignore_robots=ignore_robots))
@@ -55,6 +56,7 @@ def add(
                                  f"{found.url}, or give the policy URL itself")
             if not typer.confirm("Track this page?", default=True, err=True):
                 raise typer.Exit(1)
+        homepage = (url, found.reason)
         url = found.url
     from policywatch.addresses import refuse_private_url
     refuse_private_url(app.settings, url)
@@ -62,6 +64,9 @@ def add(
     policy = app.archive.add_policy(name=name or domain.removeprefix("www."), url=url,
                                     domain=domain, schedule=schedule, select=select,
                                     remove=remove, tags=tuple(tag or ()))
+    if homepage is not None:  # where to look when the policy moves (backfill --follow-moves)
+        from policywatch.moves import note_given
+        note_given(app.archive, policy, homepage=homepage[0], reason=homepage[1])
     typer.echo(policy.slug)
 
 

@@ -202,3 +202,20 @@ def test_a_worker_backfill_job_follows_moves(db_url, wayback, bodies) -> None:
         assert [v.url for v in archive.versions(policy.id)] == [OLD, OLD, NEW]
     finally:
         archive.close()
+
+
+@sqlite_only
+def test_the_homepage_given_at_add_time_is_walked_first(cli, wayback, bodies) -> None:
+    home = "https://shop.example/en/"  # not the site root: only known because add was given it
+    wayback.add_homepage(home, "20100301000000", "/privacy.htm")
+    wayback.add_homepage(home, "20150301000000", "/legal/privacy")
+    wayback.add_capture(OLD, "20100315000000", bodies[0])
+    wayback.add_capture(NEW, "20150315000000", bodies[1])
+    added = cli("add", home, "--from-archive", "--yes")
+    assert added.code == 0, added.err
+    slug = added.out.strip()
+    assert cli("list", "--json").json()[0]["url"] == NEW
+    given = cli("urls", slug, "--json").json()
+    assert [(u["url"], u["source"], u["homepage_capture"]) for u in given] == [(NEW, "given", home)]
+    assert cli("backfill", slug, "--follow-moves", "--every", "1y").code == 0
+    assert [v["url"] for v in cli("history", slug, "--json").json()] == [OLD, NEW]
