@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that track the click or the session, or bust caches.
@@ -156,6 +157,7 @@ def comparison_form(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def _mask_url(url: str) -> str:
     return URL_TOKEN.sub("<id>", UUID.sub("<id>", url))
 

@@ -9,6 +9,10 @@ from crawler.extract import heuristics as H
 
 WORD = re.compile(r"\w+")
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+# Every rule below holds only for pages shorter than this many words: counting stops here.
+ENOUGH_WORDS = max(H.SHORT_PAGE_WORDS, 3 * H.MIN_POLICY_WORDS)
+# The prefix counted first (a whole policy's word count cost as much as the rules).
+PREFIX_CHARS = 16384
 
 
 def check_policy(*, title: str, text: str, raw_html: str | None = None,
@@ -18,6 +22,8 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
     ``text`` is the extracted markdown; phrases only decide on short pages so a policy
     that mentions "404" or "captcha" is never rejected.
     """
+    if _has_enough_words(text):
+        return
     body = MARKDOWN_LINK_TARGET.sub("]", text)
     # The "# title" line is ours, not the page's text.
     body_lines = body.split("\n", 1)
@@ -52,3 +58,21 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
             raise NotAPolicy("page needs JavaScript to show any text", reason="js-required",
                              url=url)
         raise NotAPolicy(f"page has almost no text ({words} words)", reason="empty", url=url)
+
+
+def _has_enough_words(text: str) -> bool:
+    """True when the text after its first line, link targets dropped, holds at least
+    ENOUGH_WORDS words, counted on a prefix ending at a ``)``: a link target never runs
+    past one, so the prefix's targets are the whole text's, and no word is cut."""
+    cut = text.find(")", PREFIX_CHARS)
+    if cut < 0:
+        return False
+    lines = MARKDOWN_LINK_TARGET.sub("]", text[:cut + 1]).split("\n", 1)
+    if len(lines) < 2:
+        return False
+    count = 0
+    for _ in WORD.finditer(lines[1]):
+        count += 1
+        if count >= ENOUGH_WORDS:
+            return True
+    return False
