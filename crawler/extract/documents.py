@@ -26,6 +26,9 @@ INLINE_TAGS = frozenset({"span", "a", "strong", "b", "em", "i", "u", "small", "f
 # "1. Privacy", "IV. Terms", "a) Cookies": numbered headings are sections of one document.
 NUMBERED = re.compile(r"^\s*(?:\d+|[ivxlc]+|[a-z])[.):]\s", re.I)
 MAX_NAME_WORDS = 8
+# A label (heading, summary, title line) is at most this long; text is read this much at a time.
+MAX_LABEL_CHARS = 120
+LABEL_READ_CHARS = 1024
 
 PRIVACY_NAME = re.compile(
     r"\b(?:privacy|private\s+data|data\s+protection|personal\s+(?:data|information)|gdpr|"
@@ -176,9 +179,30 @@ def _leading_label(block: etree._Element) -> str:
         while el.tag in INLINE_TAGS and el.getparent() is not None and el is not block and \
                 el.getparent() is not block:
             el = el.getparent()
-        label = SPACES.sub(" ", el.text_content()).strip()
-        return label if len(label) <= 120 else ""
+        return _short_text(el)
     return ""
+
+
+def _short_text(el: etree._Element) -> str:
+    """``el``'s text, whitespace collapsed, or "" when longer than MAX_LABEL_CHARS.
+
+    Read piece by piece: the first text can be a whole section's (a block with text of its
+    own), and a collapsed prefix already too long means the whole is too long.
+    """
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > LABEL_READ_CHARS:
+            words = "".join(pieces).split()
+            if sum(map(len, words)) + len(words) - 1 > MAX_LABEL_CHARS:
+                return ""
+            size = 0
+    # str.split() and SPACES cut at the same characters: " ".join(split()) is the text
+    # with SPACES collapsed and stripped.
+    label = " ".join("".join(pieces).split())
+    return label if len(label) <= MAX_LABEL_CHARS else ""
 
 
 def _text_len(el: etree._Element) -> int:
