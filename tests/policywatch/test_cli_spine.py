@@ -159,7 +159,8 @@ def test_kill_during_check_all_leaves_a_consistent_database(db_url, site, pages,
     versions, _ = pages
     body = versions[0].body
     env = {**os.environ, "POLICYWATCH_DATABASE_URL": db_url, "POLICYWATCH_CONCURRENCY": "2",
-           "POLICYWATCH_PER_HOST": "2", "POLICYWATCH_RESPECT_ROBOTS": "false"}
+           "POLICYWATCH_PER_HOST": "2", "POLICYWATCH_RESPECT_ROBOTS": "false",
+           "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}     # the test site is on 127.0.0.1
     exe = [sys.executable, "-m", "policywatch.cli"]
     n = 12
     for i in range(n):
