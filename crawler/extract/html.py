@@ -464,11 +464,17 @@ def _drop_junk(body: etree._Element) -> None:
 def _is_control(el: etree._Element) -> bool:
     """A button, a toggle, a ``<summary>`` or a link that acts in the page instead of leading
     somewhere (``#...``, ``javascript:``, no target)."""
-    if el.tag in ("button", "summary") or (el.get("role") or "").lower() in ("button", "tab"):
+    tag = el.tag
+    if tag in ("button", "summary"):
         return True
-    if el.get("aria-expanded") is not None or el.get("aria-controls") is not None:
+    names = el.keys()       # one call instead of three look-ups; most elements have none
+    if not names:
+        return tag == "a"
+    if "role" in names and (el.get("role") or "").lower() in ("button", "tab"):
         return True
-    if el.tag == "a":
+    if "aria-expanded" in names or "aria-controls" in names:
+        return True
+    if tag == "a":
         href = (el.get("href") or "").strip().lower()
         return not href or href.startswith(("#", "javascript:"))
     return False
@@ -552,11 +558,19 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
         linked.update(a.iter())
     elements = [el for el in body.iter() if el.tag.__class__ is str]
     block_tags, item_tags = H.BLOCK_TAGS, ITEM_TAGS
+    # Characters without whitespace, once per distinct string: the blanks between tags
+    # repeat on every line of a page.
+    sizes: dict[str, int] = {}
     # Reversed document order visits every element after all of its descendants.
     for el in reversed(elements):
         is_link = el in linked
         text = el.text
-        own = len("".join(text.split())) if text else 0
+        if text:
+            own = sizes.get(text)
+            if own is None:
+                own = sizes[text] = len("".join(text.split()))
+        else:
+            own = 0
         tag = el.tag
         total = own
         link = own if is_link else 0
@@ -577,7 +591,9 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             inline_link += c_inline_link
             tail = child.tail
             if tail:
-                tail_len = len("".join(tail.split()))
+                tail_len = sizes.get(tail)
+                if tail_len is None:
+                    tail_len = sizes[tail] = len("".join(tail.split()))
                 total += tail_len
                 inline += tail_len
                 if is_link:
@@ -764,7 +780,8 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     stack = [root]
     while stack:
         el = stack.pop()
-        _drop_repeated_children(el, stats)
+        if len(el) >= 2:
+            _drop_repeated_children(el, stats)
         for child in list(el):
             if not isinstance(child.tag, str) or child.getparent() is not el:
                 continue

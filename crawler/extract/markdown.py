@@ -54,6 +54,8 @@ def _normalise_tree(container: etree._Element) -> None:
         if el not in in_table:
             el.tag = "div"      # a cell chosen as main content, outside its table
     in_pre = {el for pre in container.iter("pre") for el in pre.iter()}
+    # Each distinct string once: the blanks between tags repeat on every line ("" = as is).
+    fixed: dict[str, str] = {}
     for el in container.iter():
         tag = el.tag
         if tag.__class__ is not str:
@@ -63,11 +65,19 @@ def _normalise_tree(container: etree._Element) -> None:
         if in_pre and el in in_pre:
             continue
         text = el.text
-        if text and WS_TO_FIX.search(text):
-            el.text = _spaces(text)
+        if text:
+            new = fixed.get(text)
+            if new is None:
+                new = fixed[text] = _spaces(text) if WS_TO_FIX.search(text) else ""
+            if new:
+                el.text = new
         tail = el.tail
-        if tail and WS_TO_FIX.search(tail):
-            el.tail = _spaces(tail)
+        if tail:
+            new = fixed.get(tail)
+            if new is None:
+                new = fixed[tail] = _spaces(tail) if WS_TO_FIX.search(tail) else ""
+            if new:
+                el.tail = new
     _nbsp_off_emphasis_edges(container)
     _breaks_to_paragraphs(container)
     _drop_edge_breaks(container)
@@ -148,8 +158,8 @@ def _remove_keep_tail(el: etree._Element) -> None:
 
 def _wrap_inline_runs(el: etree._Element) -> None:
     """Wrap text mixed with blocks into ``<p>`` (as Readability does) so it is spaced."""
-    children = [c for c in el if isinstance(c.tag, str)]
-    if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in children):
+    # (A comment's tag is a function: never in BLOCK_TAGS.)
+    if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in el):
         return
     items: list[str | etree._Element] = [el.text or ""]
     for child in list(el):
