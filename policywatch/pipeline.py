@@ -275,7 +275,7 @@ class Pipeline:
         if fetched.not_modified:
             check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                             started_at=started, url=policy.url)
-            await self._finish(policy)
+            await self._finish(policy, check.outcome, check.error_kind)
             return (CheckResult(policy, Outcome.NOT_MODIFIED, "304 Not Modified",
                                 error_kind=check.error_kind), None, None,
                     last.final_url if last else None)
@@ -303,7 +303,7 @@ class Pipeline:
             started_at=started, on_new_version=self.hooks.version_hook())
         if recorded.new_versions:
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
-        await self._finish(policy)
+        await self._finish(policy, recorded.outcome, recorded.check.error_kind)
         version = recorded.new_versions[-1].number if recorded.new_versions else None
         message = recorded.check.error_message or ("body changed, same text"
                                                    if recorded.snapshot else "same body")
@@ -312,8 +312,18 @@ class Pipeline:
                            error_kind=recorded.check.error_kind, version_number=version,
                            choice=choice)
 
-    async def _finish(self, policy: PolicyRecord) -> None:
-        """After a check is recorded: tracking-state hooks, then after-commit delivery."""
+    async def _finish(self, policy: PolicyRecord, outcome: Outcome | None = None,
+                      error_kind: ErrorKind | None = None) -> None:
+        """After a check is recorded: tracking-state hooks, then after-commit delivery.
+
+        A healthy check that found nothing new (304, same body, same text) of a policy not
+        marked broken changes no tracking state and wrote no alert: both are skipped, so the
+        unchanged path is one read and one small write (``check_many`` delivers once at
+        the end for alerts that came due meanwhile).
+        """
+        if (outcome in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED) and error_kind is None
+                and policy.broken_since is None):
+            return
         await self._run_check_hooks(policy)
         await self._after_commit()
 
@@ -366,4 +376,5 @@ class Pipeline:
                     on_result(result)
 
             await asyncio.gather(*(one(p) for p in policies))
+            await self._after_commit()  # alerts that came due during unchanged checks
         return results
