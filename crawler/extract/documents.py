@@ -114,6 +114,8 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
     """The shallowest element whose children are several named documents (module doc)."""
     if not _may_name_privacy(container):
         return None
+    # Label elements already read: nested wrappers share their first text's element.
+    labels: dict[etree._Element, str] = {}
     level = [container]
     for _ in range(MAX_DEPTH):
         following: list[etree._Element] = []
@@ -122,7 +124,7 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
             following.extend(children)
             if len(children) < 2:
                 continue
-            named = [(child, _name(child)) for child in children]
+            named = [(child, _name(child, labels)) for child in children]
             # Names first (cheap); text lengths only where two kinds of document are named.
             if not (any(PRIVACY_NAME.search(n) for _, n in named) and
                     any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
@@ -157,12 +159,12 @@ def _may_name_privacy(container: etree._Element) -> bool:
         ("private" in text and PRIVATE_DATA.search(text) is not None)
 
 
-def _name(block: etree._Element) -> str:
+def _name(block: etree._Element, labels: dict[etree._Element, str]) -> str:
     """A block's document name: its leading label (heading, summary, title line), else its
     id words; "" when it has none or the label is a numbered section heading."""
     if block.tag in HEADINGS:
         return ""
-    label = _leading_label(block)
+    label = _leading_label(block, labels)
     ident = block.get("id") or block.get("aria-labelledby") or ""
     words = " ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
     name = label or words
@@ -171,7 +173,7 @@ def _name(block: etree._Element) -> str:
     return name
 
 
-def _leading_label(block: etree._Element) -> str:
+def _leading_label(block: etree._Element, labels: dict[etree._Element, str]) -> str:
     """The text of the first element of ``block`` that has text of its own, when short."""
     for el in block.iter():
         if not isinstance(el.tag, str) or not (el.text or "").strip():
@@ -179,7 +181,10 @@ def _leading_label(block: etree._Element) -> str:
         while el.tag in INLINE_TAGS and el.getparent() is not None and el is not block and \
                 el.getparent() is not block:
             el = el.getparent()
-        return _short_text(el)
+        label = labels.get(el)
+        if label is None:
+            label = labels[el] = _short_text(el)
+        return label
     return ""
 
 

@@ -118,6 +118,9 @@ class Stats:
     links: int = 0
     own_prose: int = 0
     blocks: int = 0
+    # Text not inside a child block, and how much of it is link text (_measure's working).
+    inline: int = 0
+    inline_link: int = 0
 
     @property
     def plain(self) -> int:
@@ -552,7 +555,6 @@ def _drop_widgets(body: etree._Element) -> None:
 def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
     """Compute text, link text and prose scores of every element (children first)."""
     stats: dict[etree._Element, Stats] = {}
-    inline_of: dict[etree._Element, tuple[int, int]] = {}
     linked: set[etree._Element] = set()
     for a in body.iter("a"):
         linked.update(a.iter())
@@ -581,14 +583,13 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             if child.tag.__class__ is not str:
                 continue
             cs = stats[child]
-            c_inline, c_inline_link = inline_of[child]
             total += cs.total
             link += cs.link
             prose += cs.prose
             blocks += cs.blocks
             links += cs.links
-            inline += c_inline
-            inline_link += c_inline_link
+            inline += cs.inline
+            inline_link += cs.inline_link
             tail = child.tail
             if tail:
                 tail_len = sizes.get(tail)
@@ -599,17 +600,15 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
                 if is_link:
                     link += tail_len
                     inline_link += tail_len
-        st = Stats(total=total, link=link, prose=prose, links=links, blocks=blocks)
-        stats[el] = st
         if tag in block_tags or el is body:
             minimum = 1 if tag in item_tags else PROSE_MIN_CHARS
             if inline >= minimum and inline_link <= PROSE_MAX_LINK_DENSITY * inline:
-                st.own_prose = inline - inline_link
-                st.prose += st.own_prose
-                st.blocks += 1
-            inline_of[el] = (0, 0)
+                own_prose = inline - inline_link
+                stats[el] = Stats(total, link, prose + own_prose, links, own_prose, blocks + 1)
+            else:
+                stats[el] = Stats(total, link, prose, links, 0, blocks)
         else:
-            inline_of[el] = (inline, inline_link)
+            stats[el] = Stats(total, link, prose, links, 0, blocks, inline, inline_link)
     if stats[body].prose == 0:
         # No paragraph is long enough: fall back to plain non-link text.
         for st in stats.values():
