@@ -361,8 +361,13 @@ class Pipeline:
 
     async def check_many(self, policies: list[PolicyRecord], *, concurrency: int | None = None,
                          on_result: Callable[[CheckResult], None] | None = None,
-                         respect_robots: bool | None = None) -> list[CheckResult]:
-        """Check policies concurrently (global limit + the fetcher's per-host limit)."""
+                         respect_robots: bool | None = None,
+                         keep: bool = True) -> list[CheckResult]:
+        """Check policies concurrently (global limit + the fetcher's per-host limit).
+
+        ``keep=False`` returns an empty list: results go to ``on_result`` only, so a run
+        over any number of policies holds none of them.
+        """
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
         async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
@@ -370,7 +375,8 @@ class Pipeline:
             async def one(policy: PolicyRecord) -> None:
                 async with limit:
                     result = await self._isolated(policy, fetcher)
-                results.append(result)
+                if keep:
+                    results.append(result)
                 log.info("%s", result.line())
                 if on_result:
                     on_result(result)

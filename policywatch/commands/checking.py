@@ -21,7 +21,7 @@ def check(
     import asyncio
 
     from policywatch.alerting import alert_hooks
-    from policywatch.pipeline import Pipeline
+    from policywatch.pipeline import CheckResult, Pipeline
     from storage import Outcome
     app = app_context(ctx)
     logging.getLogger("policywatch.pipeline").setLevel(logging.WARNING)  # one line per policy below
@@ -32,10 +32,16 @@ def check(
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
     pipeline = Pipeline(app.settings, archive, hooks=alert_hooks(app.settings, archive))
-    results = asyncio.run(pipeline.check_many(
-        policies, on_result=lambda r: typer.echo(r.line()),
-        respect_robots=False if ignore_robots else None))
-    if results and all(r.outcome == Outcome.ERROR for r in results):
+    counts = {"checked": 0, "failed": 0}
+
+    def show(result: CheckResult) -> None:  # streamed: no list of every result is kept
+        typer.echo(result.line())
+        counts["checked"] += 1
+        counts["failed"] += result.outcome == Outcome.ERROR
+
+    asyncio.run(pipeline.check_many(policies, on_result=show, keep=False,
+                                    respect_robots=False if ignore_robots else None))
+    if counts["checked"] and counts["failed"] == counts["checked"]:
         raise typer.Exit(1)
 
 
