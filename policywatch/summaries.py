@@ -113,3 +113,15 @@ def refresh_headlines(archive: Archive, policy_id: int) -> int:
     archive.set_summaries({full[i].id: (full[i - 1].text_sha256, summarize(full[i - 1].text, full[i].text))
                            for i in old})
     return len(old)
+
+
+def warm_up() -> None:
+    """Load the language model now, before any job runs.
+
+    Loading it costs most of a second of CPU; the first check or backfill that needed it
+    would otherwise hold the interpreter while other jobs of the process wait to send
+    requests, and a deployment-wide rate limit booked for them would see them bunch.
+    """
+    from diffing import detect_language
+
+    detect_language("This privacy policy explains which personal data we collect and why. " * 4)

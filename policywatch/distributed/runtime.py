@@ -15,6 +15,7 @@ from policywatch.distributed.limits import HostSlots, PostgresRateLimiter
 from policywatch.pipeline import Pipeline, make_fetcher
 from policywatch.reextract import reextract_policy
 from policywatch.settings import Settings
+from policywatch.summaries import warm_up
 from policywatch.wayback import make_wayback_client
 from storage import Archive, NotFound, PolicyRecord
 
@@ -59,6 +60,7 @@ class WorkerRuntime:
         self._wayback: WaybackClient | None = None
 
     async def __aenter__(self) -> WorkerRuntime:
+        await asyncio.to_thread(warm_up)
         await self.hosts.open()
         self._fetcher = make_fetcher(self.settings)
         await self._fetcher.__aenter__()
