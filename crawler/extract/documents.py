@@ -126,8 +126,8 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
                 continue
             named = [(child, _name(child, labels)) for child in children]
             # Names first (cheap); text lengths only where two kinds of document are named.
-            if not (any(PRIVACY_NAME.search(n) for _, n in named) and
-                    any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
+            if not (any(n and PRIVACY_NAME.search(n) for _, n in named) and
+                    any(n and OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
                         for _, n in named)):
                 continue
             documents = [(c, n) for c, n in named if n and _text_len(c) >= MIN_DOCUMENT_CHARS]
@@ -164,10 +164,10 @@ def _name(block: etree._Element, labels: dict[etree._Element, str]) -> str:
     id words; "" when it has none or the label is a numbered section heading."""
     if block.tag in HEADINGS:
         return ""
-    label = _leading_label(block, labels)
-    ident = block.get("id") or block.get("aria-labelledby") or ""
-    words = " ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
-    name = label or words
+    name = _leading_label(block, labels)
+    if not name:
+        ident = block.get("id") or block.get("aria-labelledby") or ""
+        name = " ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
     if not name or NUMBERED.match(name) or len(name.split()) > MAX_NAME_WORDS:
         return ""
     return name
