@@ -21,7 +21,7 @@ _SOURCES = {
     "discover": ("PolicyCandidate", "best_policy_link", "find_policy_links"),
     "extract": (
         "EXTRACTOR_VERSION", "Extracted", "compose_document", "extract_policy", "render_header"),
-    "addresses": ("AddressPolicy", "GuardedTransport"),
+    "addresses": ("AddressPolicy", "GuardedTransport", "IPAddress", "pinned_resolution"),
     "live": ("LiveFetcher",),
     "models": ("FetchResult",),
     "ratelimit": ("RateLimiter", "TokenBucketLimiter"),
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
         extract_policy,
         render_header,
     )
-    from crawler.addresses import AddressPolicy, GuardedTransport
+    from crawler.addresses import AddressPolicy, GuardedTransport, IPAddress, pinned_resolution
     from crawler.live import LiveFetcher
     from crawler.models import FetchResult
     from crawler.ratelimit import RateLimiter, TokenBucketLimiter
@@ -113,6 +113,8 @@ __all__ = [
     "url_variants",
     "WaybackClient",
     "AddressPolicy",
+    "IPAddress",
+    "pinned_resolution",
     "BlockedAddress",
     "BlockedSite",
     "GuardedTransport",

@@ -23,8 +23,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -210,3 +213,55 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+# --- pinning names for libraries that connect by themselves ---------------------------------
+
+# HACK: Apprise (through requests and urllib3) resolves a target's name again when it
+# connects, after we checked it: a DNS answer that changed in between (rebinding) would
+# reach an internal address. While ``pinned_resolution`` is active, every lookup of the
+# pinned name in this process answers with the addresses that were checked, and nothing
+# else; other names resolve as usual. Installed once, on first use.
+_PINS: dict[str, tuple[list[IPAddress], int]] = {}
+_PINS_LOCK = threading.Lock()
+_ORIGINAL_GETADDRINFO = socket.getaddrinfo
+
+
+def _pinned_getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0,  # noqa: A002
+                        proto: int = 0, flags: int = 0) -> list[Any]:
+    name = host.decode() if isinstance(host, bytes) else host
+    pin = _PINS.get(name.lower().rstrip(".")) if isinstance(name, str) else None
+    if pin is None:
+        return _ORIGINAL_GETADDRINFO(host, port, family, type, proto, flags)
+    number = int(port) if port not in (None, "") and str(port).isdigit() else 0
+    answers = []
+    for ip in pin[0]:
+        fam = socket.AF_INET if ip.version == 4 else socket.AF_INET6
+        if family not in (0, socket.AF_UNSPEC, fam):
+            continue
+        sockaddr = (str(ip), number) if ip.version == 4 else (str(ip), number, 0, 0)
+        answers.append((fam, type or socket.SOCK_STREAM, proto or socket.IPPROTO_TCP, "",
+                        sockaddr))
+    if not answers:
+        raise socket.gaierror(socket.EAI_NONAME, "no checked address for this name")
+    return answers
+
+
+@contextmanager
+def pinned_resolution(host: str, addresses: list[IPAddress]) -> Iterator[None]:
+    """Within the block, lookups of ``host`` in this process give only ``addresses``."""
+    key = host.lower().rstrip(".")
+    with _PINS_LOCK:
+        if socket.getaddrinfo is not _pinned_getaddrinfo:
+            socket.getaddrinfo = _pinned_getaddrinfo
+        held = _PINS.get(key)
+        _PINS[key] = (addresses, (held[1] if held else 0) + 1)
+    try:
+        yield
+    finally:
+        with _PINS_LOCK:
+            kept, count = _PINS[key]
+            if count <= 1:
+                del _PINS[key]
+            else:
+                _PINS[key] = (kept, count - 1)

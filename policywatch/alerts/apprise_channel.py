@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import apprise
 
-from crawler import BlockedAddress
+from crawler import BlockedAddress, IPAddress, pinned_resolution
 from policywatch.alerts.errors import DeliveryFailed
 from policywatch.alerts.messages import Message
 from policywatch.settings import Settings
@@ -25,26 +25,38 @@ class AppriseChannel:
 
     async def send(self, target: str, message: Message, *, secret: str | None,
                    delivery_id: str) -> None:
-        await self._check_address(target)
-        await asyncio.to_thread(self._send, target, message)
+        checked = await self._check_address(target)
+        if checked is None:
+            await asyncio.to_thread(self._send, target, message)
+            return
+        host, addresses = checked
 
-    async def _check_address(self, target: str) -> None:
+        def pinned_send() -> None:
+            # Apprise resolves the name again when it connects: it gets the checked
+            # addresses only (no DNS rebinding between our check and its connection).
+            with pinned_resolution(host, addresses):
+                self._send(target, message)
+
+        await asyncio.to_thread(pinned_send)
+
+    async def _check_address(self, target: str) -> tuple[str, list[IPAddress]] | None:
         """Refuse a target whose host is not an allowed address (``json://``, ``xml://``,
-        ``ntfy://`` ... name hosts too). Apprise connects by itself, resolving the name
-        again: docs/security.md describes that remaining check-then-send gap."""
+        ``ntfy://`` ... name hosts too); the host and its checked addresses, or None when
+        there is nothing to pin (open policy, no host, a literal address or no answer)."""
         policy = self.settings.address_policy()
         if policy.open:
-            return
+            return None
         host = _target_host(target)
         if host is None:
-            return  # a service URL without a host of its own (tgram://TOKEN/CHAT ...)
+            return None  # a service URL without a host of its own (tgram://TOKEN/CHAT ...)
         try:
-            await policy.resolve(host, 443)
+            addresses = await policy.resolve(host, 443)
         except BlockedAddress as exc:
             if exc.reason == "unresolvable":
-                return  # Apprise will fail to connect and say so
+                return None  # Apprise will fail to connect and say so
             raise DeliveryFailed(f"Apprise {target.split('://', 1)[0]}://: {exc}",
                                  channel=self.name, retryable=False) from None
+        return (host, addresses) if str(addresses[0]) != host.strip("[]") else None
 
     def _send(self, target: str, message: Message) -> None:
         notifier = apprise.Apprise()

@@ -115,3 +115,25 @@ def test_an_open_policy_passes_requests_through_untouched() -> None:
 
     asyncio.run(go())
     assert hosts == ["localhost"]
+
+
+def test_a_pinned_name_resolves_only_to_its_checked_addresses(monkeypatch) -> None:
+    """Libraries that connect by themselves (Apprise) get the checked answer, not a second
+    one: a name that rebinds to 127.0.0.1 after the check still reaches 8.8.8.8."""
+    import socket
+
+    from crawler import addresses
+
+    def rebinding(host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002
+        if host == "rebind.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", int(port or 0)))]
+        raise socket.gaierror(socket.EAI_NONAME, "unknown")
+
+    monkeypatch.setattr(addresses, "_ORIGINAL_GETADDRINFO", rebinding)
+    checked = [ipaddress.ip_address("8.8.8.8")]
+    with addresses.pinned_resolution("rebind.example", checked):
+        got = socket.getaddrinfo("rebind.example", 443)
+        assert {info[4][0] for info in got} == {"8.8.8.8"}
+        assert socket.getaddrinfo("REBIND.example.", "80")[0][4] == ("8.8.8.8", 80)
+    # Outside the block the name resolves as the resolver says again.
+    assert socket.getaddrinfo("rebind.example", 443)[0][4][0] == "127.0.0.1"
