@@ -122,6 +122,15 @@ def policy_page(request: Request, slug: str) -> Response:
     entries = timeline(archive, policy.id)
     chart = render_chart([ChartPoint(e.number, e.captured_at, e.words, changed_clauses(e.summary))
                           for e in entries])
+    # Moves: a version first seen at another URL than the one before it, and every URL the
+    # policy lived at (given, found on the homepage; redirect targets are not moves).
+    moved_from: dict[int, str] = {}
+    for before, entry in zip(entries, entries[1:]):
+        if entry.url != before.url:
+            moved_from[entry.number] = before.url
+    from policywatch.moves import UrlSource, policy_urls
+    lived_at = [u for u in policy_urls(archive, policy) if u.source != UrlSource.REDIRECT
+                and u.captures]
     checks = archive.checks(policy.id, limit=10)
     last_live = next((c for c in checks if c.source == Source.LIVE), None)
     # The policy's own selector finds nothing: say so here, since no alert is sent for it.
@@ -132,6 +141,7 @@ def policy_page(request: Request, slug: str) -> Response:
     return _render(request, "policy.html", {
         "captures": {k: v for k, v in captures.items() if v is not None},
         "policy": policy, "entries": list(reversed(entries)), "chart": chart,
+        "moved_from": moved_from, "lived_at": lived_at if len(lived_at) > 1 else [],
         "checks": checks, "summary_line": summary_line, "count": len(entries),
         "settings_problem": settings_problem,
     })

@@ -262,3 +262,26 @@ def test_revocation_is_final_even_when_a_new_token_follows(client: TestClient, a
     r = client.get("/add", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert [t.name for t in archive.tokens.all()] == ["new"]
+
+
+def test_the_timeline_marks_a_move_and_lists_where_the_policy_lived(
+        client: TestClient, archive: Archive) -> None:
+    from storage import Capture, Extraction
+
+    policy = archive.add_policy(name="Relocated", url="https://relocated.example/privacy.htm",
+                                domain="relocated.example")
+    texts = ["# P\n\nWe keep data for 30 days.\n", "# P\n\nWe keep data for 90 days.\n"]
+    for day, (url, text) in enumerate([("https://relocated.example/privacy.htm", texts[0]),
+                                       ("https://relocated.example/legal/privacy", texts[0]),
+                                       ("https://relocated.example/legal/privacy", texts[1])]):
+        at = datetime(2020, 1, 1 + day, tzinfo=UTC)
+        capture = Capture(source="wayback", captured_at=at, fetched_at=at, requested_url=url,
+                          final_url=url, status=200, content_type="text/html",
+                          archive_timestamp=at.strftime("%Y%m%d%H%M%S"))
+        archive.record_fetch(policy.id, capture, (text + url).encode(),
+                             Extraction(text=text, extractor_version="t"), started_at=at)
+    page = client.get("/policies/relocated.example").text
+    # Two versions (the move with the same text is none), the second at the new URL.
+    assert page.count('class="version-entry') == 2
+    assert "moved from https://relocated.example/privacy.htm" in page
+    assert "Where this policy lived" in page and "https://relocated.example/legal/privacy" in page
