@@ -38,7 +38,7 @@ NAMES: dict[str, str] = {
 MIN_LETTERS = 200  # below this a page ("Cette page n'existe pas") is too short to call
 MAJORITY = 0.6  # share of the letters one language must hold; less is a mixed page
 MIN_PARAGRAPH_WORDS = 5  # shorter lines (names, addresses, "Tel.: 040 ...") do not vote
-MAX_PARAGRAPHS = 120  # evenly spaced sample: a long policy costs at most ~20 ms
+MAX_PARAGRAPHS = 24  # evenly spaced sample (same answers as 120 on the 679 corpus versions, half the CPU)
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MARKUP = re.compile(r"[#*_>|`\\\[\]]+|^-{3,}$|^={3,}$", re.MULTILINE)
