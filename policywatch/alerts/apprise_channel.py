@@ -6,7 +6,6 @@ import asyncio
 
 from urllib.parse import urlsplit
 
-import apprise
 
 from crawler import BlockedAddress, IPAddress, pinned_resolution
 from policywatch.alerts.errors import DeliveryFailed
@@ -59,6 +58,8 @@ class AppriseChannel:
         return (host, addresses) if str(addresses[0]) != host.strip("[]") else None
 
     def _send(self, target: str, message: Message) -> None:
+        import apprise      # ~80 ms of imports, paid only when an Apprise alert goes out
+
         notifier = apprise.Apprise()
         if not notifier.add(target):
             raise DeliveryFailed(f"not a usable Apprise URL: {target}", channel=self.name,
