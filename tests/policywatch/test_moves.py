@@ -174,6 +174,7 @@ def test_a_policy_that_left_the_main_site_is_found_on_both_homepages(cli, waybac
     assert [v["url"] for v in history] == ["https://shop.example/terms/", legal]
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)   # workers need PostgreSQL
 def test_a_worker_backfill_job_follows_moves(db_url, wayback, bodies) -> None:
     """What `backfill --follow-moves --distributed` queues, run by a worker's runtime."""
     import asyncio
@@ -181,8 +182,6 @@ def test_a_worker_backfill_job_follows_moves(db_url, wayback, bodies) -> None:
     from policywatch.distributed.runtime import WorkerRuntime
     from policywatch.settings import Settings
 
-    if not db_url.startswith("postgresql"):
-        pytest.skip("workers run on PostgreSQL")
     moved_site(wayback, bodies)
     settings = Settings(database_url=db_url, wayback_url=wayback.base_url, cdx_per_second=50,
                         replay_per_second=500, wayback_backoff=0.01)
