@@ -105,7 +105,7 @@ def pick_document(container: etree._Element, *, url: str) -> DocumentChoice | No
     # contents, an "About" box): what is asked for is the policy.
     for child in list(parent):
         if isinstance(child.tag, str) and id(child) not in kept:
-            _remove(child)
+            child.drop_tree()       # its tail text stays, joined to what came before
     return DocumentChoice(tuple(names[i] for i in keep),
                           tuple(n for i, n in enumerate(names) if i not in keep), rule)
 
@@ -126,15 +126,11 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
                 continue
             named = [(child, _name(child, labels)) for child in children]
             # Names first (cheap); text lengths only where two kinds of document are named.
-            if not (any(n and PRIVACY_NAME.search(n) for _, n in named) and
-                    any(n and OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
-                        for _, n in named)):
+            if not _two_kinds([n for _, n in named if n]):
                 continue
             documents = [(c, n) for c, n in named if n and _text_len(c) >= MIN_DOCUMENT_CHARS]
             names = [n for _, n in documents]
-            if len(documents) >= 2 and any(PRIVACY_NAME.search(n) for n in names) and \
-                    any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n)
-                        for n in names):
+            if len(documents) >= 2 and _two_kinds(names):
                 return [c for c, _ in documents], names
         if not following:
             return None
@@ -157,6 +153,12 @@ def _may_name_privacy(container: etree._Element) -> bool:
         text = text.replace("\u0131", "i").replace("\u0307", "")
     return any(word in text for word in PRIVACY_WORDS) or \
         ("private" in text and PRIVATE_DATA.search(text) is not None)
+
+
+def _two_kinds(names: list[str]) -> bool:
+    """A privacy document and another kind of legal document are both named."""
+    return any(PRIVACY_NAME.search(n) for n in names) and \
+        any(OTHER_DOCUMENT_NAME.search(n) and not PRIVACY_NAME.search(n) for n in names)
 
 
 def _name(block: etree._Element, labels: dict[etree._Element, str]) -> str:
@@ -212,17 +214,3 @@ def _short_text(el: etree._Element) -> str:
 
 def _text_len(el: etree._Element) -> int:
     return len("".join(el.text_content().split()))
-
-
-def _remove(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    prev = el.getprevious()
-    if tail and tail.strip():
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)

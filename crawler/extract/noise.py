@@ -123,11 +123,9 @@ URL_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?:[0-9a-f]{16,}|\d{10,}|"
 TEXT_TOKEN = re.compile(r"(?<![\w-])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{24,}(?![\w-])",
                         re.I)
 TITLE_LINE = re.compile(r"\A# [^\n]*\n?")
-INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")     # inside a line; indents and breaks stay
-
-
-# INNER_SPACES without a look-behind tried at every position: find runs of two or more
-# spaces (a fast literal search) and check their neighbours.
+# Runs of two or more spaces between two non-space characters become one space; indents
+# and trailing spaces (hard breaks) stay. Found by a fast literal search for the runs and
+# a check of their neighbours, not a look-behind tried at every position.
 SPACE_RUN = re.compile(r"  +")
 
 
@@ -139,6 +137,8 @@ def _inner_spaces(text: str) -> str:
             return " "
         return m.group()
     return SPACE_RUN.sub(one, text)
+
+
 # UUID and TEXT_TOKEN both start with 8 hex digits in a row: a text without such a run
 # (most policies) skips them. Found on a byte map of the text (hex digit -> "x").
 HEX_MAP = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF" else 0x20 for b in range(256))

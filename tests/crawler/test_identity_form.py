@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
+import re
 
 from crawler.extract import noise
+
+# The rule for runs of spaces as a plain regular expression (noise.py finds them faster).
+INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def plain_form(text: str) -> str:
     """``comparison_form`` as written before its shortcuts: every rule on every text."""
-    text = noise.INNER_SPACES.sub(" ", noise.TITLE_LINE.sub("# \n", text, count=1)
-                                  .replace("\xa0", " "))
+    text = INNER_SPACES.sub(" ", noise.TITLE_LINE.sub("# \n", text, count=1)
+                            .replace("\xa0", " "))
     text = noise.MARKDOWN_LINK.sub(
         lambda m: m.group(1) + noise._mask_url(m.group(2)) + m.group(3), text)
     text = noise.UUID.sub("<id>", text)
