@@ -88,16 +88,10 @@ class AddressPolicy:
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
         """The host's addresses, all checked; raises BlockedAddress (never naming them)."""
-        literal = _literal(host)
-        if literal is not None:
-            return self._judge(host, [literal])
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError, OSError) as exc:
-            raise BlockedAddress(f"{host} cannot be resolved", url=host,
-                                 reason="unresolvable") from exc
-        return self._judge(host, _addresses(infos))
+        if _literal(host) is not None:
+            return self.resolve_blocking(host, port)    # no lookup: no thread needed
+        # The lookup in a worker thread, as the event loop's own getaddrinfo does.
+        return await asyncio.to_thread(self.resolve_blocking, host, port)
 
     def resolve_blocking(self, host: str, port: int) -> list[IPAddress]:
         """``resolve`` for synchronous callers (add-time checks in a CLI or a web handler)."""
