@@ -3,8 +3,9 @@
 The app imports only what is listed in ``__all__``.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from crawler._exports import lazy_getattr, module_of
 
 # Each name loads its module on first use (PEP 562), so `policywatch show` renders the seed
 # header without importing httpx or the extractor. Type checkers read the imports below;
@@ -31,7 +32,7 @@ _SOURCES = {
         "url_variants"),
     "urls": ("normalize_url",),
 }
-_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+_MODULE_OF = module_of(_SOURCES)
 
 if TYPE_CHECKING:
     from crawler.errors import (
@@ -86,13 +87,7 @@ if TYPE_CHECKING:
     )
     from crawler.urls import normalize_url
 else:
-    def __getattr__(name: str) -> object:
-        module = _MODULE_OF.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"crawler.{module}"), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_getattr(__name__, _MODULE_OF)
 
 
 __all__ = [

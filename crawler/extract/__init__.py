@@ -8,8 +8,9 @@
 The app imports only what is listed in ``__all__``.
 """
 
-import importlib
 from typing import TYPE_CHECKING
+
+from crawler._exports import lazy_getattr, module_of
 
 # Each name loads its module on first use (PEP 562): the seed header (``header``) comes
 # without the extractor. Type checkers read the imports below; tests/crawler/test_exports.py
@@ -18,19 +19,13 @@ _SOURCES = {
     "extractor": ("EXTRACTOR_VERSION", "Extracted", "extract_policy"),
     "header": ("compose_document", "render_header"),
 }
-_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
+_MODULE_OF = module_of(_SOURCES)
 
 if TYPE_CHECKING:
     from crawler.extract.extractor import EXTRACTOR_VERSION, Extracted, extract_policy
     from crawler.extract.header import compose_document, render_header
 else:
-    def __getattr__(name: str) -> object:
-        module = _MODULE_OF.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"crawler.extract.{module}"), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_getattr(__name__, _MODULE_OF)
 
 
 __all__ = [
