@@ -279,19 +279,22 @@ def policy_urls(archive: Archive, policy: PolicyRecord) -> list[PolicyUrl]:
     for a URL without one: only ever reached by redirection is ``redirect``, the policy's
     current URL ``given``, any other a homepage link.
     """
-    seen: dict[str, list[datetime]] = {}
+    # url -> (first, last, captures), counted by the database per (requested, final) pair.
+    captured: dict[str, tuple[datetime, datetime, int]] = {}
     requested: set[str] = set()
-    for snap in archive.snapshots(policy.id):
-        at = _aware(snap.captured_at)
-        requested.add(snap.requested_url)
-        for url in {snap.requested_url, snap.final_url}:
-            seen.setdefault(url, []).append(at)
-    seen.setdefault(policy.url, [])
+    for group in archive.url_captures(policy.id):
+        requested.add(group.requested_url)
+        for url in {group.requested_url, group.final_url}:
+            earliest, latest, count = captured.get(url, (group.first, group.last, 0))
+            captured[url] = (min(earliest, group.first), max(latest, group.last),
+                             count + group.count)
+    seen: dict[str, tuple[datetime | None, datetime | None, int]] = dict(captured)
+    seen.setdefault(policy.url, (None, None, 0))
     noted = {u.url: u for u in archive.policy_urls(policy.id)}
     for url in noted:
-        seen.setdefault(url, [])
+        seen.setdefault(url, (None, None, 0))
     out = []
-    for url, times in seen.items():
+    for url, (first, last, captures) in seen.items():
         known = noted.get(url)
         if known is not None:
             source = UrlSource(known.source)
@@ -301,16 +304,11 @@ def policy_urls(archive: Archive, policy: PolicyRecord) -> list[PolicyUrl]:
             source = UrlSource.GIVEN
         else:
             source = UrlSource.HOMEPAGE
-        out.append(PolicyUrl(url, source, min(times, default=None), max(times, default=None),
-                             len(times), url == policy.url,
+        out.append(PolicyUrl(url, source, first, last, captures, url == policy.url,
                              known.homepage_capture if known else None,
                              known.reason if known else None))
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(out, key=lambda u: (u.first or far, u.url))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def note_given(archive: Archive, policy: PolicyRecord, *, homepage: str | None = None,

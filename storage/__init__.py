@@ -95,7 +95,7 @@ _SOURCES = {
     "transaction": ("Transaction",),
     "values": (
         "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
-        "PolicyChanges", "TimelineEntry", "UNSET", "VersionEvent", "VersionHook"),
+        "PolicyChanges", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
@@ -138,6 +138,7 @@ if TYPE_CHECKING:
         Page,
         PolicyChanges,
         TimelineEntry,
+        UrlCaptures,
         VersionEvent,
         VersionHook,
     )
@@ -194,6 +195,7 @@ __all__ = [
     "StorageError",
     "SubscriptionRecord",
     "TimelineEntry",
+    "UrlCaptures",
     "TokenRecord",
     "Tokens",
     "Transaction",

@@ -45,6 +45,7 @@ from storage.values import (
     PolicyChanges,
     TimelineEntry,
     Unset,
+    UrlCaptures,
     VersionHook,
 )
 
@@ -281,6 +282,11 @@ class Archive(VersionLookup):
         """Every snapshot of a policy, by capture time."""
         with self.session() as session:
             return history.snapshots(session, policy_id)
+
+    def url_captures(self, policy_id: int) -> list[UrlCaptures]:
+        """Snapshots grouped by requested and final URL, with first/last capture and count."""
+        with self.session() as session:
+            return history.url_captures(session, policy_id)
 
     def checks(self, policy_id: int, *, limit: int = 50) -> list[CheckRecord]:
         """Recent attempts, newest first."""

@@ -20,7 +20,7 @@ from storage import records, tables
 from storage.errors import NotFound
 from storage.records import CheckRecord, SnapshotRecord, VersionRecord
 from storage.transaction import byte_length
-from storage.values import ChangeRow, DashboardRow, Page, TimelineEntry
+from storage.values import ChangeRow, DashboardRow, Page, TimelineEntry, UrlCaptures
 
 # --- snapshots and checks --------------------------------------------------------------------
 
@@ -57,6 +57,23 @@ def snapshots(session: Session, policy_id: int) -> list[SnapshotRecord]:
                         .where(col(tables.Snapshot.policy_id) == policy_id)
                         .order_by(col(tables.Snapshot.captured_at), col(tables.Snapshot.id))).all()
     return [records.snapshot_record(r) for r in rows]
+
+
+def url_captures(session: Session, policy_id: int) -> list[UrlCaptures]:
+    """A policy's snapshots grouped by requested and final URL (one row per pair), with
+    their first and last capture time and count: what a URL history needs, in one query."""
+    snap = tables.Snapshot
+    rows = session.execute(
+        core_select(col(snap.requested_url), col(snap.final_url),
+                    func.min(col(snap.captured_at)), func.max(col(snap.captured_at)), func.count())
+        .where(col(snap.policy_id) == policy_id)
+        .group_by(col(snap.requested_url), col(snap.final_url))).all()
+    return [UrlCaptures(requested, final, _utc(first), _utc(last), count)
+            for requested, final, first, last, count in rows]
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite: naive, in UTC
 
 
 def checks(session: Session, policy_id: int, *, limit: int) -> list[CheckRecord]:

@@ -182,3 +182,14 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.offset + len(self.rows) < self.total
+
+
+@dataclass(frozen=True)
+class UrlCaptures:
+    """The snapshots of a policy fetched at one URL that ended at one URL: how many, when."""
+
+    requested_url: str
+    final_url: str
+    first: datetime
+    last: datetime
+    count: int
