@@ -20,13 +20,21 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
 WS = re.compile(r"[ \t\n\r\f\v]+")
 # Where WS would change something: a run longer than one space, or another space character.
 WS_TO_FIX = re.compile(r"[\t\n\r\f\v]| [ \t\n\r\f\v]")
-ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
+ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} +(?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
 EMPTY_LINK = re.compile(r"\[\s*\]\([^)]*\)")
 EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*$", re.M)
 HASH_AT_LINE_END = re.compile(r"#[ \t]*$", re.M)       # what every EMPTY_HEADING match ends with
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
 DATA_TABLE_MAX_CELL = 400
+# Blocks whose edge whitespace is removed before rendering. Left out are those where
+# html2text (and so the seeds) writes a source blank as a space: between two table cells
+# (``a | b``), after a heading's marks (``##  Title``) and after a line break inside a quote
+# (``>  text``). Re-indented sources still make no new version: the text identity folds
+# runs of spaces (noise.comparison_form).
+KEEPS_EDGE_SPACE = frozenset({"tr", "td", "th", "tbody", "thead", "tfoot", "br",
+                              "h1", "h2", "h3", "h4", "h5", "h6"})
+BOUNDARY_TAGS = tuple(H.BLOCK_TAGS - KEEPS_EDGE_SPACE)
 
 
 def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
@@ -83,9 +91,9 @@ def _normalise_tree(container: etree._Element) -> None:
     _drop_edge_breaks(container)
     for el in list(container.iter("div", "blockquote")):
         _wrap_inline_runs(el)
-    # Whitespace next to block boundaries renders as nothing; removing it makes output
-    # independent of source indentation.
-    for el in container.iter(*H.BLOCK_TAGS):
+    # Whitespace next to most block boundaries renders as nothing; removing it makes the
+    # output independent of source indentation.
+    for el in container.iter(*BOUNDARY_TAGS):
         if el.text and not el.text.strip(" "):
             el.text = None
         if el.tail and not el.tail.strip(" "):

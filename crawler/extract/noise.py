@@ -129,6 +129,11 @@ TITLE_LINE = re.compile(r"\A# [^\n]*\n?")
 SPACE_RUN = re.compile(r"  +")
 
 
+# Spaces beside a table's cell separator: html2text writes the source blank between two
+# cells (``a | b``), which a minified page lacks (``a| b``).
+CELL_EDGE = re.compile(r"[ \t]*\|[ \t]*")
+
+
 def _inner_spaces(text: str) -> str:
     def one(m: re.Match[str]) -> str:
         start, end = m.span()
@@ -149,6 +154,8 @@ def comparison_form(text: str) -> str:
     text = TITLE_LINE.sub("# \n", text, count=1).replace("\xa0", " ")
     if "  " in text:
         text = _inner_spaces(text)
+    if "|" in text:
+        text = CELL_EDGE.sub("|", text)
     if "](" in text:
         text = MARKDOWN_LINK.sub(lambda m: m.group(1) + _mask_url(m.group(2)) + m.group(3), text)
     if b"xxxxxxxx" in text.encode("utf-8", "surrogatepass").translate(HEX_MAP):
@@ -167,8 +174,8 @@ def text_identity(text: str) -> str:
 
     The rule (README, "Versions"): the ``# title`` line is left out (sites flip the
     ``<title>``'s suffix between fetches; the policy's own headings stay in), no-break
-    spaces count as spaces and runs of spaces inside a line as one, and per-fetch tokens
-    are masked: UUIDs anywhere, long hex, digit or base64 runs inside link targets,
+    spaces count as spaces, runs of spaces inside a line as one and spaces beside a
+    table cell separator as none, and per-fetch tokens are masked: UUIDs anywhere, long hex, digit or base64 runs inside link targets,
     long hex ids in the text. The stored text is the exact extraction; only comparison
     uses this form.
     """

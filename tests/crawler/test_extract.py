@@ -103,6 +103,33 @@ def test_data_table_becomes_pipe_table() -> None:
     assert "Data| Period  \n---|---  \nAccount data| Life of the account  \nLogs| 90 days" in text
 
 
+def test_source_blanks_html2text_writes_are_kept_and_make_no_version() -> None:
+    """As in the seeds: a blank inside a heading after its marks, between two table cells
+    and after a line break in a quote is written; a minified copy is the same version."""
+    prose = "We keep personal data only as long as we need it for these purposes. " * 3
+    html = ("<html><head><title>Retention</title></head><body><h1>Retention</h1>"
+            f"<p>{prose}</p><h2>\n    Who we are\n  </h2><p>{prose}</p>"
+            "<table><tr><th>Code</th>\n<th>Meaning</th></tr>\n"
+            "<tr><td><tt>CP=</tt></td>\n<td>\nThe compact policy header.</td></tr>\n"
+            "<tr><td><tt>IDC</tt></td>\n<td>Access to contact data.</td></tr></table>"
+            "<blockquote>Sites covered:<br>\n  <a href='https://one.example/'>"
+            "https://one.example/</a><br>\n  <b>Contact<br>\n  </b>Write to us.</blockquote>"
+            "</body></html>")
+    # html2text writes the blank before a closing marker that follows a break in a quote.
+    spaced = extract_policy(html.encode(), url=URL)
+    assert "\n##  Who we are\n" in spaced.text
+    assert "Code | Meaning  \n---|---  \n`CP=` |  The compact policy header.  \n" \
+        "`IDC` | Access to contact data." in spaced.text
+    assert "\n>  <https://one.example/>  \n" in spaced.text
+    assert "\n>  **Write to us." in spaced.text
+    html = html.replace("<b>Contact<br>\n  </b>", "<b>Contact</b><br>\n  ")
+    spaced = extract_policy(html.encode(), url=URL)
+    minified = extract_policy(re.sub(r">\s+<", "><", html).replace("<h2>\n    ", "<h2>")
+                              .replace("<td>\n", "<td>").encode(), url=URL)
+    assert "\n## Who we are\n" in minified.text and "`CP=`| The compact" in minified.text
+    assert minified.identity == spaced.identity
+
+
 def test_no_wrapping_and_nbsp_kept() -> None:
     sentence = "word " * 60
     html = (f"<html><head><title>T</title></head><body><p>{sentence}</p>"
