@@ -75,6 +75,7 @@ class WorkerRuntime:
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
+        await self.pipeline.aclose()
         if self._wayback is not None:
             await self._wayback.aclose()
             self._wayback = None
