@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from crawler import (
     BrowserFetcher,
@@ -119,3 +120,22 @@ class Renderer:
 def refresh_interval(settings: Settings) -> timedelta:
     """How long an unchanged shell's rendering stands (``render_refresh_days``)."""
     return timedelta(days=settings.render_refresh_days)
+
+
+async def render_capture(renderer: Renderer, archive_url: str, timestamp: str,
+                         original: str) -> RenderedPage:
+    """Render an archived capture through the archive's frame replay (``/web/<ts>if_/<url>``):
+    its scripts and API calls are answered from the archive, and only from it; the
+    archive's insertions and URL rewriting are removed from the result."""
+    from dataclasses import replace
+
+    from crawler import strip_replay
+    base = archive_url.rstrip("/")
+    page = await renderer.browser().render(f"{base}/web/{timestamp}if_/{original}",
+                                           only_origin=origin(base))
+    return replace(page, html=strip_replay(page.html), final_url=original)
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"

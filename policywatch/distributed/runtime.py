@@ -120,7 +120,7 @@ class WorkerRuntime:
             log.info("%s", line)
             return line
         progress = await backfill_policy(self.archive, self._wayback, policy, from_=from_, to=to,
-                                         every=every)
+                                         every=every, renderer=self.pipeline.renderer)
         line = f"{policy.slug}  {progress.line()}"
         log.info("%s", line)
         return line

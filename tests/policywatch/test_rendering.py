@@ -13,7 +13,8 @@ import pytest
 
 from storage import Archive
 from tests.fakes.site import FakeSite
-from tests.fakes.spa import RESTLESS, policy_data, serve_app
+from tests.fakes.spa import APP_JS, RESTLESS, SHELL, policy_data, serve_app
+from tests.fakes.wayback import FakeWayback
 from tests.policywatch.cli_runner import Cli
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -138,3 +139,54 @@ def test_a_page_that_never_settles_is_a_timeout_and_the_next_check_works(
     monkeypatch.setenv("POLICYWATCH_RENDER_TIMEOUT", "60")
     good = _add(cli, serve_app(site))
     assert "new-version" in cli("check", good).out
+
+
+def _archive_app(wayback: FakeWayback, base: str, timestamp: str, *, with_data: bool) -> None:
+    """An archived single-page app: the shell and its bundle, and its data when ``with_data``."""
+    wayback.add_capture(base, timestamp, SHELL.encode())
+    wayback.add_capture(base + "app.js", timestamp, APP_JS.encode(),
+                        mimetype="application/javascript")
+    if with_data:
+        wayback.add_capture(base + "policy.json", timestamp,
+                            json.dumps(policy_data("three years")).encode(),
+                            mimetype="application/json")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@browser
+def test_an_archived_shell_is_rendered_through_the_replay(cli: Cli, archive: Archive,
+                                                          monkeypatch) -> None:
+    with FakeWayback() as wayback:
+        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", wayback.base_url)
+        _archive_app(wayback, "https://app.example/privacy/", "20210301000000", with_data=True)
+        slug = _add(cli, "https://app.example/privacy/")
+        done = cli("backfill", slug)
+        assert done.code == 0, done.err
+        assert "1 new versions" in done.out, done.out
+        version = archive.versions(archive.policy(slug).id)[-1]
+        assert "three years after you close your account" in version.text
+        assert "toolbar" not in version.text and "captures" not in version.text
+        snapshot = archive.last_snapshot(archive.policy(slug).id, source="wayback")
+        assert snapshot is not None and snapshot.render == "rendered"
+        stored = archive.body(snapshot.body_sha256).decode()
+        assert "wombat" not in stored and "__wm" not in stored and "wm-ipp" not in stored
+        # Every request of the page went to the archive, through the frame replay.
+        assert any(r.path.startswith("/web/20210301000000if_/") for r in wayback.requests)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@browser
+def test_an_archived_shell_without_its_data_is_reported_not_stored_as_a_version(
+        cli: Cli, archive: Archive, monkeypatch) -> None:
+    with FakeWayback() as wayback:
+        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", wayback.base_url)
+        _archive_app(wayback, "https://app.example/terms/", "20210301000000", with_data=False)
+        slug = _add(cli, "https://app.example/terms/")
+        done = cli("backfill", slug)
+        assert "0 new versions" in done.out and "1 not the policy" in done.out, done.out
+        policy = archive.policy(slug)
+        assert archive.versions(policy.id) == []
+        snapshot = archive.last_snapshot(policy.id, source="wayback")
+        assert snapshot is not None and snapshot.rejection == "archive-incomplete"
