@@ -187,11 +187,12 @@ async def _rendered_capture(client: WaybackClient, policy: PolicyRecord, record:
     """(body to store, plain body kept beside it, a verdict decided here) for a shell capture:
     no browser, needs-browser; rendered but still a shell, archive-incomplete (the archive
     lacks the data its script loads), never stored as a version."""
-    from crawler import EXTRACTOR_VERSION, NEEDS_BROWSER
+    from crawler import EXTRACTOR_VERSION
     from policywatch.rendering import render_capture
-    if renderer is None or not renderer.available:
-        return plain, None, Extraction.rejected(ErrorKind.NEEDS_BROWSER, NEEDS_BROWSER,
-                                                extractor_version=EXTRACTOR_VERSION)
+    if renderer is None or not renderer.available:  # the kind's explanation: what to install
+        return plain, None, Extraction.rejected(
+            ErrorKind.NEEDS_BROWSER, f"capture {record.timestamp}: {detect_shell(plain).reason}",
+            extractor_version=EXTRACTOR_VERSION)
     page = await render_capture(renderer, client.base_url, record.timestamp, record.original)
     verdict = detect_shell(page.body, charset="utf-8")
     if verdict.is_shell:

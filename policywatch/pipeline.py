@@ -309,7 +309,7 @@ class Pipeline:
         path as before (``policywatch.rendering`` states the rule)."""
         from dataclasses import replace
 
-        from crawler import NEEDS_BROWSER
+        from crawler import detect_shell
         from policywatch.rendering import Step, decide, refresh_interval
         step = decide(RenderMode(policy.render), fetched, last,
                       browser=self.renderer.available, now=datetime.now(UTC),
@@ -317,19 +317,21 @@ class Pipeline:
         if step == Step.PLAIN or (step == Step.REUSE and fetched.not_modified):
             return None
         plain = fetched.body
-        if fetched.not_modified:
+        if fetched.not_modified:  # a 304: the plain body and status are the last ones
             assert last is not None
             plain = await asyncio.to_thread(self.archive.body,
                                             last.plain_body_sha256 or last.body_sha256)
+            fetched = replace(fetched, status=last.status)
         if step == Step.REUSE:
             assert last is not None
             body = await asyncio.to_thread(self.archive.body, last.body_sha256)
             return await self.record(policy, replace(fetched, body=body), started=started,
                                      last_sha=last.body_sha256, render=Rendering.REUSED,
                                      plain_body=plain)
-        if step == Step.NEEDS_BROWSER:
-            rejected = Extraction.rejected(ErrorKind.NEEDS_BROWSER, NEEDS_BROWSER,
-                                           extractor_version=EXTRACTOR_VERSION)
+        if step == Step.NEEDS_BROWSER:  # the kind's explanation says what to install
+            rejected = Extraction.rejected(
+                ErrorKind.NEEDS_BROWSER, detect_shell(plain, charset=fetched.charset).reason,
+                extractor_version=EXTRACTOR_VERSION)
             return await self.record(policy, replace(fetched, body=plain, not_modified=False),
                                      started=started, last_sha=None, extraction=rejected)
         try:
