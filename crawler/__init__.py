@@ -12,13 +12,16 @@ from crawler._exports import lazy_getattr, module_of
 # tests/crawler/test_exports.py keeps them and this table in step.
 _SOURCES = {
     "errors": (
-        "BlockedAddress", "BlockedSite", "BodyTooLarge", "ConnectError", "ContentDecodingError",
+        "BlockedAddress", "BlockedSite", "BodyTooLarge", "BrowserUnavailable", "ConnectError", "ContentDecodingError",
         "CrawlerError", "DiscoveryError", "ErrorKind", "ExtractionError", "FetchError",
         "FetchTimeout", "HTTPStatusError", "InvalidURL", "NoMemento", "NotAPolicy",
-        "PlaybackError", "Reason", "RedirectLoop", "RobotsDisallowed", "TooManyRedirects",
+        "PlaybackError", "Reason", "RedirectLoop", "RenderError", "RobotsDisallowed", "TooManyRedirects",
         "UnsupportedContent", "WaybackError", "WaybackRateLimited", "WaybackUnavailable",
         "parse_retry_after", "transient_status"),
     "charset": ("detect_charset",),
+    "browser": ("NEEDS_BROWSER", "BrowserFetcher", "RenderedPage", "browser_available",
+                "strip_replay"),
+    "shell": ("ShellVerdict", "detect_shell"),
     "discover": ("PolicyCandidate", "best_policy_link", "find_policy_links"),
     "extract": (
         "EXTRACTOR_VERSION", "Extracted", "compose_document", "extract_policy", "render_header"),
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
         BlockedAddress,
         BlockedSite,
         BodyTooLarge,
+        BrowserUnavailable,
         ConnectError,
         ContentDecodingError,
         CrawlerError,
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
         PlaybackError,
         Reason,
         RedirectLoop,
+        RenderError,
         RobotsDisallowed,
         TooManyRedirects,
         UnsupportedContent,
@@ -64,6 +69,14 @@ if TYPE_CHECKING:
         transient_status,
     )
     from crawler.charset import detect_charset
+    from crawler.browser import (
+        NEEDS_BROWSER,
+        BrowserFetcher,
+        RenderedPage,
+        browser_available,
+        strip_replay,
+    )
+    from crawler.shell import ShellVerdict, detect_shell
     from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
     from crawler.extract import (
         EXTRACTOR_VERSION,
@@ -114,6 +127,15 @@ __all__ = [
     "BlockedSite",
     "GuardedTransport",
     "BodyTooLarge",
+    "BrowserFetcher",
+    "BrowserUnavailable",
+    "NEEDS_BROWSER",
+    "RenderedPage",
+    "RenderError",
+    "ShellVerdict",
+    "browser_available",
+    "detect_shell",
+    "strip_replay",
     "ConnectError",
     "ContentDecodingError",
     "CrawlerError",

@@ -37,6 +37,8 @@ class ErrorKind(StrEnum):
     BLOCKED = "blocked"
     NO_MEMENTO = "no-memento"
     PLAYBACK = "playback"
+    RENDER = "render"
+    NEEDS_BROWSER = "needs-browser"
 
 
 class Reason(StrEnum):
@@ -176,6 +178,20 @@ class ContentDecodingError(FetchError):
     """The body's Content-Encoding (gzip, brotli, ...) is corrupt and cannot be decoded."""
 
     kind = ErrorKind.DECODING
+
+
+class RenderError(FetchError):
+    """The browser rendering a page failed (it crashed, or the page could not be loaded);
+    the next render starts a fresh browser when this one is gone."""
+
+    kind = ErrorKind.RENDER
+    transient = True
+
+
+class BrowserUnavailable(CrawlerError):
+    """No browser to render with: the ``playwright`` package or Chromium is missing."""
+
+    kind = ErrorKind.NEEDS_BROWSER
 
 
 class InvalidURL(CrawlerError):

@@ -189,6 +189,16 @@ class LiveFetcher:
         self._client = None
         self._robots = None
 
+    @property
+    def limiter(self) -> HostLimiter:
+        """The per-host slots of this fetcher (a browser rendering for it shares them)."""
+        return self._limiter
+
+    async def robots_allow(self, url: str) -> bool:
+        """Whether robots.txt lets this fetcher's user agent fetch ``url`` (True when the
+        fetcher ignores robots)."""
+        return self._robots is None or await self._robots.allowed(url)
+
     async def fetch(self, url: str, *, etag: str | None = None,
                     last_modified: str | None = None) -> FetchResult:
         """Fetch one HTML or PDF page, following redirects.

@@ -14,10 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from crawler import CdxRecord, CrawlerError, WaybackClient, sample_captures
+from crawler import CdxRecord, CrawlerError, WaybackClient, detect_shell, sample_captures
 from policywatch.pipeline import check_error_kind, extract_body, internal_message
 from policywatch.summaries import refresh_summaries
-from storage import Archive, Capture, ErrorKind, Outcome, PolicyRecord, Source, StorageError
+from policywatch.rendering import Renderer
+from storage import (
+    Archive,
+    Capture,
+    ErrorKind,
+    Extraction,
+    Outcome,
+    PolicyRecord,
+    RenderMode,
+    Rendering,
+    Source,
+    StorageError,
+)
 
 log = logging.getLogger("policywatch.backfill")
 
@@ -45,14 +57,16 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
                           from_: str | None = None, to: str | None = None,
                           every: str | None = None, concurrency: int = 4,
                           on_progress: Callable[[BackfillProgress], None] | None = None,
-                          url: str | None = None) -> BackfillProgress:
+                          url: str | None = None,
+                          renderer: Renderer | None = None) -> BackfillProgress:
     """Search, sample and replay a policy's captures, recording each; returns the counts.
 
     An unexpected error (a bug, not the archive) in one capture or in the search is
     recorded as an ``internal`` error of that attempt and logged; the rest go on, and so
     does a ``backfill --all``. Storage errors propagate. ``url`` searches another URL of
     the policy (one it had before a move) instead of its current one; its captures join
-    the same timeline.
+    the same timeline. With a ``renderer``, a capture that is a script shell is rendered
+    through the archive's replay (``policywatch.rendering.render_capture``).
     """
     search_url = url or policy.url
     progress = BackfillProgress()
@@ -83,7 +97,7 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
     async def one(record: CdxRecord) -> None:
         async with limit:
             try:
-                await _backfill_capture(archive, client, policy, record, progress)
+                await _backfill_capture(archive, client, policy, record, progress, renderer)
             except StorageError:
                 raise
             except Exception as exc:
@@ -110,7 +124,8 @@ async def _record_internal(archive: Archive, policy: PolicyRecord, exc: Exceptio
 
 
 async def _backfill_capture(archive: Archive, client: WaybackClient, policy: PolicyRecord,
-                            record: CdxRecord, progress: BackfillProgress) -> None:
+                            record: CdxRecord, progress: BackfillProgress,
+                            renderer: Renderer | None = None) -> None:
     started = datetime.now(UTC)
     try:
         memento = await client.replay(record)
@@ -123,17 +138,67 @@ async def _backfill_capture(archive: Archive, client: WaybackClient, policy: Pol
         progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
         return
     progress.fetched += 1
-    extraction = await asyncio.to_thread(
-        extract_body, memento.body, url=record.original, content_type=memento.content_type,
-        charset=None, select=policy.select, remove=policy.remove)
+    body, plain, extraction = memento.body, None, None
+    if _archived_shell(policy, memento.body, memento.content_type):
+        try:
+            body, plain, extraction = await _rendered_capture(client, policy, record, memento.body,
+                                                              renderer)
+        except CrawlerError as exc:
+            log.info("%s %s: rendering failed: %s", policy.slug, record.timestamp, exc)
+            await asyncio.to_thread(archive.record_failure, policy.id, source=Source.WAYBACK,
+                                    started_at=started, kind=check_error_kind(exc),
+                                    message=f"capture {record.timestamp}: {exc}",
+                                    url=record.original)
+            progress.errors += 1
+            progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
+            return
+    if extraction is None:
+        extraction = await asyncio.to_thread(
+            extract_body, body, url=record.original, content_type=memento.content_type,
+            charset=None if plain is None else "utf-8", select=policy.select,
+            remove=policy.remove)
     capture = Capture(
         source=Source.WAYBACK, captured_at=record.captured_at, fetched_at=datetime.now(UTC),
         requested_url=record.original, final_url=memento.final_url, status=memento.status,
         content_type=memento.content_type, archive_timestamp=record.timestamp,
+        render=Rendering.PLAIN if plain is None else Rendering.RENDERED, plain_body=plain,
     )
-    recorded = await asyncio.to_thread(archive.record_fetch, policy.id, capture, memento.body,
+    recorded = await asyncio.to_thread(archive.record_fetch, policy.id, capture, body,
                                        extraction, started_at=started)
     if extraction.text is None:
         progress.not_policy += 1
     if recorded.outcome == Outcome.NEW_VERSION:
         progress.new_versions += 1
+
+
+def _archived_shell(policy: PolicyRecord, body: bytes, content_type: str | None) -> bool:
+    """A capture to render: the policy may be rendered and the capture is a script shell."""
+    if policy.render == RenderMode.NEVER:
+        return False
+    if (content_type or "text/html").split(";")[0].strip() not in ("text/html",
+                                                                   "application/xhtml+xml"):
+        return False
+    return detect_shell(body).is_shell
+
+
+async def _rendered_capture(client: WaybackClient, policy: PolicyRecord, record: CdxRecord,
+                            plain: bytes, renderer: Renderer | None
+                            ) -> tuple[bytes, bytes | None, Extraction | None]:
+    """(body to store, plain body kept beside it, a verdict decided here) for a shell capture:
+    no browser, needs-browser; rendered but still a shell, archive-incomplete (the archive
+    lacks the data its script loads), never stored as a version."""
+    from crawler import EXTRACTOR_VERSION
+    from policywatch.rendering import render_capture
+    if renderer is None or not renderer.available:  # the kind's explanation: what to install
+        return plain, None, Extraction.rejected(
+            ErrorKind.NEEDS_BROWSER, f"capture {record.timestamp}: {detect_shell(plain).reason}",
+            extractor_version=EXTRACTOR_VERSION)
+    page = await render_capture(renderer, client.base_url, record.timestamp, record.original)
+    verdict = detect_shell(page.body, charset="utf-8")
+    if verdict.is_shell:
+        return page.body, plain, Extraction.rejected(
+            ErrorKind.ARCHIVE_INCOMPLETE,
+            f"capture {record.timestamp} is still a script shell after rendering "
+            f"({verdict.words} words): the archive lacks the data its script loads",
+            extractor_version=EXTRACTOR_VERSION)
+    return page.body, plain, None

@@ -33,6 +33,9 @@ from storage import (
     Extraction,
     Outcome,
     PolicyRecord,
+    RenderMode,
+    Rendering,
+    SnapshotRecord,
     Source,
     StorageError,
     Transaction,
@@ -104,6 +107,7 @@ class CheckResult:
     # of thousands of checks must not hold every policy text)
     choice: str | None = None   # how the text was chosen on a multi-document page
     moved: str | None = None    # "moved from OLD to NEW (how)" when this check moved the policy
+    render: Rendering | None = None  # rendered in a browser, or its last rendering reused
 
     def line(self) -> str:
         """One log/CLI line, e.g. ``example.com  new-version  version 3``.
@@ -120,6 +124,8 @@ class CheckResult:
             detail = f"{detail}; {self.choice}"
         if self.moved:
             detail = f"{self.moved}; {detail}" if detail else self.moved
+        if self.render in (Rendering.RENDERED, Rendering.REUSED):
+            detail = f"{detail}; {self.render} in a browser".lstrip("; ")
         kind = f" [{self.error_kind}]" if self.error_kind else ""
         return f"{self.policy.slug}  {self.outcome}{kind}  {detail}".rstrip()
 
@@ -169,10 +175,18 @@ def extract_body(body: bytes, *, url: str, content_type: str | None, charset: st
 class Pipeline:
     """Checks live policies and records what it finds."""
 
-    def __init__(self, settings: Settings, archive: Archive, *, hooks: Hooks | None = None) -> None:
+    def __init__(self, settings: Settings, archive: Archive, *, hooks: Hooks | None = None,
+                 render_now: bool = False) -> None:
+        from policywatch.rendering import Renderer
         self.settings = settings
         self.archive = archive
         self.hooks = hooks or Hooks()
+        self.renderer = Renderer(settings)  # its browser starts on the first page needing it
+        self.render_now = render_now  # re-render unchanged shells now (policywatch.rendering)
+
+    async def aclose(self) -> None:
+        """Close the browser, if a check started one."""
+        await self.renderer.aclose()
 
     async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
         """Fetch one policy now and record the attempt; never raises for site failures.
@@ -272,6 +286,11 @@ class Pipeline:
             return (CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind),
                     exc.status if isinstance(exc, HTTPStatusError) else None, None,
                     last.final_url if last else None)
+        if policy.render != RenderMode.NEVER:
+            rendered = await self._render_step(policy, fetcher, fetched, last, started)
+            if rendered is not None:
+                return (rendered, None, None if fetched.not_modified else fetched,
+                        last.final_url if last else None)
         if fetched.not_modified:
             check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                             started_at=started, url=policy.url)
@@ -283,11 +302,66 @@ class Pipeline:
                                   last_sha=last.body_sha256 if last else None), None, fetched,
                 last.final_url if last else None)
 
+    async def _render_step(self, policy: PolicyRecord, fetcher: LiveFetcher,
+                           fetched: FetchResult, last: SnapshotRecord | None,
+                           started: datetime) -> CheckResult | None:
+        """Render, reuse the last rendering, or say a browser is needed; None: the plain
+        path as before (``policywatch.rendering`` states the rule)."""
+        from dataclasses import replace
+
+        from crawler import detect_shell
+        from policywatch.rendering import Step, decide, refresh_interval
+        step = decide(RenderMode(policy.render), fetched, last,
+                      browser=self.renderer.available, now=datetime.now(UTC),
+                      refresh=refresh_interval(self.settings), render_now=self.render_now)
+        if step == Step.PLAIN or (step == Step.REUSE and fetched.not_modified):
+            return None
+        plain = fetched.body
+        if fetched.not_modified:  # a 304: the plain body and status are the last ones
+            assert last is not None
+            plain = await asyncio.to_thread(self.archive.body,
+                                            last.plain_body_sha256 or last.body_sha256)
+            fetched = replace(fetched, status=last.status)
+        if step == Step.REUSE:
+            assert last is not None
+            body = await asyncio.to_thread(self.archive.body, last.body_sha256)
+            return await self.record(policy, replace(fetched, body=body), started=started,
+                                     last_sha=last.body_sha256, render=Rendering.REUSED,
+                                     plain_body=plain)
+        if step == Step.NEEDS_BROWSER:  # the kind's explanation says what to install
+            rejected = Extraction.rejected(
+                ErrorKind.NEEDS_BROWSER, detect_shell(plain, charset=fetched.charset).reason,
+                extractor_version=EXTRACTOR_VERSION)
+            return await self.record(policy, replace(fetched, body=plain, not_modified=False),
+                                     started=started, last_sha=None, extraction=rejected)
+        try:
+            page = await self.renderer.render(fetched.final_url, fetcher)
+        except CrawlerError as exc:
+            check = await asyncio.to_thread(
+                self.archive.record_failure, policy.id, source=Source.LIVE, started_at=started,
+                kind=check_error_kind(exc), message=str(exc), url=policy.url)
+            await self._finish(policy)
+            return CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind)
+        result = replace(fetched, final_url=page.final_url, body=page.body,
+                         content_type="text/html", charset="utf-8", not_modified=False,
+                         fetched_at=page.fetched_at,
+                         etag=fetched.etag or (last.etag if last else None),
+                         last_modified=fetched.last_modified or (
+                             last.last_modified if last else None))
+        return await self.record(policy, result, started=started,
+                                 last_sha=last.body_sha256 if last else None,
+                                 render=Rendering.RENDERED, plain_body=plain)
+
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
-                     last_sha: str | None) -> CheckResult:
-        """Extract and store a fetched body (skipping extraction when the body is unchanged)."""
-        extraction: Extraction | None = None
-        if hashlib.sha256(fetched.body).hexdigest() != last_sha:
+                     last_sha: str | None, render: Rendering = Rendering.PLAIN,
+                     plain_body: bytes | None = None,
+                     extraction: Extraction | None = None) -> CheckResult:
+        """Extract and store a fetched body (skipping extraction when the body is unchanged).
+
+        A rendered body comes with the plain fetch's (``plain_body``); a given
+        ``extraction`` (a needs-browser rejection) is stored instead of extracting.
+        """
+        if extraction is None and hashlib.sha256(fetched.body).hexdigest() != last_sha:
             extraction = await asyncio.to_thread(
                 extract_body, fetched.body, url=fetched.final_url,
                 content_type=fetched.content_type, charset=fetched.charset,
@@ -296,7 +370,7 @@ class Pipeline:
             source=Source.LIVE, captured_at=fetched.fetched_at, fetched_at=fetched.fetched_at,
             requested_url=fetched.requested_url, final_url=fetched.final_url,
             status=fetched.status, content_type=fetched.content_type, etag=fetched.etag,
-            last_modified=fetched.last_modified,
+            last_modified=fetched.last_modified, render=render, plain_body=plain_body,
         )
         recorded = await asyncio.to_thread(
             self.archive.record_fetch, policy.id, capture, fetched.body, extraction,
@@ -310,7 +384,7 @@ class Pipeline:
         choice = extraction.note if extraction is not None and extraction.text else None
         return CheckResult(policy, recorded.outcome, message,
                            error_kind=recorded.check.error_kind, version_number=version,
-                           choice=choice)
+                           choice=choice, render=render if render != Rendering.PLAIN else None)
 
     async def _finish(self, policy: PolicyRecord, outcome: Outcome | None = None,
                       error_kind: ErrorKind | None = None) -> None:
@@ -381,6 +455,9 @@ class Pipeline:
                 if on_result:
                     on_result(result)
 
-            await asyncio.gather(*(one(p) for p in policies))
+            try:
+                await asyncio.gather(*(one(p) for p in policies))
+            finally:
+                await self.aclose()
             await self._after_commit()  # alerts that came due during unchanged checks
         return results

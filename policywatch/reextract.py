@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from policywatch.pipeline import extract_body, internal_message
 from policywatch.summaries import refresh_summaries
-from storage import Archive, Extraction, PolicyRecord, StorageError
+from storage import Archive, ErrorKind, Extraction, PolicyRecord, Rendering, StorageError
 
 log = logging.getLogger("policywatch.reextract")
+_NOT_THE_EXTRACTORS = frozenset({ErrorKind.NEEDS_BROWSER, ErrorKind.ARCHIVE_INCOMPLETE})
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,13 @@ def reextract_policy(archive: Archive, policy: PolicyRecord) -> Reextracted:
     results: dict[int, Extraction] = {}
     try:
         for snap in archive.snapshots(policy.id):
+            if snap.rejection in _NOT_THE_EXTRACTORS:
+                continue    # a verdict about rendering, not about the text: it stands
+            # A rendered body is the browser's DOM, written as UTF-8 whatever its <meta> says.
             results[snap.id] = extract_body(
                 archive.body(snap.body_sha256), url=snap.final_url,
-                content_type=snap.content_type, charset=None,
+                content_type=snap.content_type,
+                charset="utf-8" if snap.render == Rendering.RENDERED else None,
                 select=policy.select, remove=policy.remove)
     except StorageError:
         raise

@@ -183,6 +183,7 @@ class Scheduler:
             for sig in installed:
                 loop.remove_signal_handler(sig)
             self._fetcher = None
+            await self.pipeline.aclose()
             if lost_lease is None:
                 await asyncio.to_thread(self.leases.release, LEASE_NAME, self.holder)
         if lost_lease is not None:

@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     allow_private_addresses: bool = False
     allowed_networks: Networks = Field(default_factory=list)  # e.g. ["10.1.2.0/24"]
 
+    # Rendering script-built pages in headless Chromium (policywatch[browser]; README)
+    browser_path: str = ""  # Chromium's executable; empty: chromium on PATH (never downloaded)
+    browser_concurrency: Positive = 2  # pages rendering at once (one renderer process each)
+    render_timeout: Seconds = 30.0  # seconds a page has to load and settle
+    render_settle: NonNegativeSeconds = 1.0  # seconds its text must stay unchanged
+    render_refresh_days: NonNegativeSeconds = 1.0  # an unchanged shell is rendered again after this
+
     # Scheduling
     default_schedule: NonBlank = "1d"
     # The shortest schedule interval a live check may have: a user's "--every 1s" would

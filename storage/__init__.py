@@ -81,7 +81,7 @@ _SOURCES = {
     "archive": ("Archive", "dashboard", "recent_changes", "timeline"),
     "db": ("make_engine", "schema_is_current", "upgrade"),
     "errors": ("Conflict", "DatabaseUnavailable", "LeaseHeld", "NotFound", "StorageError"),
-    "kinds": ("AlertKind", "ErrorKind", "Outcome", "Source"),
+    "kinds": ("AlertKind", "ErrorKind", "Outcome", "RenderMode", "Rendering", "Source"),
     "leases": ("Leases",),
     "outbox": ("AlertWriter", "NewAlert", "Outbox"),
     "policies": ("slugify",),
@@ -103,7 +103,7 @@ if TYPE_CHECKING:
     from storage.archive import Archive, dashboard, recent_changes, timeline
     from storage.db import make_engine, schema_is_current, upgrade
     from storage.errors import Conflict, DatabaseUnavailable, LeaseHeld, NotFound, StorageError
-    from storage.kinds import AlertKind, ErrorKind, Outcome, Source
+    from storage.kinds import AlertKind, ErrorKind, Outcome, RenderMode, Rendering, Source
     from storage.leases import Leases
     from storage.outbox import AlertWriter, NewAlert, Outbox
     from storage.policies import slugify
@@ -189,6 +189,8 @@ __all__ = [
     "Page",
     "PolicyChanges",
     "PolicyRecord",
+    "RenderMode",
+    "Rendering",
     "SearchHit",
     "SnapshotRecord",
     "Source",

@@ -26,7 +26,7 @@ from storage import search as search_index
 from storage import summaries as summary_cache
 from storage.db import make_engine, upgrade
 from storage.errors import NotFound
-from storage.kinds import ErrorKind, Source
+from storage.kinds import ErrorKind, RenderMode, Source
 from storage.leases import Leases
 from storage.lookup import VersionLookup
 from storage.outbox import Outbox
@@ -87,10 +87,11 @@ class Archive(VersionLookup):
 
     def add_policy(self, *, name: str, url: str, domain: str, slug: str | None = None,
                    schedule: str | None = None, select: str | None = None,
-                   remove: str | None = None, tags: tuple[str, ...] = ()) -> PolicyRecord:
+                   remove: str | None = None, tags: tuple[str, ...] = (),
+                   render: RenderMode = RenderMode.AUTO) -> PolicyRecord:
         """Track a new policy; raises Conflict when the URL or slug is already tracked."""
         new = NewPolicy(url=url, domain=domain, name=name, slug=slug, schedule=schedule,
-                        select=select, remove=remove, tags=tags)
+                        select=select, remove=remove, tags=tags, render=render)
         with self.session() as session:
             return policy_store.add(session, new)
 
@@ -143,12 +144,13 @@ class Archive(VersionLookup):
                       name: str | Unset = UNSET, schedule: str | None | Unset = UNSET,
                       active: bool | Unset = UNSET, select: str | None | Unset = UNSET,
                       remove: str | None | Unset = UNSET,
-                      tags: tuple[str, ...] | Unset = UNSET) -> PolicyRecord:
+                      tags: tuple[str, ...] | Unset = UNSET,
+                      render: RenderMode | Unset = UNSET) -> PolicyRecord:
         """Change a policy's name, schedule, active flag, CSS rules or tags: given as
         ``changes`` or as keywords (None clears a schedule or rule). Raises NotFound."""
         if changes is None:
             changes = PolicyChanges(name=name, schedule=schedule, active=active, select=select,
-                                    remove=remove, tags=tags)
+                                    remove=remove, tags=tags, render=render)
         with self.session() as session:
             return policy_store.update(session, slug, changes)
 

@@ -49,6 +49,9 @@ class ErrorKind(StrEnum):
     BLOCKED = "blocked"
     NO_MEMENTO = "no-memento"
     PLAYBACK = "playback"
+    # Rendering in a browser failed (it crashed or could not start; a page that never
+    # settles is a ``timeout``).
+    RENDER = "render"
     # Not the site's doing: an unexpected error of policywatch itself (logged with its
     # traceback); recorded so one policy's bug never stops a batch of checks.
     INTERNAL = "internal"
@@ -68,6 +71,10 @@ class ErrorKind(StrEnum):
     UNPARSABLE = "unparsable"
     BAD_PDF = "bad-pdf"
     ENCRYPTED_PDF = "encrypted-pdf"
+    # ... or the page is a script shell whose text only a browser can build: none is
+    # installed, or (an archived capture) the archive lacks the data the script loads.
+    NEEDS_BROWSER = "needs-browser"
+    ARCHIVE_INCOMPLETE = "archive-incomplete"
     # Written before the reason was stored (any of the rejections above); read, never written.
     NOT_A_POLICY = "not-a-policy"
 
@@ -92,6 +99,7 @@ _REJECTIONS = _USER_SETTINGS | frozenset({
     ErrorKind.EMPTY, ErrorKind.NOT_FOUND, ErrorKind.ERROR_PAGE, ErrorKind.BOT_WALL,
     ErrorKind.JS_REQUIRED, ErrorKind.REDIRECT, ErrorKind.PARKED, ErrorKind.UNDECODABLE,
     ErrorKind.UNPARSABLE, ErrorKind.BAD_PDF, ErrorKind.ENCRYPTED_PDF, ErrorKind.NOT_A_POLICY,
+    ErrorKind.NEEDS_BROWSER, ErrorKind.ARCHIVE_INCOMPLETE,
 })
 _EXPLANATIONS = {
     ErrorKind.CONNECT: "the site could not be reached",
@@ -125,8 +133,27 @@ _EXPLANATIONS = {
     ErrorKind.BAD_PDF: "the PDF cannot be read",
     ErrorKind.ENCRYPTED_PDF: "the PDF is encrypted",
     ErrorKind.NOT_A_POLICY: "the page fetched is not the policy",
+    ErrorKind.RENDER: "the browser rendering the page failed",
+    ErrorKind.NEEDS_BROWSER: "needs a browser: install policywatch[browser] and chromium",
+    ErrorKind.ARCHIVE_INCOMPLETE: "the archive lacks the data the page's script loads",
     ErrorKind.INTERNAL: "policywatch hit an unexpected error (logged; please report it)",
 }
+
+
+class RenderMode(StrEnum):
+    """When a live check renders a policy's page in a headless browser."""
+
+    AUTO = "auto"      # only when the plain fetch is a script shell (and a browser exists)
+    NEVER = "never"    # never: the plain body is the snapshot
+    ALWAYS = "always"  # every check that fetches a new body (or whose rendering is due)
+
+
+class Rendering(StrEnum):
+    """How a snapshot's body was obtained, and what a check chose."""
+
+    PLAIN = "plain"        # the HTTP body as fetched
+    RENDERED = "rendered"  # the DOM a browser built (the plain body kept beside it)
+    REUSED = "reused"      # a check only: an unchanged shell, its last rendering stands
 
 
 class AlertKind(StrEnum):

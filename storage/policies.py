@@ -130,7 +130,7 @@ def _row(new: NewPolicy, slug: str) -> tables.Policy:
     return tables.Policy(
         slug=slug, name=new.name or new.domain, url=new.url, domain=new.domain,
         added_at=now(), active=True, schedule=new.schedule, select_rules=new.select,
-        remove_rules=new.remove, tags=",".join(new.tags) or None,
+        remove_rules=new.remove, tags=",".join(new.tags) or None, render=new.render,
     )
 
 
@@ -218,6 +218,8 @@ def update(session: Session, slug: str, changes: PolicyChanges) -> PolicyRecord:
         row.remove_rules = changes.remove
     if not isinstance(changes.tags, Unset):
         row.tags = ",".join(changes.tags) or None
+    if not isinstance(changes.render, Unset):
+        row.render = changes.render
     session.add(row)
     session.flush()
     return records.policy_record(row)

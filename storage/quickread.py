@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: The newest migration in storage/migrations/versions (tests/storage/test_quickread.py
 #: checks it against Alembic's head): a database at another revision is read by the Archive.
-SCHEMA_HEAD = "0007_version_search"
+SCHEMA_HEAD = "0008_render"
 
 # Columns whose attribute on the table model has another name (storage/tables.py).
 _POLICY_ATTRIBUTES = {"select_css": "select_rules", "remove_css": "remove_rules"}

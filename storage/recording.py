@@ -17,7 +17,7 @@ from storage import records, tables
 from storage.blobs import put_blob
 from storage.errors import NotFound
 from storage.history import last_snapshot_row
-from storage.kinds import ErrorKind, Outcome, Source
+from storage.kinds import ErrorKind, Outcome, Rendering, Source
 from storage.records import CheckRecord, VersionRecord, read_rejection, rejection_note
 from storage.timeline import latest_version_row, numbered, previous_version, rebuild_timeline
 from storage.transaction import Transaction, lock_policy, now
@@ -56,6 +56,7 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
         raise TypeError("extraction is required for a new body")
 
     put_blob(session, body)
+    plain_sha = put_blob(session, capture.plain_body) if capture.plain_body is not None else None
     text_sha = None
     if extraction.text is not None:
         text_sha = put_blob(session, extraction.text.encode("utf-8"))
@@ -68,6 +69,8 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
         archive_timestamp=capture.archive_timestamp, text_sha256=text_sha,
         text_identity=extraction.identity if text_sha else None,
         extractor_version=extraction.extractor_version, extract_note=_note(extraction),
+        render=Rendering.PLAIN if capture.render == Rendering.PLAIN else Rendering.RENDERED,
+        plain_body_sha256=plain_sha,
     )
     session.add(snapshot)
     session.flush()
@@ -189,6 +192,7 @@ def _add_check(session: Session, policy: tables.Policy, capture: Capture, starte
         policy_id=policy.id, started_at=started_at, finished_at=now(), source=capture.source,
         outcome=outcome, error_kind=error_kind, error_message=error_message,
         url=capture.requested_url, snapshot_id=snapshot_id, version_id=version_id,
+        render=capture.render,
     )
     session.add(check)
     session.flush()

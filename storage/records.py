@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storage.kinds import AlertKind, ErrorKind, Outcome, Source
+from storage.kinds import AlertKind, ErrorKind, Outcome, RenderMode, Rendering, Source
 
 if TYPE_CHECKING:  # rows are read by attribute: storage.quickread maps its own (no SQLAlchemy)
     from storage import tables
@@ -32,6 +32,7 @@ class PolicyRecord:
     last_change_at: datetime | None
     consecutive_failures: int
     broken_since: datetime | None
+    render: RenderMode = RenderMode.AUTO
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class PolicyRecord:
             "select": self.select,
             "remove": self.remove,
             "tags": list(self.tags),
+            "render": self.render,
             "added_at": _iso(self.added_at),
             "last_check_at": _iso(self.last_check_at),
             "last_outcome": self.last_outcome,
@@ -71,6 +73,8 @@ class SnapshotRecord:
     extractor_version: str | None
     extract_note: str | None  # how the text was chosen, or why there is none
     rejection: ErrorKind | None  # why the capture gave no text (None when it did)
+    render: Rendering = Rendering.PLAIN  # how the body was obtained
+    plain_body_sha256: str | None = None  # a rendered snapshot's plain-fetch body
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ class CheckRecord:
     url: str | None
     snapshot_id: int | None
     version_id: int | None
+    render: Rendering | None = None  # the check's choice; None: nothing fetched, or older rows
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +139,7 @@ class CheckRecord:
             "error_kind": self.error_kind,
             "error_message": self.error_message,
             "url": self.url,
+            "render": self.render,
         }
 
     @property
@@ -161,6 +167,7 @@ def policy_record(row: tables.Policy) -> PolicyRecord:
         last_outcome=Outcome(row.last_outcome) if row.last_outcome else None,
         last_change_at=row.last_change_at, consecutive_failures=row.consecutive_failures,
         broken_since=row.broken_since,
+        render=RenderMode(getattr(row, "render", None) or RenderMode.AUTO),
     )
 
 
@@ -201,6 +208,8 @@ def snapshot_record(row: tables.Snapshot) -> SnapshotRecord:
         archive_timestamp=row.archive_timestamp, text_sha256=row.text_sha256,
         extractor_version=row.extractor_version, extract_note=row.extract_note,
         rejection=read_rejection(row.extract_note)[0] if row.text_sha256 is None else None,
+        render=Rendering(row.render or Rendering.PLAIN),
+        plain_body_sha256=row.plain_body_sha256,
     )
 
 
@@ -233,7 +242,12 @@ def check_record(row: tables.Check) -> CheckRecord:
         error_kind=ErrorKind(row.error_kind) if row.error_kind else None,
         error_message=row.error_message, url=row.url,
         snapshot_id=row.snapshot_id, version_id=row.version_id,
+        render=_rendering(getattr(row, "render", None)),
     )
+
+
+def _rendering(stored: str | None) -> Rendering | None:
+    return Rendering(stored) if stored else None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ class Policy(SQLModel, table=True):
     select_rules: str | None = Field(default=None, sa_column=Column("select_css", Text))
     remove_rules: str | None = Field(default=None, sa_column=Column("remove_css", Text))
     tags: str | None = Field(default=None, max_length=500)
+    # auto | never | always: when a check renders the page in a browser (RenderMode).
+    render: str = Field(default="auto", max_length=10, sa_column_kwargs={"server_default": "auto"})
     # Tracking status, denormalised so the dashboard and scheduler need no aggregate queries.
     last_check_at: datetime | None = None
     last_outcome: str | None = Field(default=None, max_length=40)
@@ -73,6 +75,10 @@ class Snapshot(SQLModel, table=True):
     text_identity: str | None = Field(default=None, max_length=64)
     extractor_version: str | None = Field(default=None, max_length=40)
     extract_note: str | None = Field(default=None, sa_column=Column(Text))
+    # How the body was obtained: plain | rendered (NULL on older rows: plain). A rendered
+    # snapshot's body is the browser's DOM; the plain fetch's body is kept beside it.
+    render: str | None = Field(default=None, max_length=10)
+    plain_body_sha256: str | None = Field(default=None, max_length=64)
 
 
 class Version(SQLModel, table=True):
@@ -120,6 +126,7 @@ class Check(SQLModel, table=True):
     url: str | None = Field(default=None, sa_column=Column(Text))
     snapshot_id: int | None = None
     version_id: int | None = None
+    render: str | None = Field(default=None, max_length=10)  # plain | rendered | reused
 
 
 class PolicyUrl(SQLModel, table=True):

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from storage.kinds import ErrorKind, Outcome, Source
+from storage.kinds import ErrorKind, Outcome, RenderMode, Rendering, Source
 from storage.records import CheckRecord, PolicyRecord, SnapshotRecord, VersionRecord
 from storage.transaction import Transaction
 
@@ -30,6 +30,9 @@ class Capture:
     etag: str | None = None
     last_modified: str | None = None
     archive_timestamp: str | None = None
+    # A body a browser rendered: the check's choice, and the plain fetch's body kept too.
+    render: Rendering = Rendering.PLAIN
+    plain_body: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ class NewPolicy:
     select: str | None = None
     remove: str | None = None
     tags: tuple[str, ...] = ()
+    render: RenderMode = RenderMode.AUTO
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> NewPolicy:
@@ -116,7 +120,8 @@ class NewPolicy:
         return cls(url=item["url"], domain=item["domain"], name=item.get("name"),
                    slug=item.get("slug"), schedule=item.get("schedule"),
                    select=item.get("select"), remove=item.get("remove"),
-                   tags=tuple(item.get("tags", ())))
+                   tags=tuple(item.get("tags", ())),
+                   render=RenderMode(item.get("render") or RenderMode.AUTO))
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class PolicyChanges:
     select: str | None | Unset = UNSET
     remove: str | None | Unset = UNSET
     tags: tuple[str, ...] | Unset = UNSET
+    render: RenderMode | Unset = UNSET
 
 
 # --- listings for the web UI and API --------------------------------------------------------

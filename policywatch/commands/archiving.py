@@ -78,7 +78,9 @@ def backfill(
         return
 
     async def run() -> list[tuple[str, BackfillProgress]]:
+        from policywatch.rendering import Renderer
         done: list[tuple[str, BackfillProgress]] = []
+        renderer = Renderer(app.settings)  # its browser starts on the first shell capture
         async with make_wayback_client(app.settings) as client:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
                           TimeElapsedColumn(), console=err_console, transient=False) as bar:
@@ -91,8 +93,10 @@ def backfill(
                                    counts=f"{p.found} found, {p.fetched} fetched, "
                                           f"{p.new_versions} new versions, {p.errors} errors")
                     result = await backfill_policy(archive, client, policy, from_=start, to=end,
-                                                   every=every, on_progress=show)
+                                                   every=every, on_progress=show,
+                                                   renderer=renderer)
                     done.append((policy.slug, result))
+        await renderer.aclose()
         return done
 
     for slug, result in asyncio.run(run()):

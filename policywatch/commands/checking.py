@@ -16,6 +16,7 @@ def check(
     slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...", help="Policies to check.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every active policy.")] = False,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Fetch even where robots.txt disallows it.")] = False,
+    render_now: Annotated[bool, typer.Option("--render-now", help="Render unchanged script shells again now (not only every render_refresh_days).")] = False,
 ) -> None:
     """Fetch policies now; prints one line per policy with the outcome."""
     import asyncio
@@ -31,7 +32,8 @@ def check(
         raise UsageError("name at least one policy slug, or use --all")
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
-    pipeline = Pipeline(app.settings, archive, hooks=alert_hooks(app.settings, archive))
+    pipeline = Pipeline(app.settings, archive, hooks=alert_hooks(app.settings, archive),
+                        render_now=render_now)
     counts = {"checked": 0, "failed": 0}
 
     def show(result: CheckResult) -> None:  # streamed: no list of every result is kept
@@ -60,11 +62,11 @@ def checks(
     if as_json:
         print_json([c.to_dict() for c in rows])
         return
-    table = Table("time (UTC)", "source", "outcome", "error")
+    table = Table("time (UTC)", "source", "outcome", "render", "error")
     for c in rows:
         # The stored kind, then what it means in plain words and the details.
         error = f"{c.error_kind}: {c.problem}" if c.error_kind else c.problem
-        table.add_row(when(c.started_at), c.source, c.outcome, error)
+        table.add_row(when(c.started_at), c.source, c.outcome, c.render or "-", error)
     console.print(table)
 
 

@@ -1,15 +1,18 @@
-"""Commands that manage the watch list: add, list, pause, resume, schedule."""
+"""Commands that manage the watch list: add, list, pause, resume, schedule, render."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
 
 from policywatch.context import app_context
 from policywatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from storage import RenderMode
 
 
 def is_homepage(url: str) -> bool:
@@ -32,6 +35,7 @@ def add(
                             help="Discover the link on an archived homepage (Wayback).")] = False,
     at: Annotated[str | None, typer.Option(help="With --from-archive: year or date of the homepage capture.")] = None,
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Ignore robots.txt for discovery.")] = False,
+    render: Annotated[str, typer.Option(help="Render in a browser: auto (script shells only), never, always.")] = "auto",
 ) -> None:
     """Track a privacy policy; prints the new policy's slug."""
     import asyncio
@@ -41,6 +45,7 @@ def add(
     from policywatch.schedules import validate_schedule
     from crawler import normalize_url
     app = app_context(ctx)
+    mode = render_mode(render)
     url = normalize_url(target)
     schedule = validate_schedule(every, min_interval=app.settings.min_interval) if every else None
     from policywatch.importing import validate_selector
@@ -63,7 +68,7 @@ def add(
     domain = urlsplit(url).hostname or ""
     policy = app.archive.add_policy(name=name or domain.removeprefix("www."), url=url,
                                     domain=domain, schedule=schedule, select=select,
-                                    remove=remove, tags=tuple(tag or ()))
+                                    remove=remove, tags=tuple(tag or ()), render=mode)
     if homepage is not None:  # where to look when the policy moves (backfill --follow-moves)
         from policywatch.moves import note_given
         note_given(app.archive, policy, homepage=homepage[0], reason=homepage[1])
@@ -115,9 +120,28 @@ def schedule(ctx: typer.Context, slug: str,
     typer.echo(f"{policy.slug} every {policy.schedule}")
 
 
+def render_mode(value: str) -> RenderMode:
+    """A ``--render`` value, or a usage error naming the choices."""
+    from storage import RenderMode
+    try:
+        return RenderMode(value.strip().lower())
+    except ValueError:
+        raise UsageError(f"--render must be one of {', '.join(RenderMode)}, "
+                         f"got {value!r}") from None
+
+
+def render(ctx: typer.Context, slug: str,
+           mode: Annotated[str, typer.Argument(metavar="auto|never|always",
+                                               help="auto: render script shells only.")]) -> None:
+    """Change when a policy's page is rendered in a headless browser."""
+    policy = app_context(ctx).archive.update_policy(slug, render=render_mode(mode))
+    typer.echo(f"{policy.slug} render {policy.render}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(add)
     app.command("list")(list_policies)
     app.command()(pause)
     app.command()(resume)
     app.command()(schedule)
+    app.command()(render)

@@ -75,6 +75,7 @@ class WorkerRuntime:
         if self._fetcher is not None:
             await self._fetcher.aclose()
             self._fetcher = None
+        await self.pipeline.aclose()
         if self._wayback is not None:
             await self._wayback.aclose()
             self._wayback = None
@@ -119,7 +120,7 @@ class WorkerRuntime:
             log.info("%s", line)
             return line
         progress = await backfill_policy(self.archive, self._wayback, policy, from_=from_, to=to,
-                                         every=every)
+                                         every=every, renderer=self.pipeline.renderer)
         line = f"{policy.slug}  {progress.line()}"
         log.info("%s", line)
         return line

@@ -39,6 +39,7 @@ class PolicyIn(BaseModel):
     tags: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list, max_length=20)
     select: str | None = Field(default=None, max_length=2000)
     remove: str | None = Field(default=None, max_length=2000)
+    render: Literal["auto", "never", "always"] = "auto"  # when to render in a browser
 
 
 class PolicyPatch(BaseModel):
@@ -51,6 +52,7 @@ class PolicyPatch(BaseModel):
     active: bool | None = None
     name: str | None = Field(default=None, max_length=500)
     tags: list[Annotated[str, Field(max_length=50)]] | None = Field(default=None, max_length=20)
+    render: Literal["auto", "never", "always"] | None = None
 
 
 class SubscriptionIn(BaseModel):
@@ -104,7 +106,7 @@ def get_policy(request: Request, slug: Slug, _: Reader) -> dict[str, Any]:
 def create_policy(request: Request, body: PolicyIn, response: Response, _: Writer) -> dict[str, Any]:
     policy = writes.create_policy(archive_of(request), settings_of(request), url=body.url,
                                   name=body.name, every=body.every, tags=body.tags,
-                                  select=body.select, remove=body.remove)
+                                  select=body.select, remove=body.remove, render=body.render)
     response.headers["Location"] = f"/api/v1/policies/{policy.slug}"
     return _policy_json(request, DashboardRow(policy, 0, None, None))
 

@@ -400,11 +400,13 @@ async def add_policy(request: Request) -> Response:
         return gate
     form = await request.form()
     auth.check_csrf(request, form.get("csrf"))
-    values = {k: str(form.get(k) or "").strip()[:2000] for k in ("url", "name", "every", "tags")}
+    values = {k: str(form.get(k) or "").strip()[:2000]
+              for k in ("url", "name", "every", "tags", "render")}
     try:
         policy = writes.create_policy(archive_of(request), auth.settings_of(request),
                                       url=values["url"], name=values["name"], every=values["every"],
-                                      tags=writes.split_list(values["tags"]))
+                                      tags=writes.split_list(values["tags"]),
+                                      render=values["render"] or "auto")
     except (UsageError, Conflict) as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values},
                        status=409 if isinstance(exc, Conflict) else 422)

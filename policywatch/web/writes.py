@@ -19,7 +19,7 @@ from policywatch.errors import UsageError
 from policywatch.importing import validate_selector
 from policywatch.schedules import validate_schedule
 from policywatch.settings import Settings
-from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
+from storage import Archive, Outbox, PolicyRecord, RenderMode, SubscriptionRecord
 
 _SLUG_LIST = re.compile(r"[\s,]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -44,9 +44,17 @@ def split_list(value: str | Iterable[str] | None) -> list[str]:
     return out
 
 
+def render_mode(value: object) -> RenderMode:
+    """A policy's render mode from a form or API value; raises UsageError."""
+    try:
+        return RenderMode(str(value or "").strip().lower())
+    except ValueError:
+        raise UsageError(f"render must be one of {', '.join(RenderMode)}, got {value!r}") from None
+
+
 def create_policy(archive: Archive, settings: Settings, *, url: str, name: str | None = None,
                   every: str | None = None, tags: Iterable[str] = (), select: str | None = None,
-                  remove: str | None = None) -> PolicyRecord:
+                  remove: str | None = None, render: str = "auto") -> PolicyRecord:
     """Track ``url``; raises UsageError (bad URL, refused address, schedule, selector) or
     storage.Conflict (duplicate)."""
     for value, what in ((url, "URL"), (name, "name"), (every, "schedule"), (select, "select"),
@@ -66,7 +74,7 @@ def create_policy(archive: Archive, settings: Settings, *, url: str, name: str |
     return archive.add_policy(name=clean_name, url=normalized, domain=domain, schedule=schedule,
                               select=validate_selector(select, "select"),
                               remove=validate_selector(remove, "remove"),
-                              tags=tuple(split_list(list(tags))))
+                              tags=tuple(split_list(list(tags))), render=render_mode(render))
 
 
 def update_policy(archive: Archive, settings: Settings, slug: str,
@@ -90,6 +98,8 @@ def update_policy(archive: Archive, settings: Settings, slug: str,
             clean[key] = tuple(split_list(value))
         elif key == "active":
             clean[key] = bool(value)
+        elif key == "render":
+            clean[key] = render_mode(value)
         else:
             raise UsageError(f"cannot change {key!r}")
     if not clean:

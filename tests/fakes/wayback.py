@@ -138,7 +138,7 @@ class FakeRequest:
     """One request the fake received: arrival time, endpoint, what was asked, answer status."""
 
     at: float
-    endpoint: str  # "cdx", "replay" or "other"
+    endpoint: str  # "cdx", "replay", "static" (the replay's rewriter script) or "other"
     path: str
     params: dict[str, list[str]]
     status: int
@@ -375,11 +375,13 @@ class FakeWayback:
         endpoint = ("cdx" if parts.path.rstrip("/") == "/cdx/search/cdx"
                     else "replay" if parts.path.startswith("/web/") else "other")
         params = parse_qs(parts.query, keep_blank_values=True) if endpoint == "cdx" else {}
-        timestamp = original = None
+        timestamp = original = modifier = None
         if endpoint == "replay":
             match = re.match(r"^/web/(\d{1,14})([a-z]{2}_)?/(.*)$", target, re.DOTALL)
             if match:
-                timestamp, original = match.group(1), match.group(3)
+                timestamp, modifier, original = match.group(1), match.group(2), match.group(3)
+        if parts.path == WOMBAT_PATH:
+            endpoint = "static"
         with self._lock:
             answer = self._gate(endpoint, now)
         if answer is None:
@@ -387,6 +389,10 @@ class FakeWayback:
                 answer = self._cdx(params)
             elif endpoint == "replay" and timestamp and original:
                 answer = self._replay(timestamp, original)
+                if modifier == "if_":
+                    answer = _as_frame_replay(answer, timestamp)
+            elif endpoint == "static":
+                answer = _Answer(200, WOMBAT_JS, {"Content-Type": "application/javascript"})
             else:
                 answer = _Answer(404, b"not found")
         with self._lock:
@@ -507,6 +513,28 @@ class FakeWayback:
             headers["Location"] = f"{self.base_url}/web/{capture.timestamp}id_/{capture.location}"
         headers.update(capture.headers)
         return _Answer(capture.status or 200, capture.read_body(), headers)
+
+
+# The ``if_`` (frame) replay a browser loads: the archive's client-side rewriter and its
+# bootstrap inserted in the head, a toolbar between BEGIN/END comments at the top of the
+# body (real replays show it outside frames; policywatch must remove it either way), and
+# the same redirects as ``id_`` to the nearest capture of every other URL the page loads.
+WOMBAT_PATH = "/_static/js/wombat.js"
+WOMBAT_JS = b"window.__wm_loaded = true;"
+
+
+def _as_frame_replay(answer: _Answer, timestamp: str) -> _Answer:
+    kind = answer.headers.get("Content-Type", "")
+    if answer.status != 200 or "html" not in kind:
+        return answer
+    html = answer.body.decode("utf-8", "replace")
+    head = (f'<script src="{WOMBAT_PATH}"></script><script>var __wm = {{init: function () {{}}}};'
+            f' __wm.init("/web/{timestamp}");</script>')
+    toolbar = ('<!-- BEGIN WAYBACK TOOLBAR INSERT --><div id="wm-ipp-base">'
+               'Wayback Machine toolbar: 1,234 captures</div><!-- END WAYBACK TOOLBAR INSERT -->')
+    html = re.sub(r"<head[^>]*>", lambda m: m.group(0) + head, html, count=1, flags=re.I)
+    html = re.sub(r"<body[^>]*>", lambda m: m.group(0) + toolbar, html, count=1, flags=re.I)
+    return _Answer(200, html.encode("utf-8"), dict(answer.headers))
 
 
 class _Handler(BaseHTTPRequestHandler):

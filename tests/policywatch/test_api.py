@@ -374,3 +374,18 @@ def test_feed_command_writes_atom(cli, seeded: Archive, tmp_path) -> None:  # no
     missing = cli("feed", "nope.example", "-o", str(tmp_path / "x.atom"))
     assert missing.code == 2 and "nope.example" in missing.err
     assert not (tmp_path / "x.atom").exists()
+
+
+def test_render_mode_is_set_and_changed_through_the_api(client: TestClient, token: str,
+                                                         archive: Archive) -> None:
+    created = client.post("/api/v1/policies", json={"url": "https://spa.example/privacy",
+                                                    "render": "always"}, headers=auth(token))
+    assert created.status_code == 201, created.text
+    slug = created.json()["slug"]
+    assert archive.policy(slug).render == "always"
+    patched = client.patch(f"/api/v1/policies/{slug}", json={"render": "never"},
+                           headers=auth(token))
+    assert patched.status_code == 200 and archive.policy(slug).render == "never"
+    bad = client.patch(f"/api/v1/policies/{slug}", json={"render": "sometimes"},
+                       headers=auth(token))
+    assert bad.status_code == 422
