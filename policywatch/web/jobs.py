@@ -58,10 +58,10 @@ class JobRegistry:
                     return job
             job = Job(id=uuid.uuid4().hex[:12], kind=kind, slug=slug, started_at=datetime.now(UTC))
             self._jobs[job.id] = job
-            for old in sorted((j for j in self._jobs.values() if not j.running),
-                              key=lambda j: j.started_at)[:-KEEP_JOBS or None]:
-                if len(self._jobs) > KEEP_JOBS:
-                    del self._jobs[old.id]
+            finished = sorted((j for j in self._jobs.values() if not j.running),
+                              key=lambda j: j.started_at)
+            for old in finished[:max(len(self._jobs) - KEEP_JOBS, 0)]:
+                del self._jobs[old.id]
 
         def run() -> None:
             try:

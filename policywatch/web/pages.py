@@ -389,32 +389,6 @@ async def logout(request: Request) -> Response:
 # --- admin forms ----------------------------------------------------------------------------
 
 
-@router.get("/add")
-def add_form(request: Request) -> Response:
-    gate = _require_admin(request)
-    if gate:
-        return gate
-    return _render(request, "add.html", {"error": None, "values": {}})
-
-
-@router.post("/add")
-async def add_policy(request: Request) -> Response:
-    gate = _require_admin(request)
-    if gate:
-        return gate
-    form = await request.form()
-    auth.check_csrf(request, form.get("csrf"))
-    values = {k: str(form.get(k) or "").strip()[:2000] for k in ("url", "name", "every", "tags")}
-    try:
-        policy = writes.create_policy(archive_of(request), auth.settings_of(request),
-                                      url=values["url"], name=values["name"], every=values["every"],
-                                      tags=writes.split_list(values["tags"]))
-    except (UsageError, Conflict) as exc:
-        return _render(request, "add.html", {"error": str(exc), "values": values},
-                       status=409 if isinstance(exc, Conflict) else 422)
-    return RedirectResponse(f"/policies/{quote(policy.slug)}", status_code=303)
-
-
 @router.get("/subscriptions")
 def subscriptions_page(request: Request) -> Response:
     gate = _require_admin(request)
