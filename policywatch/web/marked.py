@@ -13,6 +13,7 @@ All text is escaped (policy texts are untrusted); links go through ``web.markdow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -29,6 +30,9 @@ INS = Markup('<ins><span class="sr-only">[added: </span>{}<span class="sr-only">
 DEL = Markup('<del><span class="sr-only">[removed: </span>{}<span class="sr-only">]</span></del>')
 _MARK = {"+": INS, "-": DEL}
 _TEXT_TOKENS = ("text", "code_inline")
+# Emphasis markers markdown-it left as text (unbalanced, as in ``**A****![](b)**``): the
+# normaliser drops every ``*`` and ``~~`` as markup (``diffing.normalize``), so does the page.
+_STRAY_MARKUP = re.compile(r"\*+|~~")
 
 
 def _marked_run(op: str, text: str) -> Markup:
@@ -42,7 +46,13 @@ def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: di
     inserts: dict[int, list[Markup]] = env["inserts"]
     out: list[Markup] = []
     run_op, run = "", list[str]()
+    hidden: set[int] = set()
+    if token.type == "text":
+        for match in _STRAY_MARKUP.finditer(token.content):
+            hidden.update(range(match.start(), match.end()))
     for k, char in enumerate(token.content):
+        if k in hidden:
+            continue
         position = start + k
         if position in inserts:
             if run:

@@ -171,3 +171,4 @@ def test_labels_and_plurals(client: TestClient) -> None:
     assert 'kind-moved">moved from “Privacy Policy › Sharing”</span>' in html
     single = client.get("/policies/single.example/diff").text
     assert "1 change<" in single and "1 changes" not in single
+
