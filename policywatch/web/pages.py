@@ -43,7 +43,6 @@ from policywatch.web.templating import templates
 from storage import (
     Archive,
     CheckRecord,
-    Conflict,
     NotFound,
     Outbox,
     PolicyRecord,
