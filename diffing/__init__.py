@@ -4,6 +4,7 @@ Self-contained: imports nothing of ``crawler``, ``storage`` or ``policywatch``.
 """
 
 from diffing.differ import diff_clauses, diff_texts
+from diffing.document import DocumentPart, document_parts
 from diffing.language import detect_language, language_name
 from diffing.errors import DiffingError, InconsistentReportError, InvalidTextError, UnknownFormatError
 from diffing.models import Change, Clause, DiffOptions, DiffReport, Summary
@@ -21,6 +22,7 @@ __all__ = [
     "DiffOptions",
     "DiffReport",
     "DiffingError",
+    "DocumentPart",
     "InconsistentReportError",
     "InvalidTextError",
     "Summary",
@@ -29,6 +31,7 @@ __all__ = [
     "detect_language",
     "diff_clauses",
     "diff_texts",
+    "document_parts",
     "language_name",
     "normalize",
     "render",

@@ -161,6 +161,11 @@ def _mention(language: str) -> re.Pattern[str]:
     )
 
 
+def mention_pattern(language: str = "en") -> re.Pattern[str]:
+    """The compiled pattern of number, amount, duration and date mentions in ``language``."""
+    return _mention(language)
+
+
 def mentions(text: str, language: str = "en") -> list[str]:
     """Numbers, amounts, durations and dates in ``text``, in order, whitespace-collapsed."""
     return [" ".join(match.group(0).split()) for match in _mention(language).finditer(text)]

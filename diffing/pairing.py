@@ -12,6 +12,14 @@ exhaustively when the gap is small (``local_pairing_limit`` comparisons); every 
 is also compared with the ``candidate_limit`` removed clauses sharing most of its rarest
 words (an inverted index whose posting lists longer than ``MAX_POSTING`` are ignored).
 Assignment is greedy by score, same-gap pairs first on ties.
+
+A clause whose only edit is a number, an amount or a date ("Last updated: March 3, 2020"
+-> "Last updated: May 1, 2021", "for 30 days" -> "for 90 days") can share too few words
+to reach the threshold on its own, as those mentions are several words long in a short
+clause. So each mention found by ``diffing.numbers.mentions`` also counts as one
+stand-in token: clauses whose words are the same apart from their mentions are compared
+with every mention replaced by that token (the ``candidate_limit`` nearest ones when many
+share the wording), and keep the better of the two scores.
 """
 
 from __future__ import annotations
@@ -23,11 +31,14 @@ from collections.abc import Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from diffing.language import rules_language
 from diffing.models import DiffOptions
+from diffing.numbers import mention_pattern
 
 MAX_POSTING = 64
 RARE_WORDS_PER_CLAUSE = 10
 _WORD = re.compile(r"\w+")
+NUMBER_TOKEN = "\x00number"  # a number, amount or date mention (never a word of a text)
 
 
 class TokenEncoder:
@@ -52,6 +63,47 @@ class TokenEncoder:
 def words_of(plain: str) -> list[str]:
     """Lower-cased word tokens of a plain text."""
     return _WORD.findall(plain.lower())
+
+
+def masked_words(plain: str, language: str = "en") -> list[str]:
+    """Lower-cased word tokens with each number, amount or date mention as ``NUMBER_TOKEN``."""
+    out: list[str] = []
+    last = 0
+    for match in mention_pattern(language).finditer(plain):
+        out.extend(words_of(plain[last:match.start()]))
+        out.append(NUMBER_TOKEN)
+        last = match.end()
+    out.extend(words_of(plain[last:]))
+    return out
+
+
+def _number_edits(old_plain: dict[int, str], new_plain: dict[int, str], old_gap: dict[int, int],
+                  new_gap: dict[int, int], encoder: TokenEncoder,
+                  options: DiffOptions) -> dict[tuple[int, int], float]:
+    """Scores of pairs whose words are equal once number mentions are left out."""
+    language = rules_language(options.language)
+    by_wording: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    old_codes: dict[int, str] = {}
+    for i, text in old_plain.items():
+        masked = masked_words(text, language)
+        wording = tuple(w for w in masked if w != NUMBER_TOKEN)
+        if wording and len(wording) < len(masked):
+            by_wording[wording].append(i)
+            old_codes[i] = encoder.encode(masked)
+    scores: dict[tuple[int, int], float] = {}
+    for j, text in new_plain.items():
+        masked = masked_words(text, language)
+        wording = tuple(w for w in masked if w != NUMBER_TOKEN)
+        olds = by_wording.get(wording) if wording and len(wording) < len(masked) else None
+        if not olds:
+            continue
+        nearest = sorted(olds, key=lambda i: (old_gap[i] != new_gap[j], abs(i - j)))
+        code = encoder.encode(masked)
+        for i in nearest[:options.candidate_limit]:
+            score = Indel.normalized_similarity(old_codes[i], code)
+            if score >= options.similarity_threshold:
+                scores[(i, j)] = score
+    return scores
 
 
 def pair_similar(
@@ -113,6 +165,9 @@ def pair_similar(
                 score = Indel.normalized_similarity(old_codes[i], new_codes[j], score_cutoff=threshold)
                 if score >= threshold:
                     scores[(i, j)] = score
+
+    for pair, score in _number_edits(old_plain, new_plain, old_gap, new_gap, encoder, options).items():
+        scores[pair] = max(score, scores.get(pair, 0.0))
 
     ranked = sorted(scores.items(), key=lambda item: (-item[1], old_gap[item[0][0]] != new_gap[item[0][1]],
                                                       abs(item[0][0] - item[0][1]), item[0]))

@@ -86,6 +86,7 @@ _SOURCES = {
     "outbox": ("AlertWriter", "NewAlert", "Outbox"),
     "policies": ("slugify",),
     "search": ("SearchHit",),
+    "removal": ("RemovedPolicy", "delete_policy"),
     "records": (
         "AlertRecord", "CheckRecord", "LeaseRecord", "PolicyRecord", "SnapshotRecord",
         "SubscriptionRecord", "VersionRecord"),
@@ -116,6 +117,7 @@ if TYPE_CHECKING:
         SubscriptionRecord,
         VersionRecord,
     )
+    from storage.removal import RemovedPolicy, delete_policy
     from storage.search import SearchHit
     from storage.tokens import (
         TokenRecord,
@@ -189,6 +191,7 @@ __all__ = [
     "Page",
     "PolicyChanges",
     "PolicyRecord",
+    "RemovedPolicy",
     "RenderMode",
     "Rendering",
     "SearchHit",
@@ -206,6 +209,7 @@ __all__ = [
     "VersionRecord",
     "create_token",
     "dashboard",
+    "delete_policy",
     "list_tokens",
     "make_engine",
     "recent_changes",

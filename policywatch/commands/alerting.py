@@ -101,35 +101,9 @@ def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(meta
     """Send a sample change alert to a subscription now; exit 1 if it cannot be delivered."""
     import asyncio
 
-    from policywatch.alerts import Delivery, DeliveryFailed, sample_message
-    from storage import AlertKind, NewAlert, Outbox
+    from policywatch.alerts.trial import send_test_alert
     app = app_context(ctx)
-    outbox = Outbox(app.archive)
-    subscription = outbox.subscription(subscription_id)
-    if not subscription.active:
-        raise UsageError(f"subscription {subscription_id} was removed")
-    message = sample_message(public_url=app.settings.public_url)
-    import uuid
-
-    key = f"test:{subscription.id}:{uuid.uuid4().hex}"
-    outbox.enqueue([NewAlert(dedupe_key=key, subscription_id=subscription.id,
-                             kind=AlertKind.TEST, payload=message.to_payload())])
-    alert_id = next(a.id for a in outbox.alerts(subscription_id=subscription.id,
-                                                kind=AlertKind.TEST, limit=5)
-                    if a.dedupe_key == key)
-    delivery = Delivery(app.settings, app.archive)
-
-    async def send_now() -> None:
-        claimed = await asyncio.to_thread(outbox.claim, alert_id, hold=delivery.hold)
-        assert claimed is not None
-        try:
-            await delivery.send(subscription, claimed)
-        except DeliveryFailed as exc:
-            await asyncio.to_thread(outbox.mark_failed, alert_id, str(exc), retry_at=None)
-            raise
-        await asyncio.to_thread(outbox.mark_sent, alert_id)
-
-    asyncio.run(send_now())
+    subscription = asyncio.run(send_test_alert(app.settings, app.archive, subscription_id))
     typer.echo(f"test alert sent to {subscription.target}")
 
 

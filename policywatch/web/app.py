@@ -24,7 +24,8 @@ from crawler import CrawlerError
 from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
-from policywatch.web import api, feed_routes, pages
+from policywatch.web import api, feed_routes, manage, pages
+from policywatch.web.jobs import JobRegistry
 from policywatch.web.limits import BodySizeLimit, FailureThrottle
 from policywatch.web.templating import templates
 from storage import Archive, Conflict, NotFound, StorageError
@@ -68,6 +69,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     app.state.archive = archive if archive is not None else Archive.open(settings.database_url)
     app.state.owns_archive = archive is None
     app.state.auth_failures = FailureThrottle(limit=FAILED_AUTH_PER_MINUTE, window=60.0)
+    app.state.jobs = JobRegistry()
     # Without a configured secret, sessions last as long as the process (sign in again after
     # a restart); set POLICYWATCH_SECRET_KEY to keep them.
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key or secrets.token_urlsafe(32),
@@ -94,6 +96,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(feed_routes.router)
     app.include_router(pages.router)
+    app.include_router(manage.router)
     _error_handlers(app)
 
     return app

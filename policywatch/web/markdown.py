@@ -48,14 +48,19 @@ def _heading(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[s
     return str(self.renderToken(tokens, idx, options, env))
 
 
-@cache
-def _parser() -> MarkdownIt:
+def safe_parser() -> MarkdownIt:
+    """A new markdown-it parser with this module's safe link, image and heading rules."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("image", _image)
     md.add_render_rule("heading_open", _heading)
     md.add_render_rule("heading_close", _heading)
     return md
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return safe_parser()
 
 
 def render_markdown(text: str, *, base_url: str | None = None, demote: int = 0) -> Markup:

@@ -22,7 +22,9 @@ from policywatch.errors import UsageError
 from policywatch.web import auth, writes
 from policywatch.web.auth import archive_of
 from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
-from policywatch.web.diffview import headline_html, sections
+from policywatch.web.diffpage import DiffQuery, DiffQueryError
+from policywatch.web.diffpage import diff_page as build_diff_page
+from policywatch.web.diffview import headline_html
 from policywatch.web.history import (
     CHANGE_KINDS,
     STATUSES,
@@ -41,7 +43,6 @@ from policywatch.web.templating import templates
 from storage import (
     Archive,
     CheckRecord,
-    Conflict,
     NotFound,
     Outbox,
     PolicyRecord,
@@ -260,15 +261,17 @@ def diff_page(request: Request, slug: str) -> Response:
         from_ = _number_on(archive, policy, _end_of(params.get("from_date"), "from_date"))
     if params.get("to_date"):
         to = _number_on(archive, policy, _end_of(params.get("to_date"), "to_date"))
-    view = params.get("view", "side")
-    if view not in ("side", "inline"):
-        view = "side"
     comparison = compare(archive, policy, from_, to)
     old, new, report = comparison.old, comparison.new, comparison.report
+    try:
+        query = DiffQuery.parse(params, old.number, new.number)
+    except DiffQueryError as exc:
+        raise HTTPException(422, str(exc)) from None
+    page = build_diff_page(report, old.text, new.text, query)
     return _render(request, "diff.html", {
         "choices": archive.versions(policy.id, with_text=False),
         "policy": policy, "old": old, "new": new, "count": comparison.count,
-        "report": report, "sections": sections(report), "view": view,
+        "report": report, "page": page, "sections": page.sections, "view": query.view,
         "summary": report.summary, "old_link": original_link(old), "new_link": original_link(new),
     })
 
@@ -383,34 +386,6 @@ async def logout(request: Request) -> Response:
 
 
 # --- admin forms ----------------------------------------------------------------------------
-
-
-@router.get("/add")
-def add_form(request: Request) -> Response:
-    gate = _require_admin(request)
-    if gate:
-        return gate
-    return _render(request, "add.html", {"error": None, "values": {}})
-
-
-@router.post("/add")
-async def add_policy(request: Request) -> Response:
-    gate = _require_admin(request)
-    if gate:
-        return gate
-    form = await request.form()
-    auth.check_csrf(request, form.get("csrf"))
-    values = {k: str(form.get(k) or "").strip()[:2000]
-              for k in ("url", "name", "every", "tags", "render")}
-    try:
-        policy = writes.create_policy(archive_of(request), auth.settings_of(request),
-                                      url=values["url"], name=values["name"], every=values["every"],
-                                      tags=writes.split_list(values["tags"]),
-                                      render=values["render"] or "auto")
-    except (UsageError, Conflict) as exc:
-        return _render(request, "add.html", {"error": str(exc), "values": values},
-                       status=409 if isinstance(exc, Conflict) else 422)
-    return RedirectResponse(f"/policies/{quote(policy.slug)}", status_code=303)
 
 
 @router.get("/subscriptions")

@@ -46,7 +46,13 @@ def _iso(value: datetime | None) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 change``, ``3 changes``."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
 templates.env.filters["date"] = _date
+templates.env.filters["plural"] = _plural
 templates.env.filters["iso"] = _iso
 templates.env.globals["topic_label"] = topic_label
 templates.env.globals["topics"] = TOPICS

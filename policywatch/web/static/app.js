@@ -15,6 +15,8 @@
       current = Math.max(0, Math.min(changes.length - 1, index));
       changes.forEach(function (el) { el.classList.remove("current"); });
       var el = changes[current];
+      var section = el.closest("details");
+      if (section && !section.open) section.open = true;  // a collapsed section opens
       el.classList.add("current");
       el.scrollIntoView({ block: "center" });
       el.focus({ preventScroll: true });
@@ -60,8 +62,13 @@
       });
     });
 
-    var match = /^#change-(\d+)$/.exec(window.location.hash);
-    if (match) show(parseInt(match[1], 10) - 1);
+    function showHash() {
+      var el = /^#change-\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
+      var index = el ? changes.indexOf(el) : -1;
+      if (index >= 0) show(index);
+    }
+    window.addEventListener("hashchange", showHash);
+    showHash();
   }
 
   function setupDocs() {
