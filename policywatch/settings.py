@@ -54,7 +54,7 @@ def _networks(value: list[str]) -> list[str]:
 
 
 def _interval(value: str) -> str:
-    from policywatch.schedules import parse_interval
+    from policywatch.scheduling.schedules import parse_interval
     try:
         parsed = parse_interval(value)
     except UsageError:

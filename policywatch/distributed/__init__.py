@@ -17,7 +17,7 @@ from policywatch.distributed.enqueue import (
 from policywatch.distributed.errors import NotPostgres, QueueUnavailable
 from policywatch.distributed.limits import HostSlots, PostgresRateLimiter
 from policywatch.distributed.runtime import WorkerRuntime
-from policywatch.distributed.scheduling import run_distributed_scheduler
+from policywatch.distributed.central_scheduler import run_distributed_scheduler
 from policywatch.distributed.tasks import BACKFILL, CHECK, QUEUE_NAMES, RECOVER, REEXTRACT
 from policywatch.distributed.worker import run_worker
 

@@ -19,7 +19,7 @@ from policywatch.distributed.tasks import (
     policy_lock,
     queueing_lock,
 )
-from policywatch.pipeline import CheckResult, Dispatched
+from policywatch.checking.pipeline import CheckResult, Dispatched
 from policywatch.settings import Settings
 from storage import PolicyRecord
 

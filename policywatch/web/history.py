@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from diffing import diff_texts
-from policywatch.summaries import refresh_headlines, refresh_summaries
+from policywatch.checking.summaries import refresh_headlines, refresh_summaries
 from storage import Archive, ChangeRow, DashboardRow, NotFound, Outcome, PolicyRecord, VersionRecord
 
 if TYPE_CHECKING:

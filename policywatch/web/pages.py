@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from crawler import CrawlerError, public_snapshot_url
 from diffing import TOPICS
-from policywatch.documents import version_document
+from policywatch.services.documents import version_document
 from policywatch.errors import UsageError
 from policywatch.web import auth, writes
 from policywatch.web.auth import archive_of
@@ -128,7 +128,7 @@ def policy_page(request: Request, slug: str) -> Response:
     for before, entry in zip(entries, entries[1:]):
         if entry.url != before.url:
             moved_from[entry.number] = before.url
-    from policywatch.moves import UrlSource, policy_urls
+    from policywatch.checking.moves import UrlSource, policy_urls
     lived_at = [u for u in policy_urls(archive, policy) if u.source != UrlSource.REDIRECT
                 and u.captures]
     checks = archive.checks(policy.id, limit=10)

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 from crawler import InvalidURL, normalize_url
 from diffing import TOPICS
-from policywatch.addresses import refuse_private_url
+from policywatch.services.addresses import refuse_private_url
 from policywatch.alerts.targets import channel_for
 from policywatch.errors import UsageError
-from policywatch.importing import validate_selector
-from policywatch.schedules import validate_schedule
+from policywatch.services.watchlists import validate_selector
+from policywatch.scheduling.schedules import validate_schedule
 from policywatch.settings import Settings
 from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from policywatch.importing import Rejected, WatchEntry, read_watch_list
+from policywatch.services.watchlists import Rejected, WatchEntry, read_watch_list
 from tests.databases import sqlite_only
 
 def test_the_reader_yields_rows_before_the_file_ends() -> None:

@@ -1,0 +1,176 @@
+"""Wayback history and exports: ``backfill`` and ``export``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from policywatch.cli.context import app_context
+from policywatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from policywatch.cli.context import AppContext
+    from storage import PolicyRecord
+
+
+def _bound(value: str | None, *, end: bool) -> str | None:
+    from crawler import parse_date_bound
+    if value is None:
+        return None
+    try:
+        return parse_date_bound(value, end=end)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def backfill(
+    ctx: typer.Context,
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every active policy.")] = False,
+    from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 6m, 1y, ...")] = None,
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per policy "
+                           "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
+    follow_moves: Annotated[bool, typer.Option("--follow-moves", help="Find the policy link "
+                            "on the site's archived homepages (one per --every, default 6m) "
+                            "and backfill every URL the policy had.")] = False,
+) -> None:
+    """Fetch a policy's past versions from the Wayback Machine into its timeline."""
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from policywatch.checking.backfill import BackfillProgress, backfill_policy
+    from policywatch.cli.output import err_console
+    from policywatch.checking.wayback_client import make_wayback_client
+    app = app_context(ctx)
+    if all_ == bool(slugs):
+        raise UsageError("name policy slugs or use --all")
+    start, end = _bound(from_, end=False), _bound(to, end=True)
+    if start and end and start > end:
+        raise UsageError(f"--from {from_} is after --to {to}")
+    if follow_moves:
+        from policywatch.checking.moves import DEFAULT_EVERY, normalize_every
+        every = normalize_every(every) or DEFAULT_EVERY
+    if every:
+        from crawler import sample_captures
+        try:
+            sample_captures([], every=every)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    archive = app.archive
+    policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+    if follow_moves and not distributed:
+        _follow_moves(app, policies, start, end, every)
+        return
+    if distributed:
+        from policywatch.distributed import BACKFILL, queue_jobs
+
+        extra = {"follow_moves": True} if follow_moves else {}
+        queued = queue_jobs(app.settings, BACKFILL, [p.id for p in policies],
+                            from_=start, to=end, every=every, **extra)
+        typer.echo(queued.line("backfill"))
+        return
+
+    async def run() -> list[tuple[str, BackfillProgress]]:
+        done: list[tuple[str, BackfillProgress]] = []
+        async with make_wayback_client(app.settings) as client:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
+                          TimeElapsedColumn(), console=err_console, transient=False) as bar:
+                for policy in policies:
+                    task = bar.add_task(policy.slug, total=None, counts="searching the archive")
+
+                    def show(p: BackfillProgress, task: TaskID = task) -> None:
+                        bar.update(task, total=max(p.found - p.skipped, 1),
+                                   completed=p.fetched + p.errors,
+                                   counts=f"{p.found} found, {p.fetched} fetched, "
+                                          f"{p.new_versions} new versions, {p.errors} errors")
+                    result = await backfill_policy(archive, client, policy, from_=start, to=end,
+                                                   every=every, on_progress=show)
+                    done.append((policy.slug, result))
+        return done
+
+    for slug, result in asyncio.run(run()):
+        typer.echo(f"{slug}  {result.line()}")
+
+
+def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | None,
+                  end: str | None, every: str | None) -> None:
+    import asyncio
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from policywatch.checking.backfill import BackfillProgress
+    from policywatch.checking.moves import FollowResult, backfill_following_moves
+    from policywatch.cli.output import err_console
+    from policywatch.checking.wayback_client import make_wayback_client
+
+    async def run() -> list[tuple[str, FollowResult]]:
+        done: list[tuple[str, FollowResult]] = []
+        async with make_wayback_client(app.settings) as client:
+            with Progress(TextColumn("{task.description}"), BarColumn(),
+                          TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
+                          console=err_console, transient=False) as bar:
+                for policy in policies:
+                    task = bar.add_task(policy.slug, total=None, counts="reading archived homepages")
+
+                    def show(url: str, p: BackfillProgress, task: TaskID = task) -> None:
+                        bar.update(task, total=max(p.found - p.skipped, 1),
+                                   completed=p.fetched + p.errors,
+                                   counts=f"{url}: {p.found} found, {p.fetched} fetched, "
+                                          f"{p.new_versions} new versions")
+                    done.append((policy.slug, await backfill_following_moves(
+                        app.archive, client, policy, from_=start, to=end, every=every,
+                        on_progress=show)))
+        return done
+
+    for slug, result in asyncio.run(run()):
+        lines = result.lines()
+        typer.echo(f"{slug}  {lines[0]}")
+        for line in lines[1:]:
+            typer.echo(line)
+
+
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR")],
+    slugs: Annotated[list[str] | None, typer.Argument(metavar="[SLUG]...")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="seed (DIR/DOMAIN/YYYY-MM-DD.md) or jsonl (DIR/SLUG.jsonl).")] = "seed",
+) -> None:
+    """Write every version of policies to files, as seed markdown or JSON lines."""
+    from policywatch.services.documents import version_document
+    if fmt not in ("seed", "jsonl"):
+        raise UsageError(f"unknown export format {fmt!r}: use seed or jsonl")
+    archive = app_context(ctx).archive
+    policies = [archive.policy(s) for s in slugs] if slugs else archive.policies()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for policy in policies:
+        versions = archive.versions(policy.id)
+        if fmt == "jsonl":
+            with (directory / f"{policy.slug}.jsonl").open("w", encoding="utf-8") as out:
+                for v in versions:
+                    row = {"slug": policy.slug, "domain": policy.domain, **v.to_dict(with_text=True),
+                           "document": version_document(policy, v)}
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    written += 1
+            continue
+        folder = directory / policy.domain.removeprefix("www.")
+        folder.mkdir(parents=True, exist_ok=True)
+        used: dict[str, int] = {}
+        for v in versions:
+            day = v.captured_at.strftime("%Y-%m-%d")
+            used[day] = used.get(day, 0) + 1
+            name = day if used[day] == 1 else f"{day}_{used[day] - 1}"
+            (folder / f"{name}.md").write_text(version_document(policy, v), encoding="utf-8")
+            written += 1
+    typer.echo(f"{written} versions of {len(policies)} policies written to {directory}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(backfill)
+    app.command()(export)

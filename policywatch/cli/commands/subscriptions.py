@@ -1,0 +1,137 @@
+"""``policywatch alerts add|list|remove|test``: who gets told when a policy changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from policywatch.cli.context import app_context
+from policywatch.errors import UsageError
+
+alerts_app = typer.Typer(rich_markup_mode=None, help="Alert subscriptions: e-mail, webhooks and Apprise URLs.",
+                         no_args_is_help=True)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """``--topics a,b --topics c`` -> [a, b, c] (order kept, duplicates dropped)."""
+    out: list[str] = []
+    for value in values or []:
+        for item in value.split(","):
+            item = item.strip()
+            if item and item not in out:
+                out.append(item)
+    return out
+
+
+@alerts_app.command("add")
+def add(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="mailto:ADDRESS, an http(s):// webhook URL, "
+                                          "or any Apprise URL (slack://, ntfy://, json://, ...).")],
+    policy: Annotated[list[str] | None, typer.Option("--policy", help="Only this policy "
+                      "(slug; repeatable). Default: every policy.")] = None,
+    topics: Annotated[list[str] | None, typer.Option("--topics", help="Only changes touching "
+                      "these topics, comma-separated (e.g. sharing,retention).")] = None,
+    secret: Annotated[str | None, typer.Option("--secret", help="Webhook: sign each POST "
+                      "with HMAC-SHA256 of the body (X-Policywatch-Signature).")] = None,
+) -> None:
+    """Subscribe TARGET to change alerts; prints the subscription id."""
+    from policywatch.alerts import channel_for
+    from storage import Outbox
+    from diffing import TOPICS
+
+    app = app_context(ctx)
+    channel = channel_for(target)
+    if secret and channel != "webhook":
+        raise UsageError("--secret only applies to http(s):// webhook targets")
+    wanted_topics = _split(topics)
+    unknown = [t for t in wanted_topics if t not in TOPICS]
+    if unknown:
+        raise UsageError(f"unknown topic {unknown[0]!r}; choose from {', '.join(TOPICS)}")
+    slugs = _split(policy)
+    for slug in slugs:
+        app.archive.policy(slug)  # NotFound: one line, exit 2
+    record = Outbox(app.archive).add_subscription(
+        target=target.strip(), channel=channel, policies=slugs, topics=wanted_topics,
+        secret=secret)
+    typer.echo(record.id)
+
+
+@alerts_app.command("list")
+def list_subscriptions(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List active subscriptions with their filters and last delivery."""
+    from rich.table import Table
+    from policywatch.cli.output import console, print_json, when
+    from storage import Outbox
+    outbox = Outbox(app_context(ctx).archive)
+    subscriptions = outbox.subscriptions()
+    if as_json:
+        rows = []
+        for s in subscriptions:
+            recent = outbox.alerts(subscription_id=s.id, limit=1)
+            rows.append({**s.to_dict(), "last_alert": recent[0].to_dict() if recent else None})
+        print_json(rows)
+        return
+    if not subscriptions:
+        console.print("No subscriptions yet: `policywatch alerts add mailto:you@example.org`.")
+        return
+    table = Table("id", "channel", "target", "policies", "topics", "signed", "last alert")
+    for s in subscriptions:
+        recent = outbox.alerts(subscription_id=s.id, limit=1)
+        last = f"{recent[0].kind} {recent[0].status} {when(recent[0].created_at)}" if recent else "-"
+        table.add_row(str(s.id), s.channel, s.target, ", ".join(s.policies) or "all",
+                      ", ".join(s.topics) or "all", "yes" if s.secret else "-", last)
+    console.print(table)
+
+
+@alerts_app.command("remove")
+def remove(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Stop a subscription (undelivered alerts to it are dropped)."""
+    from storage import Outbox
+    Outbox(app_context(ctx).archive).remove_subscription(subscription_id)
+    typer.echo(f"subscription {subscription_id} removed")
+
+
+@alerts_app.command("test")
+def test(ctx: typer.Context, subscription_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Send a sample change alert to a subscription now; exit 1 if it cannot be delivered."""
+    import asyncio
+
+    from policywatch.alerts import Delivery, DeliveryFailed, sample_message
+    from storage import AlertKind, NewAlert, Outbox
+    app = app_context(ctx)
+    outbox = Outbox(app.archive)
+    subscription = outbox.subscription(subscription_id)
+    if not subscription.active:
+        raise UsageError(f"subscription {subscription_id} was removed")
+    message = sample_message(public_url=app.settings.public_url)
+    import uuid
+
+    key = f"test:{subscription.id}:{uuid.uuid4().hex}"
+    outbox.enqueue([NewAlert(dedupe_key=key, subscription_id=subscription.id,
+                             kind=AlertKind.TEST, payload=message.to_payload())])
+    alert_id = next(a.id for a in outbox.alerts(subscription_id=subscription.id,
+                                                kind=AlertKind.TEST, limit=5)
+                    if a.dedupe_key == key)
+    delivery = Delivery(app.settings, app.archive)
+
+    async def send_now() -> None:
+        claimed = await asyncio.to_thread(outbox.claim, alert_id, hold=delivery.hold)
+        assert claimed is not None
+        try:
+            await delivery.send(subscription, claimed)
+        except DeliveryFailed as exc:
+            await asyncio.to_thread(outbox.mark_failed, alert_id, str(exc), retry_at=None)
+            raise
+        await asyncio.to_thread(outbox.mark_sent, alert_id)
+
+    asyncio.run(send_now())
+    typer.echo(f"test alert sent to {subscription.target}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(alerts_app, name="alerts")
