@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=1000)
     parser.add_argument("--from", dest="start", type=int, default=2000)
     parser.add_argument("--to", dest="stop", type=int, default=2019)
-    parser.add_argument("--every", default="6m")
+    parser.add_argument("--every", default="6mo")
     parser.add_argument("--project", type=int, default=130_000)
     parser.add_argument("--workers", default="1,4,16,64")
     args = parser.parse_args()

@@ -28,19 +28,12 @@ from crawler import (
     split_wayback_url,
 )
 from policywatch.checking.backfill import BackfillProgress, backfill_policy
+from policywatch.intervals import calendar_days, sampling_every
 from storage import Archive, PolicyRecord
 
 log = logging.getLogger("policywatch.checking.moves")
 
-DEFAULT_EVERY = "6m"  # the Princeton-Leuven corpus's interval
-
-
-def normalize_every(every: str | None) -> str | None:
-    """Accept "6mo" as well as backfill's "6m" (months)."""
-    if every is None:
-        return None
-    text = every.strip().lower()
-    return text[:-1] if text.endswith("mo") else text
+DEFAULT_EVERY = "6mo"  # the Princeton-Leuven corpus's interval
 
 
 def site_key(host: str) -> str:
@@ -138,7 +131,7 @@ async def sightings(client: WaybackClient, homepages: list[str], *, from_: str |
             continue
         pages = [r for r in records if r.statuscode in (200, None) and not r.is_redirect]
         by_digest: dict[str, Sighting] = {}  # a body seen before links where it linked then
-        for record in sample_captures(pages, every=every):
+        for record in sample_captures(pages, every=sampling_every(every)):
             earlier = by_digest.get(record.digest) if record.digest else None
             if earlier is not None:
                 found.append(Sighting(homepage, record.captured_at, record.public_url,
@@ -189,12 +182,7 @@ def margin_of(every: str | None) -> timedelta:
     """How far a span is widened each side: one interval (months as 31 days), at least 30 days."""
     if not every:
         return timedelta(days=183)
-    match = re.match(r"^\s*(\d+)\s*([dwmy])\s*$", every.lower())
-    if not match:
-        raise ValueError(f"invalid interval {every!r}: expected e.g. 30d, 2w, 6m (or 6mo), 1y")
-    count, unit = int(match.group(1)), match.group(2)
-    days = {"d": 1, "w": 7, "m": 31, "y": 366}[unit] * count
-    return timedelta(days=max(days, 30))
+    return timedelta(days=max(calendar_days(every), 30))
 
 
 async def backfill_following_moves(
@@ -209,7 +197,6 @@ async def backfill_following_moves(
     to it (the user gave it), over its span otherwise. Captures are sampled at ``every``.
     ``found``: the sightings (and errors) of an earlier walk of the same homepages.
     """
-    every = normalize_every(every)
     result = FollowResult()
     if homepages is None and found is None:
         homepages = await asyncio.to_thread(homepages_for, archive, policy)

@@ -1,4 +1,5 @@
-"""Check schedules: an interval (``30m``, ``6h``, ``1d``, ``2w``) or a five-field cron expression."""
+"""Check schedules: an interval (``30m``, ``6h``, ``1d``, ``2w``; the grammar of
+``policywatch.intervals``) or a five-field cron expression."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from policywatch.errors import UsageError
+from policywatch.intervals import FIXED, looks_like_interval
+from policywatch.intervals import parse_interval as parse_any_interval
 
 if TYPE_CHECKING:  # APScheduler is imported where triggers are built, not at CLI start
     from apscheduler.triggers.base import BaseTrigger
     from apscheduler.triggers.cron import CronTrigger
 
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
 # Longer than this is a typo (or 99999999999999999999d), and past datetime's range.
 MAX_INTERVAL = timedelta(days=366)
 # Cron firings looked at to find a schedule's shortest gap (a minute list such as
@@ -27,17 +28,11 @@ def _shown(value: str, limit: int = 80) -> str:
 
 
 def parse_interval(value: str) -> timedelta | None:
-    """``6h`` -> 6 hours; None when ``value`` is not an interval."""
-    match = _INTERVAL.match(value)
-    if not match:
+    """``6h`` -> 6 hours; None when ``value`` is no interval (a cron expression); UsageError
+    for an interval in an unknown unit or in months or years (a cron expression says those)."""
+    if not looks_like_interval(value):
         return None
-    amount, unit = float(match.group(1)), match.group(2).lower()
-    try:
-        delta = timedelta(**{_UNITS[unit]: amount})
-    except OverflowError:
-        delta = MAX_INTERVAL * 2
-    if delta <= timedelta(0):
-        raise UsageError(f"schedule {_shown(value)} must be longer than zero")
+    delta = parse_any_interval(value, what="schedule", units=FIXED).duration()
     if delta > MAX_INTERVAL:
         raise UsageError(f"schedule {_shown(value)} is longer than a year (366d)")
     return delta

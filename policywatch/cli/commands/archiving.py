@@ -34,11 +34,11 @@ def backfill(
     all_: Annotated[bool, typer.Option("--all", help="Every active policy.")] = False,
     from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 6m, 1y, ...")] = None,
+    every: Annotated[str | None, typer.Option(help="Keep one capture per interval: 30d, 2w, 6mo, 1y (d, w, mo, y).")] = None,
     distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per policy "
                            "for `policywatch worker` processes (PostgreSQL) instead.")] = False,
     follow_moves: Annotated[bool, typer.Option("--follow-moves", help="Find the policy link "
-                            "on the site's archived homepages (one per --every, default 6m) "
+                            "on the site's archived homepages (one per --every, default 6mo) "
                             "and backfill every URL the policy had.")] = False,
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
@@ -55,14 +55,11 @@ def backfill(
     if start and end and start > end:
         raise UsageError(f"--from {from_} is after --to {to}")
     if follow_moves:
-        from policywatch.checking.moves import DEFAULT_EVERY, normalize_every
-        every = normalize_every(every) or DEFAULT_EVERY
+        from policywatch.checking.moves import DEFAULT_EVERY
+        every = every or DEFAULT_EVERY
     if every:
-        from crawler import sample_captures
-        try:
-            sample_captures([], every=every)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+        from policywatch.intervals import sampling_every
+        sampling_every(every)  # UsageError naming the grammar, before any work
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
     if follow_moves and not distributed:

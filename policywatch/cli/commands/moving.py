@@ -42,7 +42,7 @@ def corpus(
                       "DIR/DOMAIN/YYYY-MM-DD.md, DIR/index.jsonl, DIR/no-policy.jsonl.")],
     from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    every: Annotated[str, typer.Option(help="One homepage and policy capture per interval: 6mo (or 6m), 1y, 30d...")] = "6m",
+    every: Annotated[str, typer.Option(help="One homepage and policy capture per interval: 6mo, 1y, 30d, 2w (d, w, mo, y).")] = "6mo",
 ) -> None:
     """Build a research corpus: each domain's policy from its archived homepages, every
     URL it had, as seed files plus an index; resumable (a re-run skips finished domains)."""
@@ -53,19 +53,14 @@ def corpus(
     from policywatch.cli.commands.archiving import _bound
     from policywatch.checking.corpus import CorpusProgress, build_corpus, read_domains
     from policywatch.errors import UsageError
-    from policywatch.checking.moves import normalize_every
     from policywatch.cli.output import err_console
     from policywatch.checking.wayback_client import make_wayback_client
     app = app_context(ctx)
     start, end = _bound(from_, end=False), _bound(to, end=True)
     if start and end and start > end:
         raise UsageError(f"--from {from_} is after --to {to}")
-    interval = normalize_every(every) or "6m"
-    from crawler import sample_captures
-    try:
-        sample_captures([], every=interval)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    from policywatch.intervals import sampling_every
+    sampling_every(every)  # UsageError naming the grammar, before any work
     if str(domains_file) == "-":
         domains = read_domains(sys.stdin)
     elif not domains_file.is_file():
@@ -86,7 +81,7 @@ def corpus(
                     bar.update(task, completed=p.done,
                                counts=f"{p.captures} captures, {p.files} files; {domain}")
                 return await build_corpus(app.archive, client, domains, output, from_=start,
-                                          to=end, every=interval, on_progress=show)
+                                          to=end, every=every, on_progress=show)
 
     result = asyncio.run(run())
     for domain, reason in result.no_policy:
