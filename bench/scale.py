@@ -398,7 +398,9 @@ def run_workers(url: str, base: str, ids: list[int], concurrency: int, workers: 
     """Queue every check (as the distributed scheduler does), N workers drain the queue."""
     import psycopg
 
-    from policywatch.distributed import CHECK, ensure_schema, queue_jobs
+    from policywatch.distributed.app import ensure_schema
+    from policywatch.distributed.enqueue import queue_jobs
+    from policywatch.distributed.jobs import CHECK
     from policywatch.settings import Settings
 
     env = {**os.environ, **bench_settings(url, concurrency),

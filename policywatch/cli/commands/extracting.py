@@ -131,7 +131,8 @@ def reextract(
         raise UsageError("name policy slugs or use --all")
     policies = archive.policies() if all_ else [archive.policy(s) for s in slugs or []]
     if distributed:
-        from policywatch.distributed import REEXTRACT, queue_jobs
+        from policywatch.distributed.enqueue import queue_jobs
+        from policywatch.distributed.jobs import REEXTRACT
 
         typer.echo(queue_jobs(app_context(ctx).settings, REEXTRACT,
                               [p.id for p in policies]).line("re-extraction"))

@@ -31,7 +31,7 @@ def run(
         raise UsageError("--tick must be more than 0 seconds")
     app = app_context(ctx)
     if distributed:
-        from policywatch.distributed import run_distributed_scheduler
+        from policywatch.distributed.central_scheduler import run_distributed_scheduler
 
         asyncio.run(run_distributed_scheduler(app.settings, app.archive, tick=tick))
         return

@@ -11,7 +11,7 @@ from policywatch.errors import UsageError
 
 
 def _queues(values: list[str] | None) -> list[str] | None:
-    from policywatch.distributed import QUEUE_NAMES
+    from policywatch.distributed.jobs import QUEUE_NAMES
 
     if not values:
         return None
@@ -38,7 +38,7 @@ def worker(
     """
     import asyncio
 
-    from policywatch.distributed import run_worker
+    from policywatch.distributed.worker import run_worker
 
     if concurrency is not None and concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
@@ -62,7 +62,8 @@ def queue(
     import psycopg
     from rich.table import Table
     from policywatch.cli.output import console, print_json
-    from policywatch.distributed import QueueUnavailable, conninfo, ensure_schema
+    from policywatch.distributed.app import conninfo, ensure_schema
+    from policywatch.distributed.errors import QueueUnavailable
 
     settings = app_context(ctx).settings
     ensure_schema(settings)
@@ -100,7 +101,7 @@ def queue_shell(
 
     from procrastinate.cli import shell_
 
-    from policywatch.distributed import ensure_schema, make_app
+    from policywatch.distributed.app import ensure_schema, make_app
 
     settings = app_context(ctx).settings
     ensure_schema(settings)
