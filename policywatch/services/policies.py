@@ -1,25 +1,26 @@
-"""Writes shared by the API and the admin forms, validated the same way as the CLI's.
+"""Adding and changing a policy: one validation for ``policywatch add``/``schedule``/``pause``,
+the admin forms and the API.
 
-Adding a policy here takes the policy URL as given (no discovery, no network), like
-``policywatch add URL`` with a full policy URL.
+``create_policy`` takes the policy URL as given (no discovery, no network); ``add DOMAIN``
+discovers the URL first (``checking.homepage``) and then calls it. Bad input raises
+UsageError with a one-line reason.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler import InvalidURL, normalize_url
-from diffing import TOPICS
-from policywatch.services.addresses import refuse_private_url
-from policywatch.alerts.targets import channel_for
 from policywatch.errors import UsageError
-from policywatch.services.watchlists import validate_selector
 from policywatch.scheduling.schedules import validate_schedule
+from policywatch.services.addresses import refuse_private_url
+from policywatch.services.watchlists import validate_selector
 from policywatch.settings import Settings
-from storage import Archive, Outbox, PolicyRecord, SubscriptionRecord
+from storage import Archive, PolicyRecord
 
 _SLUG_LIST = re.compile(r"[\s,]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -33,10 +34,11 @@ def clean_text(value: str | None, what: str) -> str | None:
 
 
 def split_list(value: str | Iterable[str] | None) -> list[str]:
-    """``"a, b c"`` or ``["a", "b"]`` -> ``["a", "b", ...]`` without blanks or repeats."""
+    """``"a, b c"`` or ``["a", "b,c"]`` -> ``["a", "b", "c"]`` without blanks or repeats."""
     if value is None:
         return []
-    items = _SLUG_LIST.split(value) if isinstance(value, str) else [str(v).strip() for v in value]
+    values = [value] if isinstance(value, str) else value
+    items = [part for v in values for part in _SLUG_LIST.split(str(v))]
     out: list[str] = []
     for item in items:
         if item and item not in out:
@@ -49,24 +51,54 @@ def create_policy(archive: Archive, settings: Settings, *, url: str, name: str |
                   remove: str | None = None) -> PolicyRecord:
     """Track ``url``; raises UsageError (bad URL, refused address, schedule, selector) or
     storage.Conflict (duplicate)."""
-    for value, what in ((url, "URL"), (name, "name"), (every, "schedule"), (select, "select"),
-                        (remove, "remove"), *((t, "tag") for t in tags)):
-        clean_text(value, what)
+    fields = policy_fields(settings, name=name, every=every, tags=tags, select=select,
+                           remove=remove)
+    clean_text(url, "URL")
+    normalized = policy_url(url)
+    refuse_private_url(settings, normalized)
+    domain = urlsplit(normalized).hostname or ""
+    return archive.add_policy(name=fields.name or domain.removeprefix("www."), url=normalized,
+                              domain=domain, schedule=fields.schedule, select=fields.select,
+                              remove=fields.remove, tags=fields.tags)
+
+
+@dataclass(frozen=True)
+class PolicyFields:
+    """A new policy's settings, validated (``name`` None: named after its domain)."""
+
+    name: str | None
+    schedule: str | None
+    select: str | None
+    remove: str | None
+    tags: tuple[str, ...]
+
+
+def policy_url(url: str) -> str:
+    """The normalised policy URL; UsageError for one that cannot be fetched."""
     try:
-        normalized = normalize_url(url)
+        return normalize_url(url)
     except InvalidURL as exc:
         raise UsageError(str(exc)) from None
-    refuse_private_url(settings, normalized)
+
+
+def policy_fields(settings: Settings, *, name: str | None = None, every: str | None = None,
+                  tags: Iterable[str] = (), select: str | None = None,
+                  remove: str | None = None) -> PolicyFields:
+    """Validate everything of a new policy but its URL (``add DOMAIN`` does this before it
+    goes to the network to discover the URL)."""
+    tags = list(tags)
+    for value, what in ((name, "name"), (every, "schedule"), (select, "select"),
+                        (remove, "remove"), *((t, "tag") for t in tags)):
+        clean_text(value, what)
     schedule = (validate_schedule(every, min_interval=settings.min_interval)
                 if every and every.strip() else None)
-    domain = urlsplit(normalized).hostname or ""
-    clean_name = (name or "").strip() or domain.removeprefix("www.")
-    if len(clean_name) > 500:
+    clean_name = (name or "").strip() or None
+    if clean_name is not None and len(clean_name) > 500:
         raise UsageError("name is longer than 500 characters")
-    return archive.add_policy(name=clean_name, url=normalized, domain=domain, schedule=schedule,
-                              select=validate_selector(select, "select"),
-                              remove=validate_selector(remove, "remove"),
-                              tags=tuple(split_list(list(tags))))
+    return PolicyFields(name=clean_name, schedule=schedule,
+                        select=validate_selector(select, "select"),
+                        remove=validate_selector(remove, "remove"),
+                        tags=tuple(split_list(tags)))
 
 
 def update_policy(archive: Archive, settings: Settings, slug: str,
@@ -96,25 +128,3 @@ def update_policy(archive: Archive, settings: Settings, slug: str,
         archive.policy(slug)  # still 404 for an unknown slug
         raise UsageError("nothing to change: give schedule, select, remove, active, name or tags")
     return archive.update_policy(slug, **clean)
-
-
-def create_subscription(archive: Archive, *, target: str, policies: Iterable[str] = (),
-                        topics: Iterable[str] = (), secret: str | None = None) -> SubscriptionRecord:
-    """Subscribe a target to alerts; unknown policy slugs are refused (NotFound)."""
-    target = target.strip()
-    for value, what in ((target, "target"), (secret, "secret"), *((p, "policy") for p in policies),
-                        *((t, "topic") for t in topics)):
-        clean_text(value, what)
-    if not target:
-        raise UsageError("alert target is empty")
-    channel = channel_for(target)  # the same rules as `policywatch alerts add`
-    wanted_topics = split_list(list(topics))
-    unknown = [t for t in wanted_topics if t not in TOPICS]
-    if unknown:
-        raise UsageError(f"unknown topic {unknown[0]!r}; choose from {', '.join(TOPICS)}")
-    slugs = split_list(list(policies))
-    for slug in slugs:
-        archive.policy(slug)
-    return Outbox(archive).add_subscription(target=target, channel=channel, policies=slugs,
-                                            topics=wanted_topics,
-                                            secret=(secret or "").strip() or None)

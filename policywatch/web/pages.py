@@ -19,7 +19,10 @@ from crawler import CrawlerError, public_snapshot_url
 from diffing import TOPICS
 from policywatch.services.documents import version_document
 from policywatch.errors import UsageError
-from policywatch.web import auth, writes
+from policywatch.services import policies as policy_service
+from policywatch.services import subscriptions as subscription_service
+from policywatch.web import auth
+from policywatch.services.compare import compare
 from policywatch.web.auth import archive_of
 from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
 from policywatch.web.diffview import headline_html, sections
@@ -27,7 +30,6 @@ from policywatch.web.history import (
     CHANGE_KINDS,
     STATUSES,
     ChangeFilter,
-    compare,
     ensure_summaries,
     filter_rows,
     filtered_changes,
@@ -402,9 +404,10 @@ async def add_policy(request: Request) -> Response:
     auth.check_csrf(request, form.get("csrf"))
     values = {k: str(form.get(k) or "").strip()[:2000] for k in ("url", "name", "every", "tags")}
     try:
-        policy = writes.create_policy(archive_of(request), auth.settings_of(request),
-                                      url=values["url"], name=values["name"], every=values["every"],
-                                      tags=writes.split_list(values["tags"]))
+        policy = policy_service.create_policy(
+            archive_of(request), auth.settings_of(request), url=values["url"],
+            name=values["name"], every=values["every"],
+            tags=policy_service.split_list(values["tags"]))
     except (UsageError, Conflict) as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values},
                        status=409 if isinstance(exc, Conflict) else 422)
@@ -438,9 +441,9 @@ async def add_subscription(request: Request) -> Response:
     values = {k: str(form.get(k) or "").strip()[:2000] for k in ("target", "topics", "secret")}
     policies = [str(v) for v in form.getlist("policies") if str(v)]
     try:
-        writes.create_subscription(archive_of(request), target=values["target"], policies=policies,
-                                   topics=writes.split_list(values["topics"]),
-                                   secret=values["secret"] or None)
+        subscription_service.create_subscription(
+            archive_of(request), target=values["target"], policies=policies,
+            topics=policy_service.split_list(values["topics"]), secret=values["secret"] or None)
     except (UsageError, NotFound) as exc:
         return _subscriptions(request, str(exc), values, status=422)
     return RedirectResponse("/subscriptions", status_code=303)

@@ -38,13 +38,12 @@ def add(
 
     from policywatch.checking.homepage import discover_policy_url
     from policywatch.cli.output import err_console
-    from policywatch.scheduling.schedules import validate_schedule
-    from crawler import normalize_url
+    from policywatch.services.policies import create_policy, policy_fields, policy_url
     app = app_context(ctx)
-    url = normalize_url(target)
-    schedule = validate_schedule(every, min_interval=app.settings.min_interval) if every else None
-    from policywatch.services.watchlists import validate_selector
-    select, remove = validate_selector(select, "select"), validate_selector(remove, "remove")
+    url = policy_url(target)
+    # Everything but the URL is checked before discovery goes to the network.
+    policy_fields(app.settings, name=name, every=every, tags=tag or (), select=select,
+                  remove=remove)
     homepage: tuple[str, str] | None = None  # (homepage, why its link was taken)
     if is_homepage(url) or from_archive:
         found = asyncio.run(discover_policy_url(app.settings, url, from_archive=from_archive,
@@ -58,12 +57,8 @@ def add(
                 raise typer.Exit(1)
         homepage = (url, found.reason)
         url = found.url
-    from policywatch.services.addresses import refuse_private_url
-    refuse_private_url(app.settings, url)
-    domain = urlsplit(url).hostname or ""
-    policy = app.archive.add_policy(name=name or domain.removeprefix("www."), url=url,
-                                    domain=domain, schedule=schedule, select=select,
-                                    remove=remove, tags=tuple(tag or ()))
+    policy = create_policy(app.archive, app.settings, url=url, name=name, every=every,
+                           tags=tag or (), select=select, remove=remove)
     if homepage is not None:  # where to look when the policy moves (backfill --follow-moves)
         from policywatch.checking.moves import note_given
         note_given(app.archive, policy, homepage=homepage[0], reason=homepage[1])
@@ -95,23 +90,26 @@ def list_policies(
 
 def pause(ctx: typer.Context, slug: str) -> None:
     """Stop checking a policy (its history stays)."""
-    app_context(ctx).archive.update_policy(slug, active=False)
+    from policywatch.services.policies import update_policy
+    app = app_context(ctx)
+    update_policy(app.archive, app.settings, slug, {"active": False})
     typer.echo(f"{slug} paused")
 
 
 def resume(ctx: typer.Context, slug: str) -> None:
     """Check a paused policy again."""
-    app_context(ctx).archive.update_policy(slug, active=True)
+    from policywatch.services.policies import update_policy
+    app = app_context(ctx)
+    update_policy(app.archive, app.settings, slug, {"active": True})
     typer.echo(f"{slug} resumed")
 
 
 def schedule(ctx: typer.Context, slug: str,
              every: Annotated[str, typer.Argument(help="30m, 6h, 1d, 1w or a cron expression.")]) -> None:
     """Change how often a policy is checked."""
-    from policywatch.scheduling.schedules import validate_schedule
+    from policywatch.services.policies import update_policy
     app = app_context(ctx)
-    policy = app.archive.update_policy(
-        slug, schedule=validate_schedule(every, min_interval=app.settings.min_interval))
+    policy = update_policy(app.archive, app.settings, slug, {"schedule": every})
     typer.echo(f"{policy.slug} every {policy.schedule}")
 
 

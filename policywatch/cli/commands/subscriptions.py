@@ -13,17 +13,6 @@ alerts_app = typer.Typer(rich_markup_mode=None, help="Alert subscriptions: e-mai
                          no_args_is_help=True)
 
 
-def _split(values: list[str] | None) -> list[str]:
-    """``--topics a,b --topics c`` -> [a, b, c] (order kept, duplicates dropped)."""
-    out: list[str] = []
-    for value in values or []:
-        for item in value.split(","):
-            item = item.strip()
-            if item and item not in out:
-                out.append(item)
-    return out
-
-
 @alerts_app.command("add")
 def add(
     ctx: typer.Context,
@@ -37,24 +26,10 @@ def add(
                       "with HMAC-SHA256 of the body (X-Policywatch-Signature).")] = None,
 ) -> None:
     """Subscribe TARGET to change alerts; prints the subscription id."""
-    from policywatch.alerts import channel_for
-    from storage import Outbox
-    from diffing import TOPICS
+    from policywatch.services.subscriptions import create_subscription
 
-    app = app_context(ctx)
-    channel = channel_for(target)
-    if secret and channel != "webhook":
-        raise UsageError("--secret only applies to http(s):// webhook targets")
-    wanted_topics = _split(topics)
-    unknown = [t for t in wanted_topics if t not in TOPICS]
-    if unknown:
-        raise UsageError(f"unknown topic {unknown[0]!r}; choose from {', '.join(TOPICS)}")
-    slugs = _split(policy)
-    for slug in slugs:
-        app.archive.policy(slug)  # NotFound: one line, exit 2
-    record = Outbox(app.archive).add_subscription(
-        target=target.strip(), channel=channel, policies=slugs, topics=wanted_topics,
-        secret=secret)
+    record = create_subscription(app_context(ctx).archive, target=target, policies=policy or [],
+                                 topics=topics or [], secret=secret)
     typer.echo(record.id)
 
 
