@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -66,7 +65,8 @@ def backfill(
         _follow_moves(app, policies, start, end, every)
         return
     if distributed:
-        from policywatch.distributed import BACKFILL, queue_jobs
+        from policywatch.distributed.enqueue import queue_jobs
+        from policywatch.distributed.jobs import BACKFILL
 
         extra = {"follow_moves": True} if follow_moves else {}
         queued = queue_jobs(app.settings, BACKFILL, [p.id for p in policies],
@@ -139,32 +139,12 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="seed (DIR/DOMAIN/YYYY-MM-DD.md) or jsonl (DIR/SLUG.jsonl).")] = "seed",
 ) -> None:
     """Write every version of policies to files, as seed markdown or JSON lines."""
-    from policywatch.services.documents import version_document
-    if fmt not in ("seed", "jsonl"):
-        raise UsageError(f"unknown export format {fmt!r}: use seed or jsonl")
+    from policywatch.services.export import FORMATS, export_versions
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}: use {' or '.join(FORMATS)}")
     archive = app_context(ctx).archive
     policies = [archive.policy(s) for s in slugs] if slugs else archive.policies()
-    directory.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for policy in policies:
-        versions = archive.versions(policy.id)
-        if fmt == "jsonl":
-            with (directory / f"{policy.slug}.jsonl").open("w", encoding="utf-8") as out:
-                for v in versions:
-                    row = {"slug": policy.slug, "domain": policy.domain, **v.to_dict(with_text=True),
-                           "document": version_document(policy, v)}
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    written += 1
-            continue
-        folder = directory / policy.domain.removeprefix("www.")
-        folder.mkdir(parents=True, exist_ok=True)
-        used: dict[str, int] = {}
-        for v in versions:
-            day = v.captured_at.strftime("%Y-%m-%d")
-            used[day] = used.get(day, 0) + 1
-            name = day if used[day] == 1 else f"{day}_{used[day] - 1}"
-            (folder / f"{name}.md").write_text(version_document(policy, v), encoding="utf-8")
-            written += 1
+    written = export_versions(archive, policies, directory, fmt)
     typer.echo(f"{written} versions of {len(policies)} policies written to {directory}")
 
 

@@ -16,7 +16,7 @@ def diff(
     ctx: typer.Context,
     slug: Annotated[str | None, typer.Argument(help="Policy slug (or use --files).")] = None,
     from_: Annotated[int | None, typer.Option("--from", help="Old version number (default: the one before --to).")] = None,
-    to: Annotated[int | None, typer.Option("--to", help="New version number (default: the newest).")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="New version number (default: the one after --from, else the newest).")] = None,
     files: Annotated[tuple[Path, Path] | None, typer.Option("--files", help="Compare two markdown files: OLD.md NEW.md.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or html.")] = "text",
 ) -> None:
@@ -36,16 +36,9 @@ def diff(
     else:
         if not slug:
             raise UsageError("name a policy slug, or use --files OLD.md NEW.md")
+        from policywatch.services.compare import compare
         archive = app_context(ctx).archive
-        policy = archive.policy(slug)
-        count = archive.version_count(policy.id)
-        if count < 2 and from_ is None:
-            raise UsageError(f"{slug} has {count} version(s): nothing to compare yet")
-        new = archive.version(policy.id, to if to is not None else -1)
-        old = archive.version(policy.id, from_ if from_ is not None else new.number - 1)
-        meta = lambda v: {"policy": slug, "version": v.number,  # noqa: E731
-                          "captured_at": v.captured_at.isoformat(), "source": v.source, "url": v.url}
-        report = diff_texts(old.text, new.text, old_meta=meta(old), new_meta=meta(new))
+        report = compare(archive, archive.policy(slug), from_, to).report
     color = fmt == "text" and sys.stdout.isatty()
     typer.echo(render(report, fmt, color=color), nl=False)
 
