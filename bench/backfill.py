@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from policywatch.backfill import backfill_policy  # noqa: E402
+from policywatch.checking.backfill import backfill_policy  # noqa: E402
 from policywatch.settings import Settings  # noqa: E402
-from policywatch.wayback import make_wayback_client  # noqa: E402
+from policywatch.checking.wayback_client import make_wayback_client  # noqa: E402
 from storage import Archive  # noqa: E402
 from tests.fakes.wayback import FakeWayback  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Corpus-building benchmark: synthetic domains on the fake Wayback Machine, and a projection.
 
-Builds a corpus (``policywatch.corpus.build_corpus``, what ``policywatch corpus`` runs) for
+Builds a corpus (``policywatch.checking.corpus.build_corpus``, what ``policywatch corpus`` runs) for
 ``--domains`` synthetic sites served by tests/fakes/wayback.py: each has a homepage
 captured every month from ``--from`` to ``--to`` whose privacy link moves once, from
 ``/privacy.htm`` to ``/legal/privacy`` (a tenth never link a policy), policy captures every
@@ -31,9 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from policywatch.corpus import build_corpus  # noqa: E402
+from policywatch.checking.corpus import build_corpus  # noqa: E402
 from policywatch.settings import Settings  # noqa: E402
-from policywatch.wayback import make_wayback_client  # noqa: E402
+from policywatch.checking.wayback_client import make_wayback_client  # noqa: E402
 from storage import Archive  # noqa: E402
 from tests.fakes.wayback import FakeWayback  # noqa: E402
 
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=1000)
     parser.add_argument("--from", dest="start", type=int, default=2000)
     parser.add_argument("--to", dest="stop", type=int, default=2019)
-    parser.add_argument("--every", default="6m")
+    parser.add_argument("--every", default="6mo")
     parser.add_argument("--project", type=int, default=130_000)
     parser.add_argument("--workers", default="1,4,16,64")
     args = parser.parse_args()

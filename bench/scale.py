@@ -270,9 +270,9 @@ def import_policies(url: str, base: str, n: int) -> tuple[float, list[int]]:
 
 def child_single(url: str, base: str, concurrency: int) -> None:
     """One process, both rounds; prints JSON (run in a subprocess for a clean peak RSS)."""
-    import policywatch.pipeline as pipeline_module
-    from policywatch.alerting import alert_hooks
-    from policywatch.pipeline import Pipeline
+    import policywatch.checking.pipeline as pipeline_module
+    from policywatch.alerts.hooks import alert_hooks
+    from policywatch.checking.pipeline import Pipeline
     from policywatch.settings import Settings
     from storage import Archive
 
@@ -398,7 +398,9 @@ def run_workers(url: str, base: str, ids: list[int], concurrency: int, workers: 
     """Queue every check (as the distributed scheduler does), N workers drain the queue."""
     import psycopg
 
-    from policywatch.distributed import CHECK, ensure_schema, queue_jobs
+    from policywatch.distributed.app import ensure_schema
+    from policywatch.distributed.enqueue import queue_jobs
+    from policywatch.distributed.jobs import CHECK
     from policywatch.settings import Settings
 
     env = {**os.environ, **bench_settings(url, concurrency),
@@ -490,7 +492,7 @@ def history_bench(versions: int, per_policy: int, text_bytes: int, samples: int)
     """p50/p95 of the `history SLUG --json` path over a PostgreSQL with ``versions`` rows."""
     import psycopg
 
-    from policywatch.summaries import refresh_summaries
+    from policywatch.checking.summaries import refresh_summaries
     from storage import Archive
 
     url = fresh_pg("history")

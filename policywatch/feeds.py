@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from policywatch.settings import Settings
-from policywatch.summaries import refresh_headlines
+from policywatch.checking.summaries import refresh_headlines
 from policywatch.headlines import headline_html, headline_text
 from storage import Archive, ChangeRow, recent_changes
 

@@ -1,6 +1,6 @@
 """A change's headline clause as a line in lists: the changes page, the dashboard, feeds.
 
-The clause is chosen and clipped when the summary is computed (``policywatch.summaries``);
+The clause is chosen and clipped when the summary is computed (``policywatch.checking.summaries``);
 here it is only marked up. Policy text is escaped before it is wrapped in ``<ins>``/``<del>``.
 """
 

@@ -54,13 +54,11 @@ def _networks(value: list[str]) -> list[str]:
 
 
 def _interval(value: str) -> str:
-    from policywatch.schedules import parse_interval
+    from policywatch.intervals import FIXED, GRAMMAR, parse_interval
     try:
-        parsed = parse_interval(value)
+        parse_interval(value, units=FIXED)
     except UsageError:
-        parsed = None
-    if parsed is None:
-        raise ValueError("must be an interval such as 5m, 1h or 1d")
+        raise ValueError(f"must be {GRAMMAR} (s to w here)") from None
     return value
 
 

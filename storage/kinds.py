@@ -3,7 +3,7 @@
 Each is a ``StrEnum``, so a member *is* its stored string: columns, JSON and templates see
 ``"new-version"`` exactly as before, and a member compares equal to its string. Storage
 does not know the crawler: the app maps the crawler's error kinds and extraction reasons
-to :class:`ErrorKind` (``policywatch.pipeline.check_error_kind``).
+to :class:`ErrorKind` (``policywatch.checking.pipeline.check_error_kind``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from diffing import DiffReport, render, summary_line, topic_label
 from policywatch.headlines import headline_text
-from policywatch.summaries import headline
+from policywatch.checking.summaries import headline
 from storage import AlertKind, CheckRecord, Outcome, PolicyRecord, Source, VersionRecord
 
 MAX_CHANGES = 40  # changes listed in the text part; the rest are counted
@@ -181,7 +181,7 @@ def change_message(policy: PolicyRecord, version: VersionRecord, previous: Versi
     header = (f"The {policy.name} privacy policy changed (version {version.number}, "
               f"fetched {_when(version.captured_at)}).")
 
-    # The clause lists show first (policywatch.summaries.headline): most topical, reworded.
+    # The clause lists show first (policywatch.checking.summaries.headline): most topical, reworded.
     head = headline_text({"headline": headline(report)})
     text_lines = [header, policy.url, "", counts[0].upper() + counts[1:] + "."]
     if head:

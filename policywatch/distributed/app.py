@@ -33,12 +33,9 @@ def conninfo(database_url: str) -> str:
 
 
 def make_app(settings: Settings) -> App:
-    """The procrastinate App for ``settings.database_url`` with every policywatch task."""
-    from policywatch.distributed.tasks import register_tasks
-
-    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url)))
-    register_tasks(app, settings)
-    return app
+    """The procrastinate App for ``settings.database_url``, without tasks: enqueuers queue
+    jobs by name (``policywatch.distributed.jobs``); the worker registers the tasks."""
+    return App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url)))
 
 
 def ensure_schema(settings: Settings) -> bool:

@@ -11,19 +11,11 @@ from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import JobDeferrer
 from procrastinate.types import JSONValue
 
+from policywatch.checking.pipeline import CheckResult, Dispatched
 from policywatch.distributed.app import ensure_schema, make_app
-from policywatch.distributed.tasks import (
-    BACKFILL,
-    CHECK,
-    REEXTRACT,
-    policy_lock,
-    queueing_lock,
-)
-from policywatch.pipeline import CheckResult, Dispatched
+from policywatch.distributed.jobs import CHECK, KINDS, QUEUES, policy_lock, queueing_lock
 from policywatch.settings import Settings
 from storage import PolicyRecord
-
-_KINDS = {CHECK: "check", BACKFILL: "backfill", REEXTRACT: "reextract"}
 
 
 @dataclass
@@ -46,9 +38,10 @@ BATCH = 500
 
 
 def _deferrer(app: App, task_name: str, policy_id: int) -> JobDeferrer:
-    kind = _KINDS[task_name]
-    return app.tasks[task_name].configure(
-        lock=policy_lock(policy_id), queueing_lock=queueing_lock(kind, policy_id))
+    """By name: the enqueuer need not import the tasks (nor the worker they run in)."""
+    kind = KINDS[task_name]
+    return app.configure_task(task_name, queue=QUEUES[task_name], lock=policy_lock(policy_id),
+                              queueing_lock=queueing_lock(kind, policy_id))
 
 
 async def enqueue_one(app: App, task_name: str, policy_id: int, **kwargs: JSONValue) -> int | None:
@@ -68,7 +61,7 @@ async def enqueue_many(app: App, task_name: str, policy_ids: Iterable[int],
     """
     out = Enqueued()
     ids = list(dict.fromkeys(policy_ids))
-    kind = _KINDS[task_name]
+    kind = KINDS[task_name]
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         rows = await app.connector.execute_query_all_async(

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler import LiveFetcher, WaybackClient
-from policywatch.alerting import alert_hooks
-from policywatch.backfill import backfill_policy
+from policywatch.alerts.hooks import alert_hooks
+from policywatch.checking.backfill import backfill_policy
 from policywatch.distributed.app import conninfo
 from policywatch.distributed.limits import HostSlots, PostgresRateLimiter
-from policywatch.pipeline import Pipeline, make_fetcher
-from policywatch.reextract import reextract_policy
+from policywatch.checking.pipeline import Pipeline, make_fetcher
+from policywatch.checking.reextract import reextract_policy
 from policywatch.settings import Settings
-from policywatch.summaries import warm_up
-from policywatch.wayback import make_wayback_client
+from policywatch.checking.summaries import warm_up
+from policywatch.checking.wayback_client import make_wayback_client
 from storage import Archive, NotFound, PolicyRecord
 
 log = logging.getLogger("policywatch.worker")
@@ -105,13 +105,13 @@ class WorkerRuntime:
     async def backfill(self, policy_id: int, *, from_: str | None = None, to: str | None = None,
                        every: str | None = None, follow_moves: bool = False) -> str:
         """Backfill one policy from the Wayback Machine under the deployment-wide limits
-        (``follow_moves``: every URL its archived homepages linked to, see policywatch.moves)."""
+        (``follow_moves``: every URL its archived homepages linked to, see policywatch.checking.moves)."""
         policy = await self._policy(policy_id)
         if policy is None:
             return f"policy {policy_id} no longer exists"
         assert self._wayback is not None, "use 'async with WorkerRuntime(...)'"
         if follow_moves:
-            from policywatch.moves import DEFAULT_EVERY, backfill_following_moves
+            from policywatch.checking.moves import DEFAULT_EVERY, backfill_following_moves
 
             result = await backfill_following_moves(self.archive, self._wayback, policy,
                                                     from_=from_, to=to,

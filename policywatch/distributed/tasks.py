@@ -18,30 +18,15 @@ from typing import Any
 
 from procrastinate import App, JobContext, RetryStrategy
 
+from policywatch.distributed.jobs import BACKFILL, CHECK, QUEUES, RECOVER, REEXTRACT
 from policywatch.distributed.runtime import WorkerRuntime
 from policywatch.settings import Settings
 
 log = logging.getLogger("policywatch.worker")
 
-CHECK = "policywatch.check"
-BACKFILL = "policywatch.backfill"
-REEXTRACT = "policywatch.reextract"
-RECOVER = "policywatch.recover_stalled"
-
-QUEUES = {CHECK: "checks", BACKFILL: "backfills", REEXTRACT: "reextracts", RECOVER: "maintenance"}
-QUEUE_NAMES = tuple(sorted(set(QUEUES.values())))
-
 # Database errors and crashes are retried a few times; site failures never raise (they
 # are recorded as failed checks).
 _RETRY = RetryStrategy(max_attempts=3, wait=10, exponential_wait=2)
-
-
-def policy_lock(policy_id: int) -> str:
-    return f"policy:{policy_id}"
-
-
-def queueing_lock(kind: str, policy_id: int) -> str:
-    return f"{kind}:{policy_id}"
 
 
 def runtime_of(context: JobContext) -> WorkerRuntime:
@@ -57,7 +42,7 @@ def recover_every(settings: Settings) -> int:
 
 
 def register_tasks(app: App, settings: Settings) -> None:
-    """Register policywatch's tasks on ``app`` (the worker and every enqueuer do this)."""
+    """Register policywatch's tasks on ``app`` (the worker does; enqueuers go by name)."""
 
     @app.task(name=CHECK, queue=QUEUES[CHECK], pass_context=True, retry=_RETRY)
     async def check(context: JobContext, policy_id: int) -> str:

@@ -8,6 +8,7 @@ import socket
 
 from policywatch.distributed.app import ensure_schema, make_app
 from policywatch.distributed.runtime import WorkerRuntime
+from policywatch.distributed.tasks import register_tasks
 from policywatch.settings import Settings
 
 log = logging.getLogger("policywatch.worker")
@@ -24,6 +25,7 @@ async def run_worker(settings: Settings, *, concurrency: int | None = None,
     ensure_schema(settings)
     concurrency = concurrency or settings.worker_concurrency
     app = make_app(settings)
+    register_tasks(app, settings)
     async with WorkerRuntime(settings, concurrency=concurrency) as runtime, app.open_async():
         log.info("worker %s started (concurrency %d, queues %s)", worker_name(), concurrency,
                  ", ".join(queues) if queues else "all")

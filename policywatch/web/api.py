@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from policywatch.web import writes
+from policywatch.services import policies as policy_service
+from policywatch.services import subscriptions as subscription_service
 from policywatch.web.auth import archive_of, require_reader, require_token, settings_of
-from policywatch.web.history import compare, ensure_summaries, filter_rows, status_of
+from policywatch.services.compare import compare
+from policywatch.web.history import ensure_summaries, filter_rows, status_of
 from storage import DashboardRow, Outbox, TokenRecord, dashboard, recent_changes, timeline
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -104,17 +106,18 @@ def get_policy(request: Request, slug: Slug, _: Reader) -> dict[str, Any]:
              responses={409: {"description": "URL or slug already tracked"},
                         422: {"description": "invalid URL, schedule or fields"}})
 def create_policy(request: Request, body: PolicyIn, response: Response, _: Writer) -> dict[str, Any]:
-    policy = writes.create_policy(archive_of(request), settings_of(request), url=body.url,
-                                  name=body.name, every=body.every, tags=body.tags,
-                                  select=body.select, remove=body.remove, render=body.render)
+    policy = policy_service.create_policy(
+        archive_of(request), settings_of(request), url=body.url, name=body.name,
+        every=body.every, tags=body.tags, select=body.select, remove=body.remove,
+        render=body.render)
     response.headers["Location"] = f"/api/v1/policies/{policy.slug}"
     return _policy_json(request, DashboardRow(policy, 0, None, None))
 
 
 @router.patch("/policies/{slug}", summary="Change schedule, CSS rules, name, tags or pause (active)")
 def patch_policy(request: Request, slug: Slug, body: PolicyPatch, _: Writer) -> dict[str, Any]:
-    writes.update_policy(archive_of(request), settings_of(request), slug,
-                         body.model_dump(exclude_unset=True))
+    policy_service.update_policy(archive_of(request), settings_of(request), slug,
+                                 body.model_dump(exclude_unset=True))
     return _policy_json(request, _row(request, slug))
 
 
@@ -190,8 +193,9 @@ def list_subscriptions(request: Request, _: Writer) -> list[dict[str, Any]]:
 
 @router.post("/subscriptions", status_code=201, summary="Subscribe an email, webhook or Apprise URL")
 def create_subscription(request: Request, body: SubscriptionIn, _: Writer) -> dict[str, Any]:
-    sub = writes.create_subscription(archive_of(request), target=body.target,
-                                     policies=body.policies, topics=body.topics, secret=body.secret)
+    sub = subscription_service.create_subscription(
+        archive_of(request), target=body.target, policies=body.policies, topics=body.topics,
+        secret=body.secret)
     return sub.to_dict()
 
 

@@ -1,51 +1,16 @@
-"""History lookups shared by pages, API and feeds: comparing two versions, filling summaries."""
+"""History lookups shared by pages, API and feeds: summaries, dashboard status and filters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from diffing import diff_texts
-from policywatch.summaries import refresh_headlines, refresh_summaries
-from storage import Archive, ChangeRow, DashboardRow, NotFound, Outcome, PolicyRecord, VersionRecord
-
-if TYPE_CHECKING:
-    from diffing import DiffReport
+from policywatch.checking.summaries import refresh_headlines, refresh_summaries
+from storage import Archive, ChangeRow, DashboardRow, Outcome
 
 STATUSES = ("active", "paused", "ok", "failing", "broken", "never-checked")
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two versions of a policy and the differ's report between them."""
-
-    old: VersionRecord
-    new: VersionRecord
-    count: int
-    report: DiffReport
-
-
-def version_meta(policy: PolicyRecord, version: VersionRecord) -> dict[str, Any]:
-    return {"policy": policy.slug, "version": version.number,
-            "captured_at": version.captured_at.isoformat(), "source": version.source,
-            "url": version.url}
-
-
-def compare(archive: Archive, policy: PolicyRecord, from_: int | None, to: int | None) -> Comparison:
-    """Versions ``from_`` -> ``to`` (default: the newest and the one before it); NotFound if absent."""
-    count = archive.version_count(policy.id)
-    if count < 2 and (from_ is None or to is None):
-        raise NotFound(f"{policy.slug} has {count} version(s): nothing to compare yet")
-    new_number = to if to is not None else (from_ + 1 if from_ is not None and from_ < count else count)
-    new = archive.version(policy.id, new_number)
-    old = archive.version(policy.id, from_ if from_ is not None else max(new.number - 1, 1))
-    if old.number == new.number and from_ is None:
-        raise NotFound(f"version {new.number} is the first: nothing before it to compare with")
-    report = diff_texts(old.text, new.text, old_meta=version_meta(policy, old),
-                        new_meta=version_meta(policy, new))
-    return Comparison(old=old, new=new, count=count, report=report)
 
 
 def ensure_summaries(archive: Archive, policy_id: int) -> None:

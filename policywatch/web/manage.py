@@ -2,7 +2,7 @@
 and resume, check now, backfill, delete, and a policy's alerts with a "send test" button.
 
 Every route needs a signed-in browser and a form CSRF token (``web.auth``), and calls what
-the CLI commands call: ``web.writes`` (validation shared with the API), ``Pipeline``,
+the CLI commands call: ``services.policies`` and ``services.subscriptions`` (validation shared with the API), ``Pipeline``,
 ``backfill_policy``, ``discover_policy_url``, ``alerts.trial.send_test_alert`` and
 ``storage.delete_policy``. Check now and backfill run as jobs (``web.jobs``): the request
 waits at most ``JOB_WAIT_SECONDS`` and the policy's manage page shows how the job ended.
@@ -20,7 +20,9 @@ from starlette.datastructures import FormData
 from crawler import CrawlerError, InvalidURL, normalize_url, parse_date_bound
 from diffing import TOPICS
 from policywatch.errors import UsageError
-from policywatch.web import auth, writes
+from policywatch.services import policies as policy_service
+from policywatch.services import subscriptions as subscription_service
+from policywatch.web import auth
 from policywatch.web.auth import archive_of, settings_of
 from policywatch.web.jobs import JobRegistry
 from policywatch.web.templating import templates
@@ -76,7 +78,7 @@ def _manage_url(policy: PolicyRecord, anchor: str = "", **query: str) -> str:
 
 
 def _is_homepage(url: str) -> bool:
-    from policywatch.commands.policies import is_homepage
+    from policywatch.cli.commands.policies import is_homepage
     return is_homepage(url)
 
 
@@ -104,20 +106,20 @@ async def add_policy(request: Request) -> Response:
         if url and "://" not in url:
             url = "https://" + url
         if not values["homepage"] and url and _is_homepage(normalize_url(url)):
-            from policywatch.discovery import discover_policy_url
+            from policywatch.checking.homepage import discover_policy_url
             found = await discover_policy_url(settings, normalize_url(url))
             values.update(url=found.url, homepage=normalize_url(url), reason=found.reason)
             return _render(request, "add.html", {"error": None, "values": values, "found": found})
-        policy = writes.create_policy(archive, settings, url=url, name=values["name"],
-                                      every=values["every"], tags=writes.split_list(values["tags"]),
-                                      render=values["render"] or "auto")
+        policy = policy_service.create_policy(
+            archive, settings, url=url, name=values["name"], every=values["every"],
+            tags=policy_service.split_list(values["tags"]), render=values["render"] or "auto")
     except InvalidURL as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values, "found": None}, 422)
     except (UsageError, Conflict, CrawlerError) as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values, "found": None},
                        status=409 if isinstance(exc, Conflict) else 422)
     if values["homepage"]:  # where to look when the policy moves (backfill --follow-moves)
-        from policywatch.moves import note_given
+        from policywatch.checking.moves import note_given
         note_given(archive, policy, homepage=values["homepage"], reason=values["reason"] or None)
     return RedirectResponse(f"/policies/{quote(policy.slug)}", status_code=303)
 
@@ -160,10 +162,10 @@ async def edit_policy(request: Request, slug: str) -> Response:
               for k in ("name", "schedule", "select", "remove", "tags", "render")}
     changes: dict[str, Any] = {"name": values["name"], "schedule": values["schedule"] or None,
                                "select": values["select"], "remove": values["remove"],
-                               "tags": writes.split_list(values["tags"]),
+                               "tags": policy_service.split_list(values["tags"]),
                                "render": values["render"] or policy.render}
     try:
-        policy = writes.update_policy(archive, settings_of(request), slug, changes)
+        policy = policy_service.update_policy(archive, settings_of(request), slug, changes)
     except UsageError as exc:
         return _manage(request, policy, error=str(exc), values=values, status=422)
     return RedirectResponse(_manage_url(policy, done="saved"), status_code=303)
@@ -184,7 +186,8 @@ async def _set_active(request: Request, slug: str, active: bool) -> Response:
     if gate:
         return gate
     await _form(request)
-    policy = writes.update_policy(archive_of(request), settings_of(request), slug, {"active": active})
+    policy = policy_service.update_policy(archive_of(request), settings_of(request), slug,
+                                          {"active": active})
     return RedirectResponse(_manage_url(policy, done="resumed" if active else "paused"), status_code=303)
 
 
@@ -202,8 +205,8 @@ async def check_now(request: Request, slug: str) -> Response:
     policy = archive.policy(slug)
 
     async def work() -> str:
-        from policywatch.alerting import alert_hooks
-        from policywatch.pipeline import Pipeline
+        from policywatch.alerts.hooks import alert_hooks
+        from policywatch.checking.pipeline import Pipeline
         pipeline = Pipeline(settings, archive, hooks=alert_hooks(settings, archive))
         results = await pipeline.check_many([policy])
         return "; ".join(r.line() for r in results) or "nothing checked"
@@ -234,8 +237,8 @@ async def backfill(request: Request, slug: str) -> Response:
         return _manage(request, policy, error=str(exc), values=values, status=422)
 
     async def work() -> str:
-        from policywatch.backfill import backfill_policy
-        from policywatch.wayback import make_wayback_client
+        from policywatch.checking.backfill import backfill_policy
+        from policywatch.checking.wayback_client import make_wayback_client
         async with make_wayback_client(settings) as client:
             result = await backfill_policy(archive, client, policy, from_=start, to=end, every=every)
         return result.line()
@@ -275,7 +278,7 @@ async def delete(request: Request, slug: str) -> Response:
     archive = archive_of(request)
     policy = archive.policy(slug)
     if _field(form, "delete_history") != "1":
-        writes.update_policy(archive, settings_of(request), slug, {"active": False})
+        policy_service.update_policy(archive, settings_of(request), slug, {"active": False})
         return RedirectResponse(_manage_url(policy, done="stopped"), status_code=303)
     if _field(form, "confirm") != policy.slug:
         return _render(request, "delete.html", {
@@ -300,8 +303,9 @@ async def add_alert(request: Request, slug: str) -> Response:
     values = {k: _field(form, k) for k in ("target", "secret")}
     topics = [str(t) for t in form.getlist("topics") if str(t)]
     try:
-        writes.create_subscription(archive, target=values["target"], policies=[slug],
-                                   topics=topics, secret=values["secret"] or None)
+        subscription_service.create_subscription(archive, target=values["target"],
+                                                 policies=[slug], topics=topics,
+                                                 secret=values["secret"] or None)
     except (UsageError, NotFound) as exc:
         return _manage(request, policy, error=str(exc), values=values, status=422)
     return RedirectResponse(_manage_url(policy, "alerts", done="alert-added"), status_code=303)

@@ -17,9 +17,12 @@ from markupsafe import Markup, escape
 
 from crawler import CrawlerError, public_snapshot_url
 from diffing import TOPICS
-from policywatch.documents import version_document
+from policywatch.services.documents import version_document
 from policywatch.errors import UsageError
-from policywatch.web import auth, writes
+from policywatch.services import policies as policy_service
+from policywatch.services import subscriptions as subscription_service
+from policywatch.web import auth
+from policywatch.services.compare import compare
 from policywatch.web.auth import archive_of
 from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
 from policywatch.web.diffpage import DiffQuery, DiffQueryError
@@ -29,7 +32,6 @@ from policywatch.web.history import (
     CHANGE_KINDS,
     STATUSES,
     ChangeFilter,
-    compare,
     ensure_summaries,
     filter_rows,
     filtered_changes,
@@ -129,7 +131,7 @@ def policy_page(request: Request, slug: str) -> Response:
     for before, entry in zip(entries, entries[1:]):
         if entry.url != before.url:
             moved_from[entry.number] = before.url
-    from policywatch.moves import UrlSource, policy_urls
+    from policywatch.checking.moves import UrlSource, policy_urls
     lived_at = [u for u in policy_urls(archive, policy) if u.source != UrlSource.REDIRECT
                 and u.captures]
     checks = archive.checks(policy.id, limit=10)
@@ -415,9 +417,9 @@ async def add_subscription(request: Request) -> Response:
     values = {k: str(form.get(k) or "").strip()[:2000] for k in ("target", "topics", "secret")}
     policies = [str(v) for v in form.getlist("policies") if str(v)]
     try:
-        writes.create_subscription(archive_of(request), target=values["target"], policies=policies,
-                                   topics=writes.split_list(values["topics"]),
-                                   secret=values["secret"] or None)
+        subscription_service.create_subscription(
+            archive_of(request), target=values["target"], policies=policies,
+            topics=policy_service.split_list(values["topics"]), secret=values["secret"] or None)
     except (UsageError, NotFound) as exc:
         return _subscriptions(request, str(exc), values, status=422)
     return RedirectResponse("/subscriptions", status_code=303)

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from policywatch.summaries import refresh_summaries
+from policywatch.checking.summaries import refresh_summaries
 from storage import Archive, Capture, Extraction, PolicyRecord
 
 _STAMP = re.compile(r"^(\d{8}T\d{6}Z)(?:_(\d+))?\.md$")

@@ -259,7 +259,7 @@ def test_alerts_commands(cli, hooks, mail) -> None:
     (("alerts", "add", "carrier-pigeon://home"), 2, "cannot send alerts to"),
     (("alerts", "add", "mailto:not-an-address"), 2, "invalid e-mail address"),
     (("alerts", "add", "mailto:a@example.org", "--topics", "weather"), 2, "unknown topic 'weather'"),
-    (("alerts", "add", "mailto:a@example.org", "--secret", "x"), 2, "--secret only applies"),
+    (("alerts", "add", "mailto:a@example.org", "--secret", "x"), 2, "secret only applies"),
     (("alerts", "add", "mailto:a@example.org", "--policy", "nope"), 2, "no policy 'nope'"),
     (("alerts", "remove", "42"), 2, "no active subscription 42"),
     (("alerts", "test", "42"), 2, "no subscription 42"),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import policywatch.backfill
-import policywatch.pipeline
-import policywatch.reextract
+import policywatch.checking.backfill
+import policywatch.checking.pipeline
+import policywatch.checking.reextract
 from storage import Archive
 from tests.corpus_pages import ota_stream
 from tests.databases import sqlite_only
@@ -42,8 +42,8 @@ def test_check_all_records_each_bad_policy_and_checks_the_others(
     # Stored before add validated ports: the socket layer would raise OverflowError.
     archive.add_policy(name="Port", url="http://127.0.0.1:99999/p", domain="127.0.0.1",
                        slug="bad-port")
-    monkeypatch.setattr(policywatch.pipeline, "extract_policy",
-                        boom_on("BOOM", policywatch.pipeline.extract_policy))
+    monkeypatch.setattr(policywatch.checking.pipeline, "extract_policy",
+                        boom_on("BOOM", policywatch.checking.pipeline.extract_policy))
 
     result = cli("check", "--all")
 
@@ -69,16 +69,16 @@ def test_backfill_all_and_reextract_all_go_on_past_a_bug(
                 body = page.body if n == 0 else page.body.replace(b"<body", b"<body data-x=BOOM", 1)
                 fake.add_capture(url, page.timestamp, body)
             cli("add", url)
-        monkeypatch.setattr(policywatch.backfill, "extract_body",
-                            boom_on("BOOM", policywatch.backfill.extract_body))
+        monkeypatch.setattr(policywatch.checking.backfill, "extract_body",
+                            boom_on("BOOM", policywatch.checking.backfill.extract_body))
         result = cli("backfill", "--all")
     assert result.code == 0 and "Traceback" not in result.err, result.err
     assert len(cli("history", "a.example", "--json").json()) >= 1
     checks = cli("checks", "b.example", "--json").json()
     assert checks and {c["error_kind"] for c in checks} == {"internal"}
 
-    monkeypatch.setattr(policywatch.reextract, "extract_body",
-                        boom_on("Mistral", policywatch.reextract.extract_body))
+    monkeypatch.setattr(policywatch.checking.reextract, "extract_body",
+                        boom_on("Mistral", policywatch.checking.reextract.extract_body))
     again = cli("reextract", "--all")
     assert again.code == 0 and "Traceback" not in again.err
     assert "not re-extracted" in again.out

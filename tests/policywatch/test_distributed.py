@@ -20,7 +20,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from policywatch.distributed import BACKFILL, CHECK, queue_jobs
+from policywatch.distributed.enqueue import queue_jobs
+from policywatch.distributed.jobs import BACKFILL, CHECK
 from policywatch.settings import Settings
 from storage import Archive
 from tests.databases import fresh_database_url, pg_available
@@ -349,7 +350,8 @@ def test_run_distributed_queues_due_checks_for_the_workers(pg_url, tmp_path, wor
 def test_a_pause_after_a_429_holds_every_limiter_of_the_deployment(pg_url):
     import asyncio
 
-    from policywatch.distributed import PostgresRateLimiter, conninfo
+    from policywatch.distributed.app import conninfo
+    from policywatch.distributed.limits import PostgresRateLimiter
 
     Archive.open(pg_url).close()  # the rate_limit table
     # Two limiters with their own connections stand for two worker processes.
@@ -371,7 +373,7 @@ def test_a_pause_after_a_429_holds_every_limiter_of_the_deployment(pg_url):
 
 @pytest.mark.slow
 def test_reextract_jobs_rebuild_histories_on_workers(pg_url, tmp_path, workers):
-    from policywatch.distributed import REEXTRACT
+    from policywatch.distributed.jobs import REEXTRACT
 
     with FakeSite() as site:
         count = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from policywatch.importing import parse_watch_list
+from policywatch.services.watchlists import parse_watch_list
 from tests.databases import sqlite_only
 from tests.fakes.site import FakeSite
 

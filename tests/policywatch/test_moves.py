@@ -101,7 +101,7 @@ def test_follow_moves_refuses_a_bad_interval(cli, wayback) -> None:
 def test_urls_lists_every_url_the_policy_had(cli, wayback, bodies) -> None:
     moved_site(wayback, bodies)
     slug = cli("add", NEW).out.strip()
-    assert cli("backfill", slug, "--follow-moves", "--every", "6m").code == 0
+    assert cli("backfill", slug, "--follow-moves", "--every", "6mo").code == 0
     urls = cli("urls", slug, "--json").json()
     assert [(u["url"], u["source"], u["current"]) for u in urls] == [
         (OLD, "homepage", False), (NEW, "given", True)]
@@ -191,7 +191,7 @@ def test_a_worker_backfill_job_follows_moves(db_url, wayback, bodies) -> None:
         async with runtime:
             policy = await asyncio.to_thread(runtime.archive.add_policy, name="Shop", url=NEW,
                                              domain="shop.example")
-            return await runtime.backfill(policy.id, follow_moves=True, every="6m")
+            return await runtime.backfill(policy.id, follow_moves=True, every="6mo")
 
     line = asyncio.run(job())
     assert "2 policy URL(s)" in line

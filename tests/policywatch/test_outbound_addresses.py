@@ -17,7 +17,7 @@ from policywatch.alerts.apprise_channel import AppriseChannel
 from policywatch.alerts.errors import DeliveryFailed
 from policywatch.alerts.messages import Message
 from policywatch.alerts.webhook import WebhookChannel
-from policywatch.pipeline import Pipeline
+from policywatch.checking.pipeline import Pipeline
 from policywatch.settings import Settings
 from policywatch.web import create_app
 from storage import AlertKind, Archive, Source, create_token

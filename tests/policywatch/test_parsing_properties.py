@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from crawler import CrawlerError, normalize_url
 from policywatch.errors import AppError
-from policywatch.importing import Rejected, WatchEntry, parse_watch_list, validate_selector
-from policywatch.schedules import validate_schedule
+from policywatch.services.watchlists import Rejected, WatchEntry, parse_watch_list, validate_selector
+from policywatch.scheduling.schedules import validate_schedule
 
 HOSTISH = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
                   max_size=80)

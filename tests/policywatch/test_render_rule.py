@@ -1,4 +1,4 @@
-"""The rule that decides, on each plain fetch, whether a check renders (policywatch.rendering)."""
+"""The rule that decides, on each plain fetch, whether a check renders (policywatch.checking.rendering)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from crawler import FetchResult
-from policywatch.rendering import Step, decide
+from policywatch.checking.rendering import Step, decide
 from storage import ErrorKind, RenderMode, Rendering, SnapshotRecord, Source
 from tests.fakes.spa import SHELL
 

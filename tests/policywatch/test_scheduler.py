@@ -348,7 +348,7 @@ def test_a_failing_site_alerts_broken_once_then_recovered_once(env, site, versio
 def test_when_a_policy_is_due() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from policywatch.scheduler import catch_up_spread, next_due
+    from policywatch.scheduling.scheduler import catch_up_spread, next_due
 
     now = datetime(2025, 3, 5, 12, 0, tzinfo=UTC)
     assert next_due("6h", None, now) == now  # never checked: now

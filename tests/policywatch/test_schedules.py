@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from policywatch.errors import UsageError
-from policywatch.schedules import cron_trigger, parse_interval, validate_schedule
+from policywatch.scheduling.schedules import cron_trigger, parse_interval, validate_schedule
 
 SAT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # a Saturday
 

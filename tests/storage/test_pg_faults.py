@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from policywatch.pipeline import Hooks, Pipeline
+from policywatch.checking.pipeline import Hooks, Pipeline
 from policywatch.settings import Settings
 from storage import Archive, Source
 from storage.transaction import Transaction, session_of
