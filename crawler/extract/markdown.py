@@ -27,6 +27,7 @@ HASH_AT_LINE_END = re.compile(r"#[ \t]*$", re.M)       # what every EMPTY_HEADIN
 EMPTY_BOLD = re.compile(r"\*\*([ \t]*)\*\*")
 BLANK_RUN = re.compile(r"\n{5,}")
 DATA_TABLE_MAX_CELL = 400
+CELL_LAYOUT_TAGS = ("div", "p", "h1", "h2", "h3", "ul", "ol")
 
 
 def to_markdown(container: etree._Element, *, title: str, url: str) -> str:
@@ -206,14 +207,18 @@ def _is_data_table(table: etree._Element) -> bool:
     if columns < 2:
         return False
     for cell in table.iter("td", "th"):
-        if cell.find(".//div") is not None or cell.find(".//p") is not None and \
-                len(cell.findall(".//p")) > 2:
-            return False
-        if len(cell.text_content()) > DATA_TABLE_MAX_CELL:
-            return False
-        for block in ("h1", "h2", "h3", "ul", "ol"):
-            if cell.find(f".//{block}") is not None:
+        if not len(cell):           # a plain cell: no blocks inside, its text its own
+            if len(cell.text or "") > DATA_TABLE_MAX_CELL:
                 return False
+            continue
+        # A div, a heading or list, or more than two paragraphs inside: layout.
+        paragraphs = 0
+        for el in cell.iterdescendants(*CELL_LAYOUT_TAGS):
+            if el.tag != "p":
+                return False
+            paragraphs += 1
+        if paragraphs > 2 or len(cell.text_content()) > DATA_TABLE_MAX_CELL:
+            return False
     if table.find(".//th") is not None or table.find(".//thead") is not None or \
             table.find("caption") is not None:
         return True
