@@ -18,6 +18,7 @@ AS_DIV = frozenset({"article", "section", "main", "header", "footer", "nav", "as
                     "legend", "form", "details", "menu", "dir", "caption",
                     "noframes", "body", "html", "frame"})
 WS = re.compile(r"[ \t\n\r\f\v]+")
+WS_OTHER = "\t\n\r\f\v"          # the characters of WS but the space
 # Where WS would change something: a run longer than one space, or another space character.
 WS_TO_FIX = re.compile(r"[\t\n\r\f\v]| [ \t\n\r\f\v]")
 ESCAPED_HEADING_NUMBER = re.compile(r"^(#{1,6} (?:\*\*|_)?\d+(?:\.\d+)*)\\\.", re.M)
@@ -98,8 +99,15 @@ def _normalise_tree(container: etree._Element) -> None:
 
 def _spaces(text: str) -> str:
     """Collapse source whitespace; U+00A0 stays, as the seeds show it (a site that swaps it
-    for a space between fetches makes no new version: the text identity folds it)."""
-    return WS.sub(" ", text)
+    for a space between fetches makes no new version: the text identity folds it).
+
+    ``WS.sub(" ", text)``, done by ``str.replace`` (twice as fast on the texts of a page)."""
+    for blank in WS_OTHER:
+        if blank in text:
+            text = text.replace(blank, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 EMPHASIS_TAGS = ("b", "strong", "em", "i", "u", "a")
