@@ -116,6 +116,9 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
         return None
     # Label elements already read: nested wrappers share their first text's element.
     labels: dict[etree._Element, str] = {}
+    # Text sizes of every element in one pass: only blocks long enough to be documents are
+    # named (most children of a policy are short paragraphs and items).
+    sizes = _text_sizes(container)
     level = [container]
     for _ in range(MAX_DEPTH):
         following: list[etree._Element] = []
@@ -124,11 +127,8 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
             following.extend(children)
             if len(children) < 2:
                 continue
-            named = [(child, _name(child, labels)) for child in children]
-            # Names first (cheap); text lengths only where two kinds of document are named.
-            if not _two_kinds([n for _, n in named if n]):
-                continue
-            documents = [(c, n) for c, n in named if n and _text_len(c) >= MIN_DOCUMENT_CHARS]
+            documents = [(c, n) for c in children if sizes[c] >= MIN_DOCUMENT_CHARS
+                         and (n := _name(c, labels))]
             names = [n for _, n in documents]
             if len(documents) >= 2 and _two_kinds(names):
                 return [c for c, _ in documents], names
@@ -212,5 +212,29 @@ def _short_text(el: etree._Element) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else ""
 
 
-def _text_len(el: etree._Element) -> int:
-    return len("".join(el.text_content().split()))
+def _text_sizes(container: etree._Element) -> dict[etree._Element, int]:
+    """``len("".join(el.text_content().split()))`` of every element below ``container``,
+    children first (whitespace goes character by character, so the sizes of the text
+    pieces add up)."""
+    sizes: dict[etree._Element, int] = {}
+    counted: dict[str, int] = {}        # the blanks between tags repeat on every line
+    for el in reversed([e for e in container.iter() if e.tag.__class__ is str]):
+        text = el.text
+        size = 0
+        if text:
+            size = counted.get(text, -1)
+            if size < 0:
+                size = counted[text] = len("".join(text.split()))
+        for child in el:
+            if child.tag.__class__ is not str:      # a comment and the like: lxml counts
+                size = len("".join(el.text_content().split()))
+                break
+            size += sizes[child]
+            tail = child.tail
+            if tail:
+                n = counted.get(tail, -1)
+                if n < 0:
+                    n = counted[tail] = len("".join(tail.split()))
+                size += n
+        sizes[el] = size
+    return sizes

@@ -293,8 +293,14 @@ def _longer_than(text: str, limit: int) -> bool:
     return False
 
 
+def _text_of(el: etree._Element) -> str:
+    """``el.text_content()``; an element without children (most links and buttons) gives
+    its own text without lxml's XPath call."""
+    return el.text_content() if len(el) else (el.text or "")
+
+
 def _label(el: etree._Element) -> str:
-    text = el.text_content() if el.tag != "input" else (el.get("value") or "")
+    text = _text_of(el) if el.tag != "input" else (el.get("value") or "")
     if not text.strip():
         text = el.get("aria-label") or el.get("title") or ""
     return SPACES.sub(" ", text).strip().lower()
@@ -489,7 +495,7 @@ def _is_in_page_nav(el: etree._Element) -> bool:
     if len(hrefs) < 2:
         return False
     inner = sum(h.startswith("#") for h in hrefs)
-    linked = sum(_text_len(a.text_content()) for a in el.iter("a"))
+    linked = sum(_text_len(_text_of(a)) for a in el.iter("a"))
     return inner >= 0.8 * len(hrefs) and linked >= 0.6 * _text_len(el.text_content())
 
 

@@ -69,6 +69,17 @@ def escape_md_section(text: str) -> str:
     """html2text's ``escape_md_section`` (snob off), skipping patterns that cannot match."""
     if "\\" in text:
         text = MD_BACKSLASH.sub(r"\\\1", text)
+    if "\n" not in text:
+        # One line (the usual data event): the line-start patterns can match only at its
+        # start, and only the one its first non-blank character begins.
+        first = text.lstrip()[:1]
+        if first.isdigit():
+            return MD_DOT.sub(r"\1\\\2", text) if "." in text else text
+        if first == "+":
+            return MD_PLUS.sub(r"\1\\\2", text)
+        if first == "-":
+            return MD_DASH.sub(r"\1\\\2", text)
+        return text
     if "." in text:
         text = MD_DOT.sub(r"\1\\\2", text)
     if "+" in text:

@@ -574,3 +574,32 @@ def test_wayback_replay_url_as_base() -> None:
     text = extract_policy(html.encode(),
                           url="https://web.archive.org/web/20100101000000id_/http://x.example/p").text
     assert "[terms](http://x.example/terms.html)" in text
+
+
+def test_source_whitespace_collapses_as_the_plain_rule() -> None:
+    """``_spaces`` (str.replace) gives what ``WS.sub(" ", text)`` gives; U+00A0 stays."""
+    import random
+
+    from crawler.extract.markdown import WS, _spaces
+
+    rng = random.Random(14)
+    texts = ["a \t\n b", "\n\n\n", "x\xa0 \xa0y", "\u2003 z \f\v\r"] + [
+        "".join(rng.choice(" \t\n\r\f\v\xa0\u2003ab") for _ in range(rng.randint(0, 40)))
+        for _ in range(5000)]
+    for text in texts:
+        assert _spaces(text) == WS.sub(" ", text), repr(text)
+
+
+def test_document_text_sizes_match_text_content() -> None:
+    """Sizes summed in one pass equal each element's own whitespace-free text length."""
+    import lxml.html
+
+    from crawler.extract.documents import _text_sizes
+
+    root = lxml.html.fromstring(
+        "<div> a <p>Privacy \u2003 policy <b>text</b> tail </p>\n<!-- note --> after"
+        "<section><h2>Terms</h2><ul><li>one</li> <li>two\xa0words</li></ul></section></div>")
+    sizes = _text_sizes(root)
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            assert sizes[el] == len("".join(el.text_content().split())), el.tag

@@ -30,6 +30,10 @@ SAMPLES = [
     "  indented  line\n\ttab  \u00e9t\u00e9  \u2003 em-space  x",
     "a  b  c  d\n  \n x  ",
     "Field| Meaning  \n---|---  \n`CP=` |  header \t|\tx\n| lead | trail |",
+    # Hex runs just under and at the lengths that let the masks be tried (24 and 32).
+    "id 0123456789abcdef0123456 and 0123456789abcdef01234567 and 0123456789ABCDEF",
+    "uuid 3F2A9C1E4B5D4E6F8A7B9C0D1E2F3A4B, almost 3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4",
+    "run ------------------------------------ of dashes and a1b2c3d4-e5f6",
 ]
 
 

@@ -85,6 +85,20 @@ def test_escape_md_section_matches_html2text() -> None:
         assert escape_md_section(text) == original(text)
 
 
+def test_escape_md_section_one_line_shortcut_matches_html2text() -> None:
+    """One-line texts try only the pattern their first character allows: same result."""
+    import random
+
+    from html2text.utils import escape_md_section as original
+
+    rng = random.Random(14)
+    alphabet = " \t\xa0\u2003\\`*_{}[]()#+-.!0123456789\u0661\u00b2ab\n"
+    texts = ["\u2003 3. x", "\xa0- y", " + z", "\u0661. a", "\u00b2. b", "\\- c", ""] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    for text in texts:
+        assert escape_md_section(text) == original(text), repr(text)
+
+
 def test_void_elements_give_no_end_tag() -> None:
     """``<col>`` and ``<br>`` have no end tag in the serialisation: no end event either."""
     source = "<div><ul><li>a</li></ul><table><col><tr><td>x</td><td>y</td></tr></table>" \
