@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from crawler import CrawlerError
@@ -25,6 +26,7 @@ from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
 from policywatch.web import api, feed_routes, pages
+from policywatch.web.assets import cache_control
 from policywatch.web.limits import BodySizeLimit, FailureThrottle
 from policywatch.web.templating import templates
 from storage import Archive, Conflict, NotFound, StorageError
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 # Forms and API bodies are small (a policy, a subscription); 1 MB leaves room for a watch
 # list posted to the API and keeps a flood of large posts from costing memory.
 MAX_REQUEST_BYTES = 1_000_000
+# Smaller responses are sent as they are: compressing them saves less than the headers cost.
+GZIP_MIN_BYTES = 800
 # Failed sign-ins and bad API tokens a client may make per minute before waiting.
 FAILED_AUTH_PER_MINUTE = 10
 
@@ -86,9 +90,15 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
         if not request.url.path.startswith("/static/"):
             # Pages carry CSRF tokens and may be private: never stored by shared caches.
             response.headers.setdefault("Cache-Control", "no-store")
+        elif response.status_code == 200:
+            response.headers["Cache-Control"] = cache_control(request.url.path,
+                                                              request.query_params.get("v"))
         return response
 
     app.add_middleware(BodySizeLimit, max_bytes=MAX_REQUEST_BYTES)
+    # Text compresses about tenfold (a 411 KB diff page is 37 KB gzipped); outermost, so
+    # every response, pages, JSON, feeds and static files, is compressed when asked for.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
     app.mount(SWAGGER_UI_URL, StaticFiles(directory=_swagger_ui_assets()), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)

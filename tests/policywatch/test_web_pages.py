@@ -85,7 +85,8 @@ def test_policy_page_timeline_chart_and_links(client: TestClient) -> None:
     assert len(entries) == 18 and entries[0] == "live" and entries[-1] == "wayback"
     assert "first version" in html
     assert re.search(r'class="counts">\+\d+ -\d+ ~\d+ &gt;\d+<', html)
-    assert html.count('<circle ') == 18 and "<svg" in html
+    wide = html[html.index('<svg class="chart chart-wide"'):]
+    assert wide[:wide.index('</svg>')].count('<a class="chart-link"') == 18
     assert 'href="/policies/criteo.example/diff?from=17&amp;to=18"' in html
     assert 'href="/policies/criteo.example/versions/1"' in html
     assert 'href="/feeds/criteo.example.atom"' in html
