@@ -26,7 +26,7 @@ from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
 from policywatch.web import api, feed_routes, pages
-from policywatch.web.assets import cache_control
+from policywatch.web.assets import cache_control, swagger_ui_dir
 from policywatch.web.limits import BodySizeLimit, FailureThrottle
 from policywatch.web.templating import templates
 from storage import Archive, Conflict, NotFound, StorageError
@@ -45,7 +45,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-# The API docs page runs Swagger UI from the swagger-ui-bundle package, served under
+# The API docs page runs Swagger UI from the fastapi-offline package, served under
 # /static/swagger-ui: no third-party origin (a CDN at a floating version, without integrity,
 # could run any script on a page that holds a CSRF token).
 DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -99,7 +99,7 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     # Text compresses about tenfold (a 411 KB diff page is 37 KB gzipped); outermost, so
     # every response, pages, JSON, feeds and static files, is compressed when asked for.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=6)
-    app.mount(SWAGGER_UI_URL, StaticFiles(directory=_swagger_ui_assets()), name="swagger-ui")
+    app.mount(SWAGGER_UI_URL, StaticFiles(directory=swagger_ui_dir()), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(feed_routes.router)
@@ -107,13 +107,6 @@ def create_app(settings: Settings, archive: Archive | None = None) -> FastAPI:
     _error_handlers(app)
 
     return app
-
-
-def _swagger_ui_assets() -> str:
-    """The folder of Swagger UI's JavaScript and CSS inside the swagger-ui-bundle package."""
-    from swagger_ui_bundle import swagger_ui_path
-
-    return str(swagger_ui_path)
 
 
 def _wants_json(request: Request) -> bool:

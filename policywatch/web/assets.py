@@ -16,16 +16,18 @@ SWAGGER_PREFIX = "swagger-ui/"
 YEAR = 365 * 24 * 3600
 
 
-def _swagger_dir() -> Path:
-    from swagger_ui_bundle import swagger_ui_path
+def swagger_ui_dir() -> Path:
+    """Swagger UI's JavaScript and CSS inside the fastapi-offline package (Swagger UI 5,
+    which reads the OpenAPI 3.1 schema FastAPI writes)."""
+    from importlib.resources import files
 
-    return Path(swagger_ui_path)
+    return Path(str(files("fastapi_offline") / "static"))
 
 
 def _file(name: str) -> Path:
-    """The file behind a static name (``swagger-ui/...`` lives in the swagger-ui-bundle package)."""
+    """The file behind a static name (``swagger-ui/...`` lives in the fastapi-offline package)."""
     if name.startswith(SWAGGER_PREFIX):
-        return _swagger_dir() / name.removeprefix(SWAGGER_PREFIX)
+        return swagger_ui_dir() / name.removeprefix(SWAGGER_PREFIX)
     return STATIC / name
 
 
