@@ -3,7 +3,7 @@
     python scripts/screenshots.py http://127.0.0.1:8000 docs/
 
 Point it at any running ``policywatch serve`` with a policy named by ``--policy`` (default
-the demo's first policy with two versions or more). Writes screenshot.png (a diff),
+the demo's first policy with two versions or more). Writes screenshot.png (a diff, ``--diff``),
 screenshot-dashboard.png, screenshot-policy.png (chart and calendar) and
 screenshot-phone.png (the policy page at 390 px).
 """
@@ -24,6 +24,7 @@ def main() -> int:
     parser.add_argument("base", help="where policywatch serve runs, e.g. http://127.0.0.1:8000")
     parser.add_argument("out", type=Path, help="folder for the PNG files")
     parser.add_argument("--policy", help="slug of the policy to show (default: the one with most versions)")
+    parser.add_argument("--diff", default="from=1&to=2", help="the versions of the diff shown (query string)")
     args = parser.parse_args()
     base = args.base.rstrip("/")
     try:
@@ -47,7 +48,7 @@ def main() -> int:
         page.locator("section.chart-box").scroll_into_view_if_needed()
         page.screenshot(path=str(args.out / "screenshot-policy.png"), full_page=False,
                         clip={"x": 0, "y": 0, "width": 1280, "height": 1400})
-        page.goto(f"{base}/policies/{slug}/diff")
+        page.goto(f"{base}/policies/{slug}/diff?{args.diff}")
         page.screenshot(path=str(args.out / "screenshot.png"))
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{base}/policies/{slug}")
