@@ -81,7 +81,7 @@ def server(tmp_path: Path, corpus: Path) -> Iterator[dict[str, str]]:
                              "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine may take a minute to import and bind
         while True:
             try:
                 if httpx.get(base + "/", timeout=2).status_code == 200:
