@@ -190,7 +190,7 @@ def test_sign_in_add_policy_and_subscribe(client: TestClient, archive: Archive) 
     assert ok.status_code == 303 and ok.headers["location"] == "/add"
 
     form = client.get("/add").text
-    assert "Sign out (editor)" in form
+    assert "Sign out<span class=\"who\"> (editor)</span>" in form
     csrf = _csrf(form)
     assert client.post("/add", data={"url": "https://forms.example/privacy"}).status_code == 403
     assert client.post("/add", data={"url": "https://forms.example/privacy", "csrf": "forged"}).status_code == 403
@@ -257,7 +257,7 @@ def test_revocation_is_final_even_when_a_new_token_follows(client: TestClient, a
     revoked, token = create_token(archive, name="old")
     csrf = _csrf(client.get("/login").text)
     client.post("/login", data={"token": token, "next": "/add", "csrf": csrf})
-    assert "Sign out (old)" in client.get("/add").text
+    assert "Sign out<span class=\"who\"> (old)</span>" in client.get("/add").text
     archive.tokens.revoke(revoked.id)
     fresh, _ = create_token(archive, name="new")
     assert fresh.id != revoked.id
