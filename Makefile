@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup check demo test bench browser clean
+.PHONY: setup check demo test bench browser axe clean
 
 setup: $(VENV)/.installed
 
@@ -31,7 +31,19 @@ check: setup
 # the extended tests over it run too; a fresh clone runs the fixture-backed suite alone.
 FULL_CORPUS ?= $(or $(POLICYWATCH_CORPUS),../shared/corpus)
 
-test: setup browser
+# axe-core (npm) for the browser accessibility test, pinned by its package-lock.json.
+AXE := tests/policywatch/axe
+
+axe: $(AXE)/node_modules/axe-core/axe.min.js
+
+$(AXE)/node_modules/axe-core/axe.min.js: $(AXE)/package.json $(AXE)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's npm for the accessibility test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --prefix $(AXE) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: setup browser axe
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(if $(wildcard $(FULL_CORPUS)/ota),--extended,)
 
@@ -42,4 +54,4 @@ bench: setup
 	$(BIN)/python bench/backfill.py
 
 clean:
-	rm -rf $(VENV) demo-data *.egg-info
+	rm -rf $(VENV) demo-data *.egg-info $(AXE)/node_modules

@@ -285,6 +285,11 @@ class Archive(VersionLookup):
         with self.session() as session:
             return history.snapshots(session, policy_id)
 
+    def capture_times(self, policy_id: int) -> list[datetime]:
+        """When each snapshot of a policy was captured (UTC), oldest first."""
+        with self.session() as session:
+            return history.capture_times(session, policy_id)
+
     def url_captures(self, policy_id: int) -> list[UrlCaptures]:
         """Snapshots grouped by requested and final URL, with first/last capture and count."""
         with self.session() as session:

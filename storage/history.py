@@ -59,6 +59,15 @@ def snapshots(session: Session, policy_id: int) -> list[SnapshotRecord]:
     return [records.snapshot_record(r) for r in rows]
 
 
+def capture_times(session: Session, policy_id: int) -> list[datetime]:
+    """When each snapshot of a policy was captured (UTC), oldest first: the capture calendar
+    needs only these, not the snapshots."""
+    rows = session.execute(core_select(col(tables.Snapshot.captured_at))
+                           .where(col(tables.Snapshot.policy_id) == policy_id)
+                           .order_by(col(tables.Snapshot.captured_at))).scalars().all()
+    return [_utc(r) for r in rows]
+
+
 def url_captures(session: Session, policy_id: int) -> list[UrlCaptures]:
     """A policy's snapshots grouped by requested and final URL (one row per pair), with
     their first and last capture time and count: what a URL history needs, in one query."""

@@ -21,13 +21,15 @@ from policywatch.services.documents import version_document
 from policywatch.errors import UsageError
 from policywatch.services import policies as policy_service
 from policywatch.services import subscriptions as subscription_service
-from policywatch.web import auth
 from policywatch.services.compare import compare
+from policywatch.web import auth, last_visit
+from policywatch.web.assets import static_url
 from policywatch.web.auth import archive_of
-from policywatch.web.chart import ChartPoint, changed_clauses, render_chart
+from policywatch.web.captures_calendar import capture_calendar
+from policywatch.web.chart import NARROW, WIDE, ChartPoint, changed_clauses, render_chart
 from policywatch.web.diffpage import DiffQuery, DiffQueryError
 from policywatch.web.diffpage import diff_page as build_diff_page
-from policywatch.web.diffview import headline_html
+from policywatch.web.diffview import headline_html, sections
 from policywatch.web.history import (
     CHANGE_KINDS,
     STATUSES,
@@ -107,24 +109,36 @@ def dashboard_page(request: Request, q: str | None = None, tag: str | None = Non
     if status and status not in STATUSES:
         raise HTTPException(422, f"unknown status {status[:40]!r}: use one of {', '.join(STATUSES)}")
     shown = filter_rows(rows, q=q, tag=tag or None, status=status or None)
-    return _render(request, "dashboard.html", {
-        "latest": latest_changes(archive_of(request)), "headline": headline_html,
+    latest = latest_changes(archive_of(request))
+    since = last_visit.previous_visit(request)
+    new = {slug for slug, row in latest.items() if last_visit.is_new(row.captured_at, since)}
+    response = _render(request, "dashboard.html", {
+        "latest": latest, "headline": headline_html, "new": new, "since": since,
         "rows": [(r, status_of(r)) for r in shown], "total": len(rows), "tags": tags,
         "statuses": STATUSES, "q": q or "", "tag": tag or "", "status": status or "",
     })
+    last_visit.remember_visit(request, response, datetime.now(UTC))
+    return response
 
 
 @router.get("/policies/{slug}")
-def policy_page(request: Request, slug: str) -> Response:
+def policy_page(request: Request, slug: str, year: str | None = None) -> Response:
     auth_page = _reader_gate(request)
     if auth_page:
         return auth_page
     archive = archive_of(request)
     policy = archive.policy(slug)
+    shown_year = _int(year, "year")
+    if shown_year is not None and shown_year > 9999:
+        raise HTTPException(404, f"no year {shown_year}")
     ensure_summaries(archive, policy.id)
     entries = timeline(archive, policy.id)
-    chart = render_chart([ChartPoint(e.number, e.captured_at, e.words, changed_clauses(e.summary))
-                          for e in entries])
+    points = [ChartPoint(e.number, e.captured_at, e.words, changed_clauses(e.summary))
+              for e in entries]
+    charts = [render_chart(points, lambda p: _change_link(policy.slug, p.number), size=size)
+              for size in (WIDE, NARROW)]
+    calendar = capture_calendar(archive.capture_times(policy.id),
+                                [(e.number, e.captured_at) for e in entries], shown_year)
     # Moves: a version first seen at another URL than the one before it, and every URL the
     # policy lived at (given, found on the homepage; redirect targets are not moves).
     moved_from: dict[int, str] = {}
@@ -143,11 +157,19 @@ def policy_page(request: Request, slug: str) -> Response:
                 if c.source == Source.WAYBACK and c.snapshot_id is not None}
     return _render(request, "policy.html", {
         "captures": {k: v for k, v in captures.items() if v is not None},
-        "policy": policy, "entries": list(reversed(entries)), "chart": chart,
+        "policy": policy, "entries": list(reversed(entries)), "charts": charts,
+        "points": points, "calendar": calendar, "change_link": _change_link,
         "moved_from": moved_from, "lived_at": lived_at if len(lived_at) > 1 else [],
         "checks": checks, "summary_line": summary_line, "count": len(entries),
         "settings_problem": settings_problem,
     })
+
+
+def _change_link(slug: str, number: int) -> str:
+    """Where a version leads from the chart and calendar: the diff that made it (the first
+    version: its text)."""
+    base = f"/policies/{quote(slug)}"
+    return f"{base}/diff?from={number - 1}&to={number}" if number > 1 else f"{base}/versions/1"
 
 
 @dataclass(frozen=True)
@@ -168,7 +190,7 @@ def _capture_of(archive: Archive, check: CheckRecord) -> CaptureLink | None:
 
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
-    return RedirectResponse("/static/favicon.svg", status_code=301)
+    return RedirectResponse(static_url("favicon.svg"), status_code=301)
 
 
 def _version_of(archive: Archive, slug: str, number: str) -> tuple[PolicyRecord, VersionRecord]:

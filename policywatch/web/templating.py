@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from diffing import TOPICS, topic_label
 from policywatch.web import auth
+from policywatch.web.assets import static_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -56,3 +57,4 @@ templates.env.filters["plural"] = _plural
 templates.env.filters["iso"] = _iso
 templates.env.globals["topic_label"] = topic_label
 templates.env.globals["topics"] = TOPICS
+templates.env.globals["static_url"] = static_url

@@ -172,7 +172,7 @@ def test_not_found_page_says_it_once_without_cli_advice(client: TestClient) -> N
 
 
 def test_favicon(client: TestClient) -> None:
-    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    assert re.search(r"<link rel=\"icon\" href=\"/static/favicon.svg\?v=[0-9a-f]{12}\"", client.get("/").text)
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
 

@@ -74,7 +74,11 @@
   function setupDocs() {
     var box = document.getElementById("swagger-ui");
     if (!box || typeof window.SwaggerUIBundle !== "function") return;
-    window.SwaggerUIBundle({ url: box.getAttribute("data-openapi"), dom_id: "#swagger-ui" });
+    // Swagger UI's own title block is left out: the page has its heading (one h1 per page).
+    function none() { return null; }
+    function noInfo() { return { components: { InfoContainer: none } }; }
+    window.SwaggerUIBundle({ url: box.getAttribute("data-openapi"), dom_id: "#swagger-ui",
+                             plugins: [noInfo] });
   }
 
   document.addEventListener("DOMContentLoaded", function () { setupDiff(); setupDocs(); });
