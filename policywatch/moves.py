@@ -311,12 +311,10 @@ def policy_urls(archive: Archive, policy: PolicyRecord) -> list[PolicyUrl]:
     return sorted(out, key=lambda u: (u.first or far, u.url))
 
 
-def note_given(archive: Archive, policy: PolicyRecord, *, homepage: str | None = None,
-               reason: str | None = None) -> None:
-    """Record the policy's own URL as given by the user (``add DOMAIN``: with the homepage
-    its link was found on), unless how it was found is known."""
-    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at,
-                     homepage_capture=homepage, reason=reason)
+def note_given(archive: Archive, policy: PolicyRecord) -> None:
+    """Record the policy's own URL as given by the user, unless how it was found is known
+    (``add DOMAIN`` and ``import`` record it with the homepage its link was found on)."""
+    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at)
 
 
 def given_homepage(archive: Archive, policy: PolicyRecord) -> str | None:

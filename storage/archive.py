@@ -87,10 +87,14 @@ class Archive(VersionLookup):
 
     def add_policy(self, *, name: str, url: str, domain: str, slug: str | None = None,
                    schedule: str | None = None, select: str | None = None,
-                   remove: str | None = None, tags: tuple[str, ...] = ()) -> PolicyRecord:
-        """Track a new policy; raises Conflict when the URL or slug is already tracked."""
+                   remove: str | None = None, tags: tuple[str, ...] = (),
+                   homepage: str | None = None,
+                   homepage_reason: str | None = None) -> PolicyRecord:
+        """Track a new policy; raises Conflict when the URL or slug is already tracked.
+        ``homepage``: the page its link was found on (see ``NewPolicy``)."""
         new = NewPolicy(url=url, domain=domain, name=name, slug=slug, schedule=schedule,
-                        select=select, remove=remove, tags=tags)
+                        select=select, remove=remove, tags=tags, homepage=homepage,
+                        homepage_reason=homepage_reason)
         with self.session() as session:
             return policy_store.add(session, new)
 

@@ -99,7 +99,12 @@ UNSET = Unset.UNSET
 
 @dataclass(frozen=True)
 class NewPolicy:
-    """A policy to track. ``name`` defaults to the domain, ``slug`` to a free one from it."""
+    """A policy to track. ``name`` defaults to the domain, ``slug`` to a free one from it.
+
+    ``homepage``: the page its link was discovered on (``add DOMAIN``, ``import``), with
+    ``homepage_reason`` why that link was taken; stored as how the URL was found
+    (``policy_url``), where ``backfill --follow-moves`` and live moves look first.
+    """
 
     url: str
     domain: str
@@ -109,6 +114,8 @@ class NewPolicy:
     select: str | None = None
     remove: str | None = None
     tags: tuple[str, ...] = ()
+    homepage: str | None = None
+    homepage_reason: str | None = None
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> NewPolicy:
@@ -116,7 +123,8 @@ class NewPolicy:
         return cls(url=item["url"], domain=item["domain"], name=item.get("name"),
                    slug=item.get("slug"), schedule=item.get("schedule"),
                    select=item.get("select"), remove=item.get("remove"),
-                   tags=tuple(item.get("tags", ())))
+                   tags=tuple(item.get("tags", ())), homepage=item.get("homepage"),
+                   homepage_reason=item.get("homepage_reason"))
 
 
 @dataclass(frozen=True)

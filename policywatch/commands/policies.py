@@ -63,10 +63,10 @@ def add(
     domain = urlsplit(url).hostname or ""
     policy = app.archive.add_policy(name=name or domain.removeprefix("www."), url=url,
                                     domain=domain, schedule=schedule, select=select,
-                                    remove=remove, tags=tuple(tag or ()))
-    if homepage is not None:  # where to look when the policy moves (backfill --follow-moves)
-        from policywatch.moves import note_given
-        note_given(app.archive, policy, homepage=homepage[0], reason=homepage[1])
+                                    remove=remove, tags=tuple(tag or ()),
+                                    # where to look when the policy moves (--follow-moves)
+                                    homepage=homepage[0] if homepage else None,
+                                    homepage_reason=homepage[1] if homepage else None)
     typer.echo(policy.slug)
 
 
