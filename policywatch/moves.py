@@ -52,6 +52,11 @@ def site_key(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+def site_of(host: str) -> str:
+    """The registrable domain of a host name; an IP address is its own site."""
+    return host if _is_ip(host) else site_key(host)
+
+
 def homepages_of(url: str) -> list[str]:
     """Site roots to look for the policy link on: the policy's host, then its registrable domain."""
     parts = urlsplit(url)
@@ -59,7 +64,7 @@ def homepages_of(url: str) -> list[str]:
     port = f":{parts.port}" if parts.port else ""
     scheme = parts.scheme or "https"
     roots = [f"{scheme}://{host}{port}/"]
-    site = host if _is_ip(host) else site_key(host)
+    site = site_of(host)
     if site != host.removeprefix("www."):  # CDX folds www.: site and www.site are one search
         roots.append(f"{scheme}://{site}{port}/")
     return roots
