@@ -27,8 +27,10 @@ CHECK = "policywatch.check"
 BACKFILL = "policywatch.backfill"
 REEXTRACT = "policywatch.reextract"
 RECOVER = "policywatch.recover_stalled"
+CORPUS = "policywatch.corpus"  # one domain of `corpus --distributed` (distributed/corpus.py)
 
-QUEUES = {CHECK: "checks", BACKFILL: "backfills", REEXTRACT: "reextracts", RECOVER: "maintenance"}
+QUEUES = {CHECK: "checks", BACKFILL: "backfills", REEXTRACT: "reextracts",
+          CORPUS: "corpus", RECOVER: "maintenance"}
 QUEUE_NAMES = tuple(sorted(set(QUEUES.values())))
 
 # Database errors and crashes are retried a few times; site failures never raise (they
@@ -73,6 +75,14 @@ def register_tasks(app: App, settings: Settings) -> None:
     @app.task(name=REEXTRACT, queue=QUEUES[REEXTRACT], pass_context=True, retry=_RETRY)
     async def reextract(context: JobContext, policy_id: int) -> str:
         return await runtime_of(context).reextract(policy_id)
+
+    @app.task(name=CORPUS, queue=QUEUES[CORPUS], pass_context=True, retry=_RETRY)
+    async def corpus(context: JobContext, corpus: str, domain: str, from_: str | None = None,
+                     to: str | None = None, every: str = "6m") -> str:
+        from policywatch.distributed.corpus import run_corpus_job
+
+        return await run_corpus_job(runtime_of(context), context.app, corpus, domain,
+                                    from_=from_, to=to, every=every)
 
     stalled_after = settings.stalled_after
 
