@@ -126,8 +126,11 @@ def _distributed(app: AppContext, domains: list[str], output: Path, start: str |
     import asyncio
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from policywatch.distributed.app import conninfo
     from policywatch.distributed.corpus import build_distributed
     from policywatch.output import err_console
+
+    conninfo(app.settings.database_url)  # PostgreSQL only: one line before any output
 
     async def run() -> CorpusProgress:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -176,13 +176,13 @@ async def build_distributed(settings: Settings, archive: Archive, domains: list[
     job of the corpus is waiting or running) export each domain a worker finished."""
     from policywatch.distributed.app import ensure_schema, make_app
 
+    dsn = conninfo(settings.database_url)
     directory.mkdir(parents=True, exist_ok=True)
     corpus = str(directory.resolve())
     finished = done_domains(directory)
     progress = CorpusProgress(domains=len(domains))
     progress.skipped = sum(1 for d in domains if d in finished)
     rest = [d for d in domains if d not in finished]
-    dsn = conninfo(settings.database_url)
     if rest:
         ensure_schema(settings)
         ensure_corpus_table(dsn)
