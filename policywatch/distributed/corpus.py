@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,14 +64,24 @@ CREATE TABLE IF NOT EXISTS corpus_job (
 # Key of the advisory lock taken while the table is created (two commands may race).
 _TABLE_LOCK = 0x70770016
 
-_STATE = """
-SELECT c.domain, c.status, c.result, c.captures,
+# Domains not finished yet, each with whether its job waits or runs (both by an index of
+# procrastinate's: the waiting job's queueing lock, the running job's lock).
+_OPEN = """
+SELECT c.domain,
        EXISTS (SELECT 1 FROM procrastinate_jobs j
-                WHERE j.task_name = %(task)s AND j.status IN ('todo', 'doing')
-                  AND j.args->>'corpus' = c.corpus AND j.args->>'domain' = c.domain) AS pending
+                WHERE j.status = 'todo' AND j.queueing_lock = 'corpus:' || c.corpus || ':' || c.domain)
+    OR EXISTS (SELECT 1 FROM procrastinate_jobs j
+                WHERE j.status = 'doing' AND j.lock = 'corpus-domain:' || c.domain
+                  AND j.args->>'corpus' = c.corpus)
   FROM corpus_job c
- WHERE c.corpus = %(corpus)s
+ WHERE c.corpus = %(corpus)s AND c.status = 'queued'
 """
+# Domains finished since a moment (the last poll's latest), and the corpus's captures.
+_FINISHED = """
+SELECT domain, result, finished_at FROM corpus_job
+ WHERE corpus = %(corpus)s AND status <> 'queued' AND finished_at >= %(since)s
+"""
+_CAPTURES = "SELECT coalesce(sum(captures), 0) FROM corpus_job WHERE corpus = %(corpus)s"
 
 _FINISH = """
 UPDATE corpus_job SET status = %(status)s, result = %(result)s::jsonb, captures = %(captures)s,
@@ -102,32 +113,30 @@ def ensure_corpus_table(dsn: str) -> None:
 class CorpusState:
     """Where a distributed corpus stands, from its rows and their jobs."""
 
-    finished: dict[str, DomainResult] = field(default_factory=dict)
+    finished: dict[str, DomainResult] = field(default_factory=dict)  # since the moment asked
+    latest: datetime = datetime.min.replace(tzinfo=UTC)  # the newest finish among them
     pending: set[str] = field(default_factory=set)   # a job waits or runs
     stuck: set[str] = field(default_factory=set)     # queued, but no job left (failed, cancelled)
     captures: int = 0
 
-    @property
-    def settled(self) -> bool:
-        return not self.pending
 
-
-def read_state(dsn: str, corpus: str) -> CorpusState:
-    """The corpus's rows: finished domains with their results, pending and stuck ones."""
-    state = CorpusState()
+def read_state(dsn: str, corpus: str, *,
+               since: datetime = datetime.min.replace(tzinfo=UTC)) -> CorpusState:
+    """The corpus's domains finished since ``since`` (all by default), and the open ones."""
+    state = CorpusState(latest=since)
     try:
         with psycopg.connect(dsn, connect_timeout=10) as conn:
-            rows = conn.execute(_STATE, {"task": CORPUS, "corpus": corpus}).fetchall()
+            finished = conn.execute(_FINISHED, {"corpus": corpus, "since": since}).fetchall()
+            open_ = conn.execute(_OPEN, {"corpus": corpus}).fetchall()
+            row = conn.execute(_CAPTURES, {"corpus": corpus}).fetchone()
     except psycopg.Error as exc:
         raise QueueUnavailable(f"cannot read the corpus jobs: {_first_line(exc)}") from exc
-    for domain, status, result, captures, pending in rows:
-        state.captures += captures
-        if status != "queued" and result is not None:
-            state.finished[domain] = DomainResult.from_dict(result)
-        elif pending:
-            state.pending.add(domain)
-        else:
-            state.stuck.add(domain)
+    for domain, result, finished_at in finished:
+        state.finished[domain] = DomainResult.from_dict(result)
+        state.latest = max(state.latest, finished_at)
+    for domain, pending in open_:
+        (state.pending if pending else state.stuck).add(domain)
+    state.captures = int(row[0]) if row else 0
     return state
 
 
@@ -145,7 +154,7 @@ async def queue_domains(app: App, dsn: str, corpus: str, domains: Iterable[str],
     except psycopg.Error as exc:
         raise QueueUnavailable(f"cannot record the corpus jobs: {_first_line(exc)}") from exc
     state = read_state(dsn, corpus)
-    todo = [d for d in wanted if d not in state.finished and d not in state.pending]
+    todo = [d for d in wanted if d in state.stuck]
     task = app.tasks[CORPUS]
     queued = 0
     batch = 500
@@ -190,11 +199,14 @@ async def build_distributed(settings: Settings, archive: Archive, domains: list[
         async with app.open_async():
             progress.queued = await queue_domains(app, dsn, corpus, rest, from_=from_, to=to,
                                                   every=every)
+    since = CorpusState().latest
+    wanted = set(rest)
     while True:
-        state = await asyncio.to_thread(read_state, dsn, corpus) if rest else CorpusState()
-        for domain in rest:
-            found = state.finished.get(domain)
-            if found is None or domain in finished:
+        state = (await asyncio.to_thread(read_state, dsn, corpus, since=since) if rest
+                 else CorpusState())
+        since = state.latest  # a finish at the same moment is read again, and skipped
+        for domain, found in state.finished.items():
+            if domain not in wanted or domain in finished:
                 continue
             entry = await asyncio.to_thread(export_domain, archive, found, directory)
             record_done(directory, entry)
@@ -202,8 +214,8 @@ async def build_distributed(settings: Settings, archive: Archive, domains: list[
             progress.files += len(entry.get("rows", []))
         progress.done = sum(1 for d in domains if d in finished)
         progress.captures = state.captures
-        progress.pending = len(state.pending & set(rest))
-        progress.failed = sorted(state.stuck & set(rest))
+        progress.pending = len(state.pending & wanted)
+        progress.failed = sorted(state.stuck & wanted)
         if on_progress:
             on_progress(progress)
         if not wait or not progress.pending:
