@@ -1,4 +1,5 @@
-"""The jobs workers run: ``check``, ``backfill``, ``reextract``, and stalled-job recovery.
+"""The jobs workers run: ``check``, ``backfill``, ``reextract``, ``corpus`` (one domain, see
+distributed/corpus.py), and stalled-job recovery.
 
 Every job on a policy carries the lock ``policy:<id>``, so at most one job touches a policy
 at a time across the deployment, and a queueing lock (``check:<id>``, ...) so at most one
