@@ -144,7 +144,8 @@ def _note_homepages(session: Session, rows: Sequence[tables.Policy],
     found = [tables.PolicyUrl(policy_id=row.id, url=row.url, source="given",
                               found_at=row.added_at, homepage_capture=item.homepage,
                               reason=item.homepage_reason)
-             for row, item in zip(rows, items, strict=True) if item.homepage]
+             for row, item in zip(rows, items, strict=True)
+             if item.homepage and row.id is not None]
     if found:
         session.add_all(found)
         session.flush()
