@@ -88,10 +88,13 @@ class Archive(VersionLookup):
     def add_policy(self, *, name: str, url: str, domain: str, slug: str | None = None,
                    schedule: str | None = None, select: str | None = None,
                    remove: str | None = None, tags: tuple[str, ...] = (),
-                   render: RenderMode = RenderMode.AUTO) -> PolicyRecord:
-        """Track a new policy; raises Conflict when the URL or slug is already tracked."""
+                   render: RenderMode = RenderMode.AUTO, homepage: str | None = None,
+                   homepage_reason: str | None = None) -> PolicyRecord:
+        """Track a new policy; raises Conflict when the URL or slug is already tracked.
+        ``homepage``: the page its link was found on (see ``NewPolicy``)."""
         new = NewPolicy(url=url, domain=domain, name=name, slug=slug, schedule=schedule,
-                        select=select, remove=remove, tags=tags, render=render)
+                        select=select, remove=remove, tags=tags, render=render,
+                        homepage=homepage, homepage_reason=homepage_reason)
         with self.session() as session:
             return policy_store.add(session, new)
 
@@ -173,16 +176,17 @@ class Archive(VersionLookup):
 
     def move_policy(self, policy_id: int, new_url: str, *, source: str, found_at: datetime,
                     homepage_capture: str | None = None, reason: str | None = None,
+                    domain: str | None = None,
                     on_moved: Callable[[Transaction, PolicyRecord, str], None] | None = None,
                     ) -> PolicyRecord | None:
-        """Track the policy at ``new_url`` from now on (its history stays one timeline) and
-        note both URLs; ``on_moved(tx, policy, old_url)`` runs in the same transaction (the
+        """Track the policy at ``new_url`` (and ``domain``, when given) from now on (its
+        history stays one timeline) and note both URLs; ``on_moved(tx, policy, old_url)`` runs in the same transaction (the
         "policy moved" alerts commit with the move or not at all). Returns the moved
         policy, or None when it was at ``new_url`` already."""
         with self.session() as session:
             moved = url_store.move(session, policy_id, new_url, source=source,
                                    found_at=found_at, homepage_capture=homepage_capture,
-                                   reason=reason)
+                                   reason=reason, domain=domain)
             if moved is None:
                 return None
             row, old_url = moved

@@ -76,6 +76,7 @@ def add_stream(session: Session, items: Iterable[tuple[K, NewPolicy]], *,
         taken_bases = set(session.exec(sa_select(tables.Policy.slug)
                                        .where(col(tables.Policy.slug).in_(bases))).all())
         chunk_slugs: set[str] = set()
+        added_items: list[NewPolicy] = []
         rows = []
         for key, item in batch:
             if item.url in known:
@@ -87,10 +88,12 @@ def add_stream(session: Session, items: Iterable[tuple[K, NewPolicy]], *,
                                 taken_bases, chunk_slugs, counters)
             chunk_slugs.add(slug)
             rows.append(_row(item, slug))
+            added_items.append(item)
             if on_added:
                 on_added(key, slug)
         session.add_all(rows)
         session.flush()
+        _note_homepages(session, rows, added_items)
         session.expunge_all()  # release the ORM objects: memory stays per chunk
         added += len(rows)
         batch.clear()
@@ -134,6 +137,20 @@ def _row(new: NewPolicy, slug: str) -> tables.Policy:
     )
 
 
+def _note_homepages(session: Session, rows: Sequence[tables.Policy],
+                    items: Sequence[NewPolicy]) -> None:
+    """For policies found through a homepage, how their URL was found (flushed ``rows``,
+    in the order of ``items``): the ``policy_url`` row ``add DOMAIN`` and ``import`` write."""
+    found = [tables.PolicyUrl(policy_id=row.id, url=row.url, source="given",
+                              found_at=row.added_at, homepage_capture=item.homepage,
+                              reason=item.homepage_reason)
+             for row, item in zip(rows, items, strict=True)
+             if item.homepage and row.id is not None]
+    if found:
+        session.add_all(found)
+        session.flush()
+
+
 def add(session: Session, new: NewPolicy) -> PolicyRecord:
     """Track a new policy; raises Conflict when the URL or slug is already tracked."""
     existing = session.exec(sa_select(tables.Policy)
@@ -153,6 +170,7 @@ def add(session: Session, new: NewPolicy) -> PolicyRecord:
     row = _row(new, slug)
     session.add(row)
     session.flush()
+    _note_homepages(session, [row], [new])
     return records.policy_record(row)
 
 
@@ -167,6 +185,7 @@ def add_many(session: Session,
     slugs = set(session.exec(sa_select(tables.Policy.slug)).all())
     counters: dict[str, int] = {}
     rows = []
+    kept: list[NewPolicy] = []
     for index, item in enumerate(items):
         if item.url in urls:
             skipped.append((index, "duplicate URL"))
@@ -175,8 +194,10 @@ def add_many(session: Session,
         urls.add(item.url)
         slugs.add(slug)
         rows.append(_row(item, slug))
+        kept.append(item)
     session.add_all(rows)
     session.flush()
+    _note_homepages(session, rows, kept)
     return [records.policy_record(r) for r in rows], skipped
 
 

@@ -38,10 +38,12 @@ def urls_of(session: Session, policy_id: int) -> list[PolicyUrlRecord]:
 
 
 def move(session: Session, policy_id: int, new_url: str, *, source: str, found_at: datetime,
-         homepage_capture: str | None, reason: str | None) -> tuple[tables.Policy, str] | None:
-    """Point the policy at ``new_url`` (locked first); its old URL is noted as given if
-    how it was found is unknown, the new one with ``source``. Returns the row and the old
-    URL, or None when the policy is at ``new_url`` already (another process moved it)."""
+         homepage_capture: str | None, reason: str | None,
+         domain: str | None = None) -> tuple[tables.Policy, str] | None:
+    """Point the policy at ``new_url`` (locked first), and at ``domain`` when given; its
+    old URL is noted as given if how it was found is unknown, the new one with ``source``.
+    Returns the row and the old URL, or None when the policy is at ``new_url`` already
+    (another process moved it)."""
     row = lock_policy(session, policy_id)
     old_url = row.url
     if old_url == new_url:
@@ -50,6 +52,8 @@ def move(session: Session, policy_id: int, new_url: str, *, source: str, found_a
     note_url(session, policy_id, new_url, source=source, found_at=found_at,
              homepage_capture=homepage_capture, reason=reason)
     row.url = new_url
+    if domain:
+        row.domain = domain
     session.add(row)
     session.flush()
     return row, old_url

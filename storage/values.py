@@ -102,7 +102,12 @@ UNSET = Unset.UNSET
 
 @dataclass(frozen=True)
 class NewPolicy:
-    """A policy to track. ``name`` defaults to the domain, ``slug`` to a free one from it."""
+    """A policy to track. ``name`` defaults to the domain, ``slug`` to a free one from it.
+
+    ``homepage``: the page its link was discovered on (``add DOMAIN``, ``import``), with
+    ``homepage_reason`` why that link was taken; stored as how the URL was found
+    (``policy_url``), where ``backfill --follow-moves`` and live moves look first.
+    """
 
     url: str
     domain: str
@@ -113,6 +118,8 @@ class NewPolicy:
     remove: str | None = None
     tags: tuple[str, ...] = ()
     render: RenderMode = RenderMode.AUTO
+    homepage: str | None = None
+    homepage_reason: str | None = None
 
     @classmethod
     def from_mapping(cls, item: Mapping[str, Any]) -> NewPolicy:
@@ -121,7 +128,8 @@ class NewPolicy:
                    slug=item.get("slug"), schedule=item.get("schedule"),
                    select=item.get("select"), remove=item.get("remove"),
                    tags=tuple(item.get("tags", ())),
-                   render=RenderMode(item.get("render") or RenderMode.AUTO))
+                   render=RenderMode(item.get("render") or RenderMode.AUTO),
+                   homepage=item.get("homepage"), homepage_reason=item.get("homepage_reason"))
 
 
 @dataclass(frozen=True)

@@ -58,11 +58,21 @@ class CorpusProgress:
     captures: int = 0
     files: int = 0
     no_policy: list[tuple[str, str]] = field(default_factory=list)
+    # --distributed: jobs queued by this run, jobs still waiting or running, and domains
+    # whose job failed or was cancelled (queued again by the next run).
+    queued: int = 0
+    pending: int = 0
+    failed: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.done} domains done ({self.skipped} from an earlier run), "
+        text = (f"{self.done} domains done ({self.skipped} from an earlier run), "
                 f"{self.captures} captures fetched, {self.files} files written, "
                 f"{len(self.no_policy)} without a policy")
+        if self.pending:
+            text += f", {self.pending} still queued"
+        if self.failed:
+            text += f", {len(self.failed)} failed"
+        return text
 
 
 def done_domains(directory: Path) -> dict[str, dict[str, Any]]:
@@ -80,6 +90,27 @@ def done_domains(directory: Path) -> dict[str, dict[str, Any]]:
     return finished
 
 
+def record_done(directory: Path, entry: dict[str, Any]) -> None:
+    """Append a finished domain to ``DIR/done.jsonl`` (flushed to disk: a kill loses at
+    most the line being written, and that domain is done again)."""
+    with (directory / DONE).open("a", encoding="utf-8") as out:
+        out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def write_indexes(directory: Path, domains: list[str],
+                  finished: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """Rewrite ``index.jsonl`` and ``no-policy.jsonl`` for ``domains`` from the finished
+    entries, in the list's order; returns the domains without a policy and why."""
+    no_policy = [(d, finished[d]["reason"]) for d in domains
+                 if d in finished and finished[d].get("status") == "no-policy"]
+    _write_lines(directory / INDEX, (row for d in domains if d in finished
+                                     for row in finished[d].get("rows", [])))
+    _write_lines(directory / NO_POLICY, ({"domain": d, "reason": r} for d, r in no_policy))
+    return no_policy
+
+
 async def build_corpus(archive: Archive, client: WaybackClient, domains: list[str],
                        directory: Path, *, from_: str | None, to: str | None, every: str,
                        on_progress: Callable[[CorpusProgress, str], None] | None = None
@@ -95,27 +126,44 @@ async def build_corpus(archive: Archive, client: WaybackClient, domains: list[st
             continue
         if on_progress:
             on_progress(progress, domain)
-        entry = await _one_domain(archive, client, domain, directory, from_=from_, to=to,
-                                  every=every, progress=progress)
-        with (directory / DONE).open("a", encoding="utf-8") as out:
-            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
+        found = await collect_domain(archive, client, domain, from_=from_, to=to, every=every)
+        progress.captures += found.captures
+        entry = await asyncio.to_thread(export_domain, archive, found, directory)
+        progress.files += len(entry.get("rows", []))
+        record_done(directory, entry)
         finished[domain] = entry
         progress.done += 1
         if on_progress:
             on_progress(progress, domain)
-    progress.no_policy = [(d, e["reason"]) for d, e in finished.items()
-                          if d in domains and e.get("status") == "no-policy"]
-    _write_lines(directory / INDEX, (row for d in domains if d in finished
-                                     for row in finished[d].get("rows", [])))
-    _write_lines(directory / NO_POLICY, ({"domain": d, "reason": r} for d, r in progress.no_policy))
+    progress.no_policy = write_indexes(directory, domains, finished)
     return progress
 
 
-async def _one_domain(archive: Archive, client: WaybackClient, domain: str, directory: Path,
-                      *, from_: str | None, to: str | None, every: str,
-                      progress: CorpusProgress) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DomainResult:
+    """What the archive gave for one domain: its corpus policy (``slug``) and the policy
+    URLs its homepages linked to, or why no policy was found (``reason``)."""
+
+    domain: str
+    slug: str | None
+    urls: list[str]
+    captures: int  # captures fetched from the Wayback Machine
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"domain": self.domain, "slug": self.slug, "urls": self.urls,
+                "captures": self.captures, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DomainResult:
+        return cls(data["domain"], data.get("slug"), list(data.get("urls") or []),
+                   int(data.get("captures") or 0), data.get("reason"))
+
+
+async def collect_domain(archive: Archive, client: WaybackClient, domain: str, *,
+                         from_: str | None, to: str | None, every: str) -> DomainResult:
+    """Walk the domain's archived homepage and backfill every policy URL it linked to into
+    the domain's corpus policy (what a ``corpus --distributed`` job runs on a worker)."""
     homepage = f"https://{domain}/"
     found, errors = await sightings(client, [homepage], from_=from_, to=to, every=every)
     spans = spans_of(found)
@@ -126,7 +174,7 @@ async def _one_domain(archive: Archive, client: WaybackClient, domain: str, dire
             reason = errors[0]
         else:
             reason = "the Wayback Machine has no capture of the homepage in the period"
-        return {"domain": domain, "status": "no-policy", "reason": reason}
+        return DomainResult(domain, None, [], 0, reason)
     policy = await asyncio.to_thread(_corpus_policy, archive, domain, spans[-1].url)
     for span in spans:  # found on the homepage, not given: noted before the backfill would
         await asyncio.to_thread(
@@ -136,11 +184,18 @@ async def _one_domain(archive: Archive, client: WaybackClient, domain: str, dire
     result = await backfill_following_moves(archive, client, policy, from_=from_, to=to,
                                             every=every, homepages=[homepage],
                                             found=(found, errors))
-    progress.captures += sum(p.fetched for p in result.progress.values())
-    rows = await asyncio.to_thread(_export, archive, policy, domain, directory)
-    progress.files += len(rows)
-    return {"domain": domain, "status": "done", "slug": policy.slug,
-            "urls": [span.url for span in spans], "rows": rows}
+    return DomainResult(domain, policy.slug, [span.url for span in spans],
+                        sum(p.fetched for p in result.progress.values()))
+
+
+def export_domain(archive: Archive, found: DomainResult, directory: Path) -> dict[str, Any]:
+    """Write a collected domain's seed files; its ``done.jsonl`` entry (with index rows)."""
+    if found.slug is None:
+        return {"domain": found.domain, "status": "no-policy", "reason": found.reason}
+    policy = archive.policy(found.slug)
+    rows = _export(archive, policy, found.domain, directory)
+    return {"domain": found.domain, "status": "done", "slug": policy.slug,
+            "urls": found.urls, "rows": rows}
 
 
 def _corpus_policy(archive: Archive, domain: str, url: str) -> PolicyRecord:

@@ -45,6 +45,11 @@ def site_key(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+def site_of(host: str) -> str:
+    """The registrable domain of a host name; an IP address is its own site."""
+    return host if _is_ip(host) else site_key(host)
+
+
 def homepages_of(url: str) -> list[str]:
     """Site roots to look for the policy link on: the policy's host, then its registrable domain."""
     parts = urlsplit(url)
@@ -52,7 +57,7 @@ def homepages_of(url: str) -> list[str]:
     port = f":{parts.port}" if parts.port else ""
     scheme = parts.scheme or "https"
     roots = [f"{scheme}://{host}{port}/"]
-    site = host if _is_ip(host) else site_key(host)
+    site = site_of(host)
     if site != host.removeprefix("www."):  # CDX folds www.: site and www.site are one search
         roots.append(f"{scheme}://{site}{port}/")
     return roots
@@ -298,12 +303,10 @@ def policy_urls(archive: Archive, policy: PolicyRecord) -> list[PolicyUrl]:
     return sorted(out, key=lambda u: (u.first or far, u.url))
 
 
-def note_given(archive: Archive, policy: PolicyRecord, *, homepage: str | None = None,
-               reason: str | None = None) -> None:
-    """Record the policy's own URL as given by the user (``add DOMAIN``: with the homepage
-    its link was found on), unless how it was found is known."""
-    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at,
-                     homepage_capture=homepage, reason=reason)
+def note_given(archive: Archive, policy: PolicyRecord) -> None:
+    """Record the policy's own URL as given by the user, unless how it was found is known
+    (``add DOMAIN`` and ``import`` record it with the homepage its link was found on)."""
+    archive.note_url(policy.id, policy.url, source=UrlSource.GIVEN, found_at=policy.added_at)
 
 
 def given_homepage(archive: Archive, policy: PolicyRecord) -> str | None:

@@ -234,7 +234,7 @@ class Pipeline:
         from dataclasses import replace
 
         from policywatch.checking.moves import homepages_for
-        from policywatch.checking.relocation import Trigger, find_move
+        from policywatch.checking.relocation import Trigger, domain_after_move, find_move
         assert isinstance(trigger, Trigger)
         homepages = await asyncio.to_thread(homepages_for, self.archive, policy)
         move = await find_move(policy, trigger, fetcher, fetched=fetched,
@@ -251,7 +251,7 @@ class Pipeline:
         moved = await asyncio.to_thread(
             self.archive.move_policy, policy.id, move.new_url, source=move.source,
             found_at=move.found_at, homepage_capture=move.homepage, reason=move.how,
-            on_moved=on_moved)
+            domain=domain_after_move(policy.domain, move.new_url), on_moved=on_moved)
         if moved is None:  # another process moved it first
             return result
         log.warning("%s: policy moved from %s to %s (%s)", policy.slug, move.old_url,

@@ -69,6 +69,18 @@ def same_place(a: str, b: str) -> bool:
         host_b, pb.path.rstrip("/") or "/", pb.query)
 
 
+def domain_after_move(domain: str, new_url: str) -> str:
+    """The policy's domain once it moved to ``new_url``: kept while the new host is on the
+    same registrable domain (``mistral.ai`` -> ``legal.mistral.ai``), else the new host (as
+    ``add`` sets it)."""
+    from policywatch.checking.moves import site_of
+
+    host = (urlsplit(new_url).hostname or "").lower()
+    if not host or site_of(host) == site_of(domain.lower()):
+        return domain
+    return host
+
+
 def trigger_of(policy: PolicyRecord, *, status: int | None, fetched: FetchResult | None,
                outcome: Outcome | None, error_kind: ErrorKind | None, threshold: int,
                previous_url: str | None = None) -> Trigger | None:

@@ -11,8 +11,10 @@ CHECK = "policywatch.check"
 BACKFILL = "policywatch.backfill"
 REEXTRACT = "policywatch.reextract"
 RECOVER = "policywatch.recover_stalled"
+CORPUS = "policywatch.corpus"  # one domain of `corpus --distributed` (distributed/corpus.py)
 
-QUEUES = {CHECK: "checks", BACKFILL: "backfills", REEXTRACT: "reextracts", RECOVER: "maintenance"}
+QUEUES = {CHECK: "checks", BACKFILL: "backfills", REEXTRACT: "reextracts", CORPUS: "corpus",
+          RECOVER: "maintenance"}
 QUEUE_NAMES = tuple(sorted(set(QUEUES.values())))
 KINDS = {CHECK: "check", BACKFILL: "backfill", REEXTRACT: "reextract"}
 

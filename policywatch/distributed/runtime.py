@@ -83,6 +83,12 @@ class WorkerRuntime:
         self.limiters.close()
         self.archive.close()
 
+    @property
+    def wayback(self) -> WaybackClient:
+        """The worker's Wayback client (deployment-wide limits), for jobs of other modules."""
+        assert self._wayback is not None, "use 'async with WorkerRuntime(...)'"
+        return self._wayback
+
     async def _policy(self, policy_id: int) -> PolicyRecord | None:
         try:
             return await asyncio.to_thread(self.archive.policy_by_id, policy_id)

@@ -1,4 +1,5 @@
-"""The jobs workers run: ``check``, ``backfill``, ``reextract``, and stalled-job recovery.
+"""The jobs workers run: ``check``, ``backfill``, ``reextract``, ``corpus`` (one domain, see
+distributed/corpus.py), and stalled-job recovery.
 
 Every job on a policy carries the lock ``policy:<id>``, so at most one job touches a policy
 at a time across the deployment, and a queueing lock (``check:<id>``, ...) so at most one
@@ -18,7 +19,7 @@ from typing import Any
 
 from procrastinate import App, JobContext, RetryStrategy
 
-from policywatch.distributed.jobs import BACKFILL, CHECK, QUEUES, RECOVER, REEXTRACT
+from policywatch.distributed.jobs import BACKFILL, CHECK, CORPUS, QUEUES, RECOVER, REEXTRACT
 from policywatch.distributed.runtime import WorkerRuntime
 from policywatch.settings import Settings
 
@@ -58,6 +59,14 @@ def register_tasks(app: App, settings: Settings) -> None:
     @app.task(name=REEXTRACT, queue=QUEUES[REEXTRACT], pass_context=True, retry=_RETRY)
     async def reextract(context: JobContext, policy_id: int) -> str:
         return await runtime_of(context).reextract(policy_id)
+
+    @app.task(name=CORPUS, queue=QUEUES[CORPUS], pass_context=True, retry=_RETRY)
+    async def corpus(context: JobContext, corpus: str, domain: str, from_: str | None = None,
+                     to: str | None = None, every: str = "6mo") -> str:
+        from policywatch.distributed.corpus import run_corpus_job
+
+        return await run_corpus_job(runtime_of(context), context.app, corpus, domain,
+                                    from_=from_, to=to, every=every)
 
     stalled_after = settings.stalled_after
 

@@ -56,7 +56,8 @@ def render_mode(value: object) -> RenderMode:
 
 def create_policy(archive: Archive, settings: Settings, *, url: str, name: str | None = None,
                   every: str | None = None, tags: Iterable[str] = (), select: str | None = None,
-                  remove: str | None = None, render: str = "auto") -> PolicyRecord:
+                  remove: str | None = None, render: str = "auto", homepage: str | None = None,
+                  homepage_reason: str | None = None) -> PolicyRecord:
     """Track ``url``; raises UsageError (bad URL, refused address, schedule, selector) or
     storage.Conflict (duplicate)."""
     fields = policy_fields(settings, name=name, every=every, tags=tags, select=select,
@@ -68,7 +69,8 @@ def create_policy(archive: Archive, settings: Settings, *, url: str, name: str |
     domain = urlsplit(normalized).hostname or ""
     return archive.add_policy(name=fields.name or domain.removeprefix("www."), url=normalized,
                               domain=domain, schedule=fields.schedule, select=fields.select,
-                              remove=fields.remove, tags=fields.tags, render=render_mode(render))
+                              remove=fields.remove, tags=fields.tags, render=render_mode(render),
+                              homepage=homepage, homepage_reason=homepage_reason)
 
 
 @dataclass(frozen=True)

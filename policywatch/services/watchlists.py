@@ -48,6 +48,8 @@ class WatchEntry:
     schedule: str | None = None
     select: str | None = None
     remove: str | None = None
+    homepage: str | None = None         # the homepage its link was discovered on
+    homepage_reason: str | None = None  # why that link was taken
 
     @property
     def domain(self) -> str:
@@ -63,13 +65,15 @@ class WatchEntry:
         """The value ``Archive.import_policies`` takes."""
         return NewPolicy(url=self.url, domain=self.domain,
                          name=self.name or self.domain.removeprefix("www."),
-                         schedule=self.schedule, select=self.select, remove=self.remove)
+                         schedule=self.schedule, select=self.select, remove=self.remove,
+                         homepage=self.homepage, homepage_reason=self.homepage_reason)
 
     def to_item(self) -> dict[str, Any]:
         """The dict ``Archive.add_policies`` takes."""
         return {"line": self.line, "url": self.url, "domain": self.domain,
                 "name": self.name or self.domain.removeprefix("www."),
-                "schedule": self.schedule, "select": self.select, "remove": self.remove}
+                "schedule": self.schedule, "select": self.select, "remove": self.remove,
+                "homepage": self.homepage, "homepage_reason": self.homepage_reason}
 
 
 @dataclass(frozen=True)

@@ -112,15 +112,14 @@ async def add_policy(request: Request) -> Response:
             return _render(request, "add.html", {"error": None, "values": values, "found": found})
         policy = policy_service.create_policy(
             archive, settings, url=url, name=values["name"], every=values["every"],
-            tags=policy_service.split_list(values["tags"]), render=values["render"] or "auto")
+            tags=policy_service.split_list(values["tags"]), render=values["render"] or "auto",
+            # where to look when the policy moves (backfill --follow-moves)
+            homepage=values["homepage"] or None, homepage_reason=values["reason"] or None)
     except InvalidURL as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values, "found": None}, 422)
     except (UsageError, Conflict, CrawlerError) as exc:
         return _render(request, "add.html", {"error": str(exc), "values": values, "found": None},
                        status=409 if isinstance(exc, Conflict) else 422)
-    if values["homepage"]:  # where to look when the policy moves (backfill --follow-moves)
-        from policywatch.checking.moves import note_given
-        note_given(archive, policy, homepage=values["homepage"], reason=values["reason"] or None)
     return RedirectResponse(f"/policies/{quote(policy.slug)}", status_code=303)
 
 

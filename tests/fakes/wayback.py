@@ -171,6 +171,17 @@ class _Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Hold:
+    """Replays of one URL held back (``FakeWayback.hold``)."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class FakeWayback:
     """The fake server. Use as a context manager (or ``start()``/``stop()``).
 
@@ -186,6 +197,7 @@ class FakeWayback:
         self.captures: list[FakeCapture] = []
         self.extra_rows: list[tuple[str, dict[str, str]]] = []  # (surt key, raw CDX row)
         self.blocked: set[str] = set()
+        self.held: dict[str, Hold] = {}  # surt key -> replays of it wait for a release
         self.requests: list[FakeRequest] = []
         self._limits: dict[str, _TokenBucket | None] = {
             "cdx": _TokenBucket(cdx_rate, cdx_burst) if cdx_rate else None,
@@ -304,6 +316,13 @@ class FakeWayback:
         capture.digest = capture.cdx_digest
         capture.served_body = body
 
+    def hold(self, url: str) -> Hold:
+        """Make replays of ``url`` wait until ``release()`` (a client stuck mid-request, to
+        be killed by a test); ``arrived`` is set when the first one comes in."""
+        hold = Hold()
+        self.held[surt_key(url)] = hold
+        return hold
+
     def block(self, host: str) -> None:
         """Exclude a host (with or without ``www.``) from the archive: 403 on CDX and replay."""
         self.blocked.add(_WWW.sub("", host.lower()))
@@ -384,6 +403,10 @@ class FakeWayback:
             endpoint = "static"
         with self._lock:
             answer = self._gate(endpoint, now)
+        held = self.held.get(surt_key(original)) if original else None
+        if held is not None:
+            held.arrived.set()
+            held.released.wait()
         if answer is None:
             if endpoint == "cdx":
                 answer = self._cdx(params)

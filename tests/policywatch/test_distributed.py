@@ -309,7 +309,10 @@ def test_wayback_limit_holds_for_the_whole_deployment(pg_url, tmp_path, workers)
 
 def test_distributed_commands_need_postgresql(tmp_path, capsys, monkeypatch):
     cli = Cli(f"sqlite:///{tmp_path / 'one.db'}", capsys, monkeypatch)
-    for args in (("worker",), ("backfill", "--all", "--distributed"), ("queue",)):
+    (tmp_path / "domains.txt").write_text("example.com\n")
+    for args in (("worker",), ("backfill", "--all", "--distributed"), ("queue",),
+                 ("corpus", str(tmp_path / "domains.txt"), "-o", str(tmp_path / "out"),
+                  "--distributed")):
         result = cli(*args)
         assert result.code == 2, result
         assert "distributed mode needs PostgreSQL" in result.err

@@ -153,3 +153,24 @@ def test_unreadable_files_are_one_line_errors(cli, tmp_path):
     columns = write(tmp_path, "cols.csv", "url,colour\nhttps://a.example/p,red\n")
     result = cli("import", str(columns))
     assert result.code == 2 and "unknown CSV column(s) colour" in result.err
+
+
+def test_an_imported_homepage_is_kept_as_add_keeps_it(cli, tmp_path, site: FakeSite):
+    """The homepage a policy link was discovered on is where moves are looked for later
+    (``backfill --follow-moves``, live moves): ``import`` stores it as ``add DOMAIN`` does."""
+    site.add("/", '<html><body><a href="/legal/privacy">Privacy Policy</a></body></html>')
+    site.add("/legal/privacy", "<html><body><main><p>Privacy policy.</p></main></body></html>")
+    path = write(tmp_path, "list.txt", f"{site.base_url}\nhttps://given.example/privacy\n")
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    by_url = {p["url"]: p["slug"] for p in cli("list", "--json").json()}
+    imported = cli("urls", by_url[site.url("/legal/privacy")], "--json").json()
+    assert [(u["source"], u["homepage_capture"]) for u in imported] == [("given", site.url("/"))]
+    assert "privacy" in imported[0]["reason"].lower()
+    # A URL given as such has no homepage.
+    assert cli("urls", by_url["https://given.example/privacy"], "--json").json()[0][
+        "homepage_capture"] is None
+
+    added = cli("add", site.base_url, "--yes", "--name", "again")
+    assert added.code != 0  # the same URL: add and import agree on what they discover
+    assert "already tracked" in added.err

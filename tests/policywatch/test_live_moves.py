@@ -139,3 +139,36 @@ def test_a_page_that_is_not_the_policy_three_checks_in_a_row_is_looked_for(
     assert events[0] == "policy.tracking_broken"
     assert sorted(events[1:]) == ["policy.moved", "policy.tracking_recovered"]
     assert len(hooks.wait_for(4, timeout=0.5)) == 3
+
+
+@pytest.mark.parametrize(("domain", "new_url", "after"), [
+    ("mistral.ai", "https://legal.mistral.ai/terms/privacy-policy", "mistral.ai"),
+    ("www.shop.example.co.uk", "https://legal.example.co.uk/privacy", "www.shop.example.co.uk"),
+    ("shop.example", "https://policies.other.example/shop", "policies.other.example"),
+    ("127.0.0.1", "http://127.0.0.1:8080/legal", "127.0.0.1"),
+    ("127.0.0.1", "http://localhost:8080/legal", "localhost"),
+])
+def test_a_move_keeps_the_domain_unless_it_leaves_the_registrable_domain(
+        domain: str, new_url: str, after: str) -> None:
+    from policywatch.checking.relocation import domain_after_move
+
+    assert domain_after_move(domain, new_url) == after
+
+
+@sqlite_only
+def test_a_move_to_another_site_updates_the_domain_and_keeps_both_urls(
+        cli, site, versions, hooks) -> None:
+    site.add("/privacy", versions[0])
+    old = site.url("/privacy")
+    new = site.url("/legal/privacy").replace("127.0.0.1", "localhost")  # another site
+    slug = cli("add", old).out.strip()
+    assert cli("list", "--json").json()[0]["domain"] == "127.0.0.1"
+    cli("check", slug)
+    site.redirect("/privacy", new, status=301)
+    site.add("/legal/privacy", versions[1])
+    result = cli("check", slug)
+    assert f"moved from {old} to {new}" in result.out, result.out + result.err
+    policy = cli("list", "--json").json()[0]
+    assert (policy["url"], policy["domain"], policy["slug"]) == (new, "localhost", slug)
+    assert [v["url"] for v in cli("history", slug, "--json").json()] == [old, new]
+    assert {u["url"] for u in cli("urls", slug, "--json").json()} == {old, new}

@@ -218,3 +218,50 @@ def test_the_homepage_given_at_add_time_is_walked_first(cli, wayback, bodies) ->
     assert [(u["url"], u["source"], u["homepage_capture"]) for u in given] == [(NEW, "given", home)]
     assert cli("backfill", slug, "--follow-moves", "--every", "1y").code == 0
     assert [v["url"] for v in cli("history", slug, "--json").json()] == [OLD, NEW]
+
+
+@sqlite_only
+@pytest.mark.timeout(600)  # a hang guard: the killed run is waited for
+def test_a_killed_corpus_run_resumes_where_it_stopped(cli, wayback, bodies, tmp_path,
+                                                      db_url) -> None:
+    """A `corpus` process killed (SIGKILL) while it fetches the second domain's policy: the
+    re-run skips the first domain and ends with the index an uninterrupted run writes."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    moved_site(wayback, bodies)  # shop.example
+    other = "https://other.example/privacy"
+    wayback.add_homepage("https://other.example/", "20120301000000", "/privacy")
+    wayback.add_capture(other, "20120315000000", bodies[2])
+    held = wayback.hold(other)
+    domains = tmp_path / "domains.txt"
+    domains.write_text("shop.example\nother.example\n")
+    out = tmp_path / "corpus"
+    args = ["corpus", str(domains), "--from", "2009", "--to", "2019", "-o", str(out)]
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "POLICYWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+    run = subprocess.Popen([sys.executable, "-m", "policywatch.cli", "--db", db_url, *args],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while not held.arrived.wait(0.2):
+            assert run.poll() is None, run.stderr.read().decode() if run.stderr else ""
+        run.kill()
+        run.wait()
+    finally:
+        held.release()
+    assert [json.loads(x)["domain"] for x in (out / "done.jsonl").read_text().splitlines()] == [
+        "shop.example"]
+    assert not (out / "index.jsonl").exists()  # written at the end of a run only
+
+    wayback.requests.clear()
+    rerun = cli(*args)
+    assert rerun.code == 0, rerun.err
+    assert "2 domains done (1 from an earlier run)" in rerun.out
+    assert {r.original for r in wayback.requests_to("replay")} <= {
+        "https://other.example/", other}  # nothing of shop.example again
+    index = [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()]
+    assert [(r["domain"], r["date"], r["policy_url"]) for r in index] == [
+        ("shop.example", "2010-03-15", OLD), ("shop.example", "2012-06-15", OLD),
+        ("shop.example", "2015-06-15", NEW), ("other.example", "2012-03-15", other)]

@@ -65,3 +65,40 @@ def test_a_hook_that_raises_rolls_the_move_back(archive: Archive, policy: Policy
         archive.move_policy(policy.id, NEW, source="redirect", found_at=T0, on_moved=hook)
     assert archive.policy(policy.slug).url == OLD
     assert archive.policy_urls(policy.id) == []
+
+
+def test_every_way_of_adding_keeps_the_homepage_a_link_was_found_on(archive: Archive) -> None:
+    from storage import NewPolicy
+
+    one = archive.add_policy(name="One", url="https://one.example/privacy", domain="one.example",
+                             homepage="https://one.example/", homepage_reason="footer link")
+    added, _ = archive.add_policies([
+        NewPolicy(url="https://two.example/privacy", domain="two.example",
+                  homepage="https://two.example/", homepage_reason="r2"),
+        NewPolicy(url="https://plain.example/privacy", domain="plain.example")])
+    slugs: list[str] = []
+    archive.import_policies(
+        [(1, NewPolicy(url="https://three.example/p", domain="three.example",
+                       homepage="https://three.example/", homepage_reason="r3")),
+         (2, NewPolicy(url="https://three.example/p", domain="three.example",  # a duplicate
+                       homepage="https://three.example/", homepage_reason="again"))],
+        on_added=lambda _, slug: slugs.append(slug))
+    three = archive.policy(slugs[0])
+    found = {p.url: [(u.url, u.source, u.homepage_capture, u.reason)
+                     for u in archive.policy_urls(p.id)]
+             for p in (one, *added, three)}
+    assert found == {
+        one.url: [(one.url, "given", "https://one.example/", "footer link")],
+        "https://two.example/privacy": [("https://two.example/privacy", "given",
+                                         "https://two.example/", "r2")],
+        "https://plain.example/privacy": [],
+        three.url: [(three.url, "given", "https://three.example/", "r3")]}
+
+
+def test_a_move_can_set_the_domain(archive: Archive, policy: PolicyRecord) -> None:
+    moved = archive.move_policy(policy.id, "https://other.example/privacy", source="redirect",
+                                found_at=T0, domain="other.example")
+    assert moved is not None and moved.domain == "other.example"
+    kept = archive.move_policy(policy.id, "https://legal.other.example/privacy",
+                               source="redirect", found_at=T0)
+    assert kept is not None and kept.domain == "other.example"

@@ -38,8 +38,10 @@ async def _discover_all(settings: Settings, entries: list[WatchEntry], *,
             except CrawlerError as exc:
                 failed.append(Rejected(entry.line, entry.url, f"no policy found: {exc}"))
                 return
+        # The homepage is kept, as `add DOMAIN` keeps it: where a move is looked for.
         found.append(WatchEntry(entry.line, hit.url, entry.name, entry.schedule,
-                                entry.select, entry.remove))
+                                entry.select, entry.remove, homepage=entry.url,
+                                homepage_reason=hit.reason))
 
     await asyncio.gather(*(one(e) for e in entries))
     return found, failed

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policywatch.cli.context import app_context
+
+if TYPE_CHECKING:
+    from policywatch.cli.context import AppContext
+    from policywatch.checking.corpus import CorpusProgress
 
 
 def urls(
@@ -43,6 +47,12 @@ def corpus(
     from_: Annotated[str | None, typer.Option("--from", help="Oldest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     to: Annotated[str | None, typer.Option(help="Newest capture: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     every: Annotated[str, typer.Option(help="One homepage and policy capture per interval: 6mo, 1y, 30d, 2w (d, w, mo, y).")] = "6mo",
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue one job per domain "
+                           "for `policywatch worker` processes (PostgreSQL), wait for them "
+                           "and export what they found.")] = False,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="With --distributed: wait "
+                    "until every job has run (--no-wait: queue, export what is finished, "
+                    "return; run again to resume).")] = True,
 ) -> None:
     """Build a research corpus: each domain's policy from its archived homepages, every
     URL it had, as seed files plus an index; resumable (a re-run skips finished domains)."""
@@ -70,6 +80,13 @@ def corpus(
     if not domains:
         raise UsageError(f"no domains in {domains_file}")
 
+    if distributed:
+        result = _distributed(app, domains, output, start, end, every, wait)
+        _report(result)
+        if result.failed:
+            raise typer.Exit(1)
+        return
+
     async def run() -> CorpusProgress:
         async with make_wayback_client(app.settings) as client:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -83,10 +100,52 @@ def corpus(
                 return await build_corpus(app.archive, client, domains, output, from_=start,
                                           to=end, every=every, on_progress=show)
 
-    result = asyncio.run(run())
+    _report(asyncio.run(run()))
+
+
+def _report(result: CorpusProgress) -> None:
     for domain, reason in result.no_policy:
         typer.echo(f"no policy  {domain}: {reason}", err=True)
+    for domain in result.failed:
+        typer.echo(f"failed  {domain}: its job failed or was cancelled (see `policywatch "
+                   "queue-shell`); a re-run queues it again", err=True)
+    if result.pending:
+        typer.echo(f"{result.pending} domain(s) still queued: run the same command again "
+                   "to export them once the workers are done", err=True)
     typer.echo(result.line())
+
+
+def _distributed(app: AppContext, domains: list[str], output: Path, start: str | None,
+                 end: str | None, every: str, wait: bool) -> CorpusProgress:
+    """``corpus --distributed``: see ``policywatch.distributed.corpus``."""
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from policywatch.distributed.app import conninfo
+    from policywatch.distributed.corpus import build_distributed
+    from policywatch.cli.output import err_console
+
+    conninfo(app.settings.database_url)  # PostgreSQL only: one line before any output
+
+    async def run() -> CorpusProgress:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[counts]}"), TimeRemainingColumn(),
+                      console=err_console, transient=False) as bar:
+            task = bar.add_task("domains", total=len(domains), counts="queueing")
+
+            def show(p: CorpusProgress) -> None:
+                bar.update(task, completed=p.done,
+                           counts=f"{p.pending} queued, {p.captures} captures fetched, "
+                                  f"{p.files} files, {len(p.failed)} failed")
+            return await build_distributed(app.settings, app.archive, domains, output,
+                                           from_=start, to=end, every=every, wait=wait,
+                                           on_progress=show)
+    try:
+        return asyncio.run(run())
+    except KeyboardInterrupt:
+        typer.echo("stopped waiting: the jobs stay queued; run the same command again to "
+                   "export what the workers finish", err=True)
+        raise typer.Exit(130) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -65,10 +65,10 @@ def add(
         homepage = (url, found.reason)
         url = found.url
     policy = create_policy(app.archive, app.settings, url=url, name=name, every=every,
-                           tags=tag or (), select=select, remove=remove, render=render)
-    if homepage is not None:  # where to look when the policy moves (backfill --follow-moves)
-        from policywatch.checking.moves import note_given
-        note_given(app.archive, policy, homepage=homepage[0], reason=homepage[1])
+                           tags=tag or (), select=select, remove=remove, render=render,
+                           # where to look when the policy moves (backfill --follow-moves)
+                           homepage=homepage[0] if homepage else None,
+                           homepage_reason=homepage[1] if homepage else None)
     typer.echo(policy.slug)
 
 

@@ -28,10 +28,11 @@ def worker(
                            "once (default: the worker_concurrency setting, 8).")] = None,
     queues: Annotated[list[str] | None, typer.Option("--queues", "-q", help="Queues to take "
                       "jobs from, comma-separated or repeated: checks, backfills, reextracts, "
-                      "maintenance (default: all).")] = None,
+                      "corpus, maintenance (default: all).")] = None,
     burst: Annotated[bool, typer.Option("--burst", help="Exit once the queues are empty.")] = False,
 ) -> None:
-    """Run queued checks, backfills and re-extractions (PostgreSQL; stop with SIGINT/SIGTERM).
+    """Run queued checks, backfills, re-extractions and corpus domains (PostgreSQL; stop
+    with SIGINT/SIGTERM).
 
     Start any number of workers on any machines against the same database; one
     `policywatch run --distributed` queues the due checks.
