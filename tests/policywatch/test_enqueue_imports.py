@@ -41,10 +41,10 @@ def test_the_worker_registers_the_tasks_the_enqueuer_names() -> None:
     from procrastinate import App
     from procrastinate.testing import InMemoryConnector
 
-    from policywatch.distributed.jobs import KINDS, QUEUES, RECOVER
+    from policywatch.distributed.jobs import CORPUS, KINDS, QUEUES, RECOVER
     from policywatch.distributed.tasks import register_tasks
     from policywatch.settings import Settings
 
     app = App(connector=InMemoryConnector())
     register_tasks(app, Settings(database_url="sqlite://"))
-    assert {name: app.tasks[name].queue for name in (*KINDS, RECOVER)} == QUEUES
+    assert {name: app.tasks[name].queue for name in (*KINDS, CORPUS, RECOVER)} == QUEUES
