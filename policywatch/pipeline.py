@@ -24,6 +24,7 @@ from crawler import (
     LiveFetcher,
     extract_policy,
 )
+from policywatch.checkround import CheckRound
 from policywatch.settings import Settings
 from policywatch.summaries import refresh_summaries
 from storage import (
@@ -31,8 +32,10 @@ from storage import (
     Capture,
     ErrorKind,
     Extraction,
+    LiveState,
     Outcome,
     PolicyRecord,
+    SnapshotRecord,
     Source,
     StorageError,
     Transaction,
@@ -174,7 +177,8 @@ class Pipeline:
         self.archive = archive
         self.hooks = hooks or Hooks()
 
-    async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+    async def check(self, policy: PolicyRecord, fetcher: LiveFetcher, *,
+                    round_: CheckRound | None = None) -> CheckResult:
         """Fetch one policy now and record the attempt; never raises for site failures.
 
         An unexpected error (a bug, not the site) is logged with its traceback and recorded
@@ -183,7 +187,7 @@ class Pipeline:
         """
         started = datetime.now(UTC)
         try:
-            return await self._check(policy, fetcher, started)
+            return await self._check(policy, fetcher, started, round_)
         except StorageError:
             raise
         except Exception as exc:
@@ -200,12 +204,12 @@ class Pipeline:
         return CheckResult(policy, Outcome.ERROR, message, error_kind=check.error_kind)
 
     async def _check(self, policy: PolicyRecord, fetcher: LiveFetcher,
-                     started: datetime) -> CheckResult:
+                     started: datetime, round_: CheckRound | None = None) -> CheckResult:
         """One check, then, when its URL stopped giving the policy, a look for where it went."""
         from policywatch.relocation import trigger_of
 
         result, status, fetched, previous_url = await self._fetch_and_record(policy, fetcher,
-                                                                             started)
+                                                                             started, round_)
         trigger = trigger_of(policy, status=status, fetched=fetched, previous_url=previous_url,
                              outcome=result.outcome if isinstance(result.outcome, Outcome) else None,
                              error_kind=result.error_kind,
@@ -252,12 +256,17 @@ class Pipeline:
 
     async def _fetch_and_record(
             self, policy: PolicyRecord, fetcher: LiveFetcher,
-            started: datetime
+            started: datetime, round_: CheckRound | None = None
     ) -> tuple[CheckResult, int | None, FetchResult | None, str | None]:
         """The check itself, with the failed status (if any), the page fetched and where
-        the previous live check's fetch ended (its final URL)."""
-        last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
-                                       source=Source.LIVE)
+        the previous live check's fetch ended (its final URL).
+
+        In a round (``check_many``) the last live snapshot was read up front, and a check
+        that finds it again is written with the round's others (policywatch/checkround.py).
+        """
+        last: SnapshotRecord | LiveState | None = (
+            round_.last(policy) if round_ is not None else await asyncio.to_thread(
+                self.archive.last_snapshot, policy.id, source=Source.LIVE))
         try:
             fetched = await fetcher.fetch(
                 policy.url,
@@ -272,6 +281,18 @@ class Pipeline:
             return (CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind),
                     exc.status if isinstance(exc, HTTPStatusError) else None, None,
                     last.final_url if last else None)
+        if round_ is not None and last is not None:
+            outcome = (Outcome.NOT_MODIFIED if fetched.not_modified else Outcome.UNCHANGED
+                       if hashlib.sha256(fetched.body).hexdigest() == last.body_sha256 else None)
+            if outcome is not None:
+                if await round_.unchanged(policy, outcome, started_at=started):
+                    return (CheckResult(policy, outcome, "304 Not Modified"
+                                        if fetched.not_modified else "same body"), None,
+                            None if fetched.not_modified else fetched, last.final_url)
+                # Not that simple (no text, broken, or recorded meanwhile): the full path,
+                # from the snapshot as it is now.
+                last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
+                                               source=Source.LIVE)
         if fetched.not_modified:
             check = await asyncio.to_thread(self.archive.record_not_modified, policy.id,
                                             started_at=started, url=policy.url)
@@ -342,12 +363,13 @@ class Pipeline:
             except Exception:  # delivery problems must never fail a check
                 log.exception("after-commit hook failed")
 
-    async def _isolated(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+    async def _isolated(self, policy: PolicyRecord, fetcher: LiveFetcher,
+                        round_: CheckRound) -> CheckResult:
         """``check``, retried once after a database error (a dropped connection); a
         policy whose check still fails is reported, and the batch goes on."""
         for attempt in (1, 2):
             try:
-                return await self.check(policy, fetcher)
+                return await self.check(policy, fetcher, round_=round_)
             except StorageError as exc:
                 log.warning("%s: database error during a check (attempt %d): %s",
                             policy.slug, attempt, exc)
@@ -370,14 +392,16 @@ class Pipeline:
         """
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
+        round_ = await CheckRound.start(self.archive, policies)
         async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
 
             async def one(policy: PolicyRecord) -> None:
                 async with limit:
-                    result = await self._isolated(policy, fetcher)
+                    result = await self._isolated(policy, fetcher, round_)
                 if keep:
                     results.append(result)
-                log.info("%s", result.line())
+                if log.isEnabledFor(logging.INFO):
+                    log.info("%s", result.line())
                 if on_result:
                     on_result(result)
 

@@ -93,6 +93,7 @@ _SOURCES = {
         "TokenRecord", "Tokens", "create_token", "list_tokens", "revoke_token", "token_by_id",
         "verify_token"),
     "transaction": ("Transaction",),
+    "unchanged": ("LiveState", "UnchangedCheck"),
     "values": (
         "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
         "PolicyChanges", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
@@ -127,6 +128,7 @@ if TYPE_CHECKING:
         verify_token,
     )
     from storage.transaction import Transaction
+    from storage.unchanged import LiveState, UnchangedCheck
     from storage.values import (
         UNSET,
         Capture,
@@ -179,6 +181,7 @@ __all__ = [
     "Extraction",
     "FetchRecorded",
     "LeaseHeld",
+    "LiveState",
     "LeaseRecord",
     "Leases",
     "NewAlert",
@@ -197,6 +200,7 @@ __all__ = [
     "TimelineEntry",
     "UrlCaptures",
     "TokenRecord",
+    "UnchangedCheck",
     "Tokens",
     "Transaction",
     "VersionEvent",
