@@ -16,13 +16,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from crawler import (
-    EXTRACTOR_VERSION,
     CrawlerError,
     ExtractionError,
     FetchResult,
     HTTPStatusError,
     LiveFetcher,
-    extract_policy,
 )
 from policywatch.checkround import CheckRound
 from policywatch.settings import Settings
@@ -159,6 +157,9 @@ def check_error_kind(exc: CrawlerError) -> ErrorKind:
 def extract_body(body: bytes, *, url: str, content_type: str | None, charset: str | None,
                  select: str | None, remove: str | None) -> Extraction:
     """Run the extractor: the policy's text, or a rejection saying why there is none."""
+    # Imported on first use: a round where nothing changed never loads the extractor.
+    from crawler import EXTRACTOR_VERSION, extract_policy
+
     try:
         result = extract_policy(body, url=url, content_type=content_type or "text/html",
                                 charset=charset, select=select, remove=remove)
