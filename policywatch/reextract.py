@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from policywatch.pipeline import extract_body, internal_message
 from policywatch.summaries import refresh_summaries
-from storage import Archive, Extraction, PolicyRecord, StorageError
+from storage import Archive, Extraction, PolicyRecord, StorageError, StoredExtraction
 
 log = logging.getLogger("policywatch.reextract")
+
+CHUNK = 20  # snapshots extracted before their texts are stored
 
 
 @dataclass(frozen=True)
@@ -36,19 +38,26 @@ def reextract_policy(archive: Archive, policy: PolicyRecord) -> Reextracted:
     reported in the result, so ``reextract --all`` goes on with the next policy.
     """
     before = archive.version_count(policy.id)
-    results: dict[int, Extraction] = {}
+    # Texts are stored a chunk at a time and only their hashes kept, so memory stays flat
+    # however many snapshots a policy has; the history changes in one transaction at the end.
+    stored: dict[int, StoredExtraction] = {}
+    chunk: dict[int, Extraction] = {}
     try:
         for snap in archive.snapshots(policy.id):
-            results[snap.id] = extract_body(
+            chunk[snap.id] = extract_body(
                 archive.body(snap.body_sha256), url=snap.final_url,
                 content_type=snap.content_type, charset=None,
                 select=policy.select, remove=policy.remove)
+            if len(chunk) >= CHUNK:
+                stored.update(archive.store_extractions(chunk))
+                chunk = {}
+        stored.update(archive.store_extractions(chunk))
     except StorageError:
         raise
     except Exception as exc:
         log.error("%s: unexpected error during a re-extraction", policy.slug, exc_info=exc)
-        return Reextracted(len(results), 0, 0, before, error=internal_message(exc))
-    created = archive.update_extractions(policy.id, results)
+        return Reextracted(len(stored) + len(chunk), 0, 0, before, error=internal_message(exc))
+    created = archive.update_extractions(policy.id, stored)
     refresh_summaries(archive, policy.id)
     after = archive.version_count(policy.id)
-    return Reextracted(len(results), len(created), before - after + len(created), after)
+    return Reextracted(len(stored), len(created), before - after + len(created), after)

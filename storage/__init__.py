@@ -96,7 +96,7 @@ _SOURCES = {
     "unchanged": ("LiveState", "UnchangedCheck"),
     "values": (
         "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
-        "PolicyChanges", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
+        "PolicyChanges", "StoredExtraction", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
@@ -139,6 +139,7 @@ if TYPE_CHECKING:
         NewPolicy,
         Page,
         PolicyChanges,
+        StoredExtraction,
         TimelineEntry,
         UrlCaptures,
         VersionEvent,
@@ -196,6 +197,7 @@ __all__ = [
     "SnapshotRecord",
     "Source",
     "StorageError",
+    "StoredExtraction",
     "SubscriptionRecord",
     "TimelineEntry",
     "UrlCaptures",

@@ -43,6 +43,7 @@ from storage.values import (
     NewPolicy,
     Page,
     PolicyChanges,
+    StoredExtraction,
     TimelineEntry,
     Unset,
     UrlCaptures,
@@ -253,8 +254,16 @@ class Archive(VersionLookup):
             row = lock_policy(session, policy_id)
             work(Transaction(session), records.policy_record(row))
 
+    def store_extractions(self, results: Mapping[int, Extraction]) -> dict[int, StoredExtraction]:
+        """Store the texts of re-extracted snapshots (by snapshot id), nothing else: the
+        stand-ins ``update_extractions`` takes, so a caller can re-extract any number of
+        snapshots in chunks and still change a policy's history in one transaction."""
+        with self.session() as session:
+            return recording.store_extractions(session, results)
+
     def update_extractions(self, policy_id: int,
-                           results: Mapping[int, Extraction]) -> tuple[VersionRecord, ...]:
+                           results: Mapping[int, Extraction | StoredExtraction]
+                           ) -> tuple[VersionRecord, ...]:
         """Store re-extracted texts for snapshots and rebuild the timeline; returns new versions."""
         with self.session() as session:
             return recording.update_extractions(session, policy_id, results)
