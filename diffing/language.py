@@ -81,7 +81,9 @@ def _paragraphs(text: str) -> list[str]:
             if len(_WORD.findall(p)) >= MIN_PARAGRAPH_WORDS]
 
 
-@lru_cache(maxsize=1024)
+# A diff asks for the languages of both its texts, and a new version is diffed by the
+# alert hook and by its summary: a few whole texts are enough (1,024 held up to ~50 MB).
+@lru_cache(maxsize=8)
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or ``None`` when undetermined (see module doc)."""
     paragraphs = _paragraphs(text)

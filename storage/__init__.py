@@ -94,9 +94,10 @@ _SOURCES = {
         "TokenRecord", "Tokens", "create_token", "list_tokens", "revoke_token", "token_by_id",
         "verify_token"),
     "transaction": ("Transaction",),
+    "unchanged": ("LiveState", "UnchangedCheck"),
     "values": (
         "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
-        "PolicyChanges", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
+        "PolicyChanges", "StoredExtraction", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
@@ -129,6 +130,7 @@ if TYPE_CHECKING:
         verify_token,
     )
     from storage.transaction import Transaction
+    from storage.unchanged import LiveState, UnchangedCheck
     from storage.values import (
         UNSET,
         Capture,
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
         NewPolicy,
         Page,
         PolicyChanges,
+        StoredExtraction,
         TimelineEntry,
         UrlCaptures,
         VersionEvent,
@@ -181,6 +184,7 @@ __all__ = [
     "Extraction",
     "FetchRecorded",
     "LeaseHeld",
+    "LiveState",
     "LeaseRecord",
     "Leases",
     "NewAlert",
@@ -198,10 +202,12 @@ __all__ = [
     "SnapshotRecord",
     "Source",
     "StorageError",
+    "StoredExtraction",
     "SubscriptionRecord",
     "TimelineEntry",
     "UrlCaptures",
     "TokenRecord",
+    "UnchangedCheck",
     "Tokens",
     "Transaction",
     "VersionEvent",

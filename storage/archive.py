@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage import blobs, history, records, recording
+from storage import blobs, history, records, recording, unchanged
 from storage import urls as url_store
 from storage import policies as policy_store
 from storage import search as search_index
@@ -43,6 +43,7 @@ from storage.values import (
     NewPolicy,
     Page,
     PolicyChanges,
+    StoredExtraction,
     TimelineEntry,
     Unset,
     UrlCaptures,
@@ -238,6 +239,20 @@ class Archive(VersionLookup):
         with self.session() as session:
             return recording.record_not_modified(session, policy_id, started_at=started_at, url=url)
 
+    def live_states(self, policy_ids: Sequence[int]) -> dict[int, unchanged.LiveState]:
+        """The last live snapshot (ETag, Last-Modified, body hash) of each policy that has
+        one, read in one query per chunk of ids: what the checks of a round compare against."""
+        with self.session() as session:
+            return unchanged.live_states(session, policy_ids)
+
+    def record_unchanged(self, checks: Sequence[unchanged.UnchangedCheck]) -> set[int]:
+        """Record many unchanged live checks (304, or the last live snapshot's body) in one
+        transaction; returns the policy ids recorded. A check whose policy has a newer live
+        snapshot than the one it compared against, a snapshot without text, or is marked
+        broken is not written: record it with ``record_fetch`` / ``record_not_modified``."""
+        with self.session() as session:
+            return unchanged.record_unchanged(session, checks)
+
     def in_transaction(self, policy_id: int,
                        work: Callable[[Transaction, PolicyRecord], None]) -> None:
         """Run ``work`` with the policy locked, in one transaction (hooks after a check)."""
@@ -245,8 +260,16 @@ class Archive(VersionLookup):
             row = lock_policy(session, policy_id)
             work(Transaction(session), records.policy_record(row))
 
+    def store_extractions(self, results: Mapping[int, Extraction]) -> dict[int, StoredExtraction]:
+        """Store the texts of re-extracted snapshots (by snapshot id), nothing else: the
+        stand-ins ``update_extractions`` takes, so a caller can re-extract any number of
+        snapshots in chunks and still change a policy's history in one transaction."""
+        with self.session() as session:
+            return recording.store_extractions(session, results)
+
     def update_extractions(self, policy_id: int,
-                           results: Mapping[int, Extraction]) -> tuple[VersionRecord, ...]:
+                           results: Mapping[int, Extraction | StoredExtraction]
+                           ) -> tuple[VersionRecord, ...]:
         """Store re-extracted texts for snapshots and rebuild the timeline; returns new versions."""
         with self.session() as session:
             return recording.update_extractions(session, policy_id, results)

@@ -21,7 +21,14 @@ from storage.kinds import ErrorKind, Outcome, Rendering, Source
 from storage.records import CheckRecord, VersionRecord, read_rejection, rejection_note
 from storage.timeline import latest_version_row, numbered, previous_version, rebuild_timeline
 from storage.transaction import Transaction, lock_policy, now
-from storage.values import Capture, Extraction, FetchRecorded, VersionEvent, VersionHook
+from storage.values import (
+    Capture,
+    Extraction,
+    FetchRecorded,
+    StoredExtraction,
+    VersionEvent,
+    VersionHook,
+)
 
 
 def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes, body_sha: str,
@@ -144,24 +151,39 @@ def record_not_modified(session: Session, policy_id: int, *, started_at: datetim
     return records.check_record(check)
 
 
+def store_extractions(session: Session,
+                      results: Mapping[int, Extraction]) -> dict[int, StoredExtraction]:
+    """Store the texts of extractions (blobs only: no snapshot changes); their stand-ins."""
+    return {snapshot_id: _stored(session, extraction)
+            for snapshot_id, extraction in results.items()}
+
+
 def update_extractions(session: Session, policy_id: int,
-                       results: Mapping[int, Extraction]) -> tuple[VersionRecord, ...]:
+                       results: Mapping[int, Extraction | StoredExtraction]
+                       ) -> tuple[VersionRecord, ...]:
     """Store re-extracted texts for snapshots and rebuild the timeline; returns new versions."""
     lock_policy(session, policy_id)
     for snapshot_id, extraction in results.items():
         row = session.get(tables.Snapshot, snapshot_id)
         if row is None or row.policy_id != policy_id:
             raise NotFound(f"no snapshot {snapshot_id} for policy {policy_id}")
-        text_sha = (put_blob(session, extraction.text.encode("utf-8"))
-                    if extraction.text is not None else None)
-        row.text_sha256 = text_sha
-        row.text_identity = extraction.identity if text_sha else None
-        row.extractor_version = extraction.extractor_version
-        row.extract_note = _note(extraction)
+        stored = (extraction if isinstance(extraction, StoredExtraction)
+                  else _stored(session, extraction))
+        row.text_sha256 = stored.text_sha256
+        row.text_identity = stored.identity if stored.text_sha256 else None
+        row.extractor_version = stored.extractor_version
+        row.extract_note = stored.note
         session.add(row)
     session.flush()
     created = rebuild_timeline(session, policy_id, since=None)
     return tuple(numbered(session, policy_id, [v.id for v in created]))
+
+
+def _stored(session: Session, extraction: Extraction) -> StoredExtraction:
+    text_sha = (put_blob(session, extraction.text.encode("utf-8"))
+                if extraction.text is not None else None)
+    return StoredExtraction(text_sha, extraction.extractor_version, _note(extraction),
+                            extraction.identity)
 
 
 def _note(extraction: Extraction) -> str | None:

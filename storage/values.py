@@ -36,6 +36,17 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class StoredExtraction:
+    """An ``Extraction`` whose text is already stored (``Archive.store_extractions``): the
+    text's sha256 in its place, so a caller re-extracting many snapshots holds no texts."""
+
+    text_sha256: str | None  # None: the capture gave no text (``note`` says why)
+    extractor_version: str
+    note: str | None  # the snapshot's ``extract_note``
+    identity: str | None = None
+
+
+@dataclass(frozen=True)
 class Extraction:
     """The extractor's verdict on a body: a text, or a rejection saying why there is none.
 

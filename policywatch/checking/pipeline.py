@@ -16,14 +16,13 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from crawler import (
-    EXTRACTOR_VERSION,
     CrawlerError,
     ExtractionError,
     FetchResult,
     HTTPStatusError,
     LiveFetcher,
-    extract_policy,
 )
+from policywatch.checking.checkround import CheckRound
 from policywatch.settings import Settings
 from policywatch.checking.summaries import refresh_summaries
 from storage import (
@@ -31,6 +30,7 @@ from storage import (
     Capture,
     ErrorKind,
     Extraction,
+    LiveState,
     Outcome,
     PolicyRecord,
     RenderMode,
@@ -162,6 +162,9 @@ def check_error_kind(exc: CrawlerError) -> ErrorKind:
 def extract_body(body: bytes, *, url: str, content_type: str | None, charset: str | None,
                  select: str | None, remove: str | None) -> Extraction:
     """Run the extractor: the policy's text, or a rejection saying why there is none."""
+    # Imported on first use: a round where nothing changed never loads the extractor.
+    from crawler import EXTRACTOR_VERSION, extract_policy
+
     try:
         result = extract_policy(body, url=url, content_type=content_type or "text/html",
                                 charset=charset, select=select, remove=remove)
@@ -188,7 +191,8 @@ class Pipeline:
         """Close the browser, if a check started one."""
         await self.renderer.aclose()
 
-    async def check(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+    async def check(self, policy: PolicyRecord, fetcher: LiveFetcher, *,
+                    round_: CheckRound | None = None) -> CheckResult:
         """Fetch one policy now and record the attempt; never raises for site failures.
 
         An unexpected error (a bug, not the site) is logged with its traceback and recorded
@@ -197,7 +201,7 @@ class Pipeline:
         """
         started = datetime.now(UTC)
         try:
-            return await self._check(policy, fetcher, started)
+            return await self._check(policy, fetcher, started, round_)
         except StorageError:
             raise
         except Exception as exc:
@@ -214,12 +218,12 @@ class Pipeline:
         return CheckResult(policy, Outcome.ERROR, message, error_kind=check.error_kind)
 
     async def _check(self, policy: PolicyRecord, fetcher: LiveFetcher,
-                     started: datetime) -> CheckResult:
+                     started: datetime, round_: CheckRound | None = None) -> CheckResult:
         """One check, then, when its URL stopped giving the policy, a look for where it went."""
         from policywatch.checking.relocation import trigger_of
 
         result, status, fetched, previous_url = await self._fetch_and_record(policy, fetcher,
-                                                                             started)
+                                                                             started, round_)
         trigger = trigger_of(policy, status=status, fetched=fetched, previous_url=previous_url,
                              outcome=result.outcome if isinstance(result.outcome, Outcome) else None,
                              error_kind=result.error_kind,
@@ -266,12 +270,17 @@ class Pipeline:
 
     async def _fetch_and_record(
             self, policy: PolicyRecord, fetcher: LiveFetcher,
-            started: datetime
+            started: datetime, round_: CheckRound | None = None
     ) -> tuple[CheckResult, int | None, FetchResult | None, str | None]:
         """The check itself, with the failed status (if any), the page fetched and where
-        the previous live check's fetch ended (its final URL)."""
-        last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
-                                       source=Source.LIVE)
+        the previous live check's fetch ended (its final URL).
+
+        In a round (``check_many``) the last live snapshot was read up front, and a check
+        that finds it again is written with the round's others (checking/checkround.py).
+        """
+        last: SnapshotRecord | LiveState | None = (
+            round_.last(policy) if round_ is not None else await asyncio.to_thread(
+                self.archive.last_snapshot, policy.id, source=Source.LIVE))
         try:
             fetched = await fetcher.fetch(
                 policy.url,
@@ -286,6 +295,24 @@ class Pipeline:
             return (CheckResult(policy, Outcome.ERROR, str(exc), error_kind=check.error_kind),
                     exc.status if isinstance(exc, HTTPStatusError) else None, None,
                     last.final_url if last else None)
+        if isinstance(last, LiveState):
+            assert round_ is not None  # only a round reads the states up front
+            # In a round: a page that gives what the last plain fetch gave is written with
+            # the round's others (a rendered page goes on to the render rule below).
+            outcome = None
+            if not last.rendered and not self.render_now:
+                outcome = (Outcome.NOT_MODIFIED if fetched.not_modified else Outcome.UNCHANGED
+                           if hashlib.sha256(fetched.body).hexdigest() == last.body_sha256
+                           else None)
+            if outcome is not None and await round_.unchanged(policy, outcome,
+                                                               started_at=started):
+                return (CheckResult(policy, outcome, "304 Not Modified"
+                                    if fetched.not_modified else "same body"), None,
+                        None if fetched.not_modified else fetched, last.final_url)
+            # Not that simple (rendered, no text, broken, or recorded meanwhile): the full
+            # path, from the snapshot as it is now.
+            last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
+                                           source=Source.LIVE)
         if policy.render != RenderMode.NEVER:
             rendered = await self._render_step(policy, fetcher, fetched, last, started)
             if rendered is not None:
@@ -329,6 +356,7 @@ class Pipeline:
                                      last_sha=last.body_sha256, render=Rendering.REUSED,
                                      plain_body=plain)
         if step == Step.NEEDS_BROWSER:  # the kind's explanation says what to install
+            from crawler import EXTRACTOR_VERSION
             rejected = Extraction.rejected(
                 ErrorKind.NEEDS_BROWSER, detect_shell(plain, charset=fetched.charset).reason,
                 extractor_version=EXTRACTOR_VERSION)
@@ -416,12 +444,13 @@ class Pipeline:
             except Exception:  # delivery problems must never fail a check
                 log.exception("after-commit hook failed")
 
-    async def _isolated(self, policy: PolicyRecord, fetcher: LiveFetcher) -> CheckResult:
+    async def _isolated(self, policy: PolicyRecord, fetcher: LiveFetcher,
+                        round_: CheckRound) -> CheckResult:
         """``check``, retried once after a database error (a dropped connection); a
         policy whose check still fails is reported, and the batch goes on."""
         for attempt in (1, 2):
             try:
-                return await self.check(policy, fetcher)
+                return await self.check(policy, fetcher, round_=round_)
             except StorageError as exc:
                 log.warning("%s: database error during a check (attempt %d): %s",
                             policy.slug, attempt, exc)
@@ -444,14 +473,16 @@ class Pipeline:
         """
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
+        round_ = await CheckRound.start(self.archive, policies)
         async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
 
             async def one(policy: PolicyRecord) -> None:
                 async with limit:
-                    result = await self._isolated(policy, fetcher)
+                    result = await self._isolated(policy, fetcher, round_)
                 if keep:
                     results.append(result)
-                log.info("%s", result.line())
+                if log.isEnabledFor(logging.INFO):
+                    log.info("%s", result.line())
                 if on_result:
                     on_result(result)
 

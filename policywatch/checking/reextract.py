@@ -7,10 +7,20 @@ from dataclasses import dataclass
 
 from policywatch.checking.pipeline import extract_body, internal_message
 from policywatch.checking.summaries import refresh_summaries
-from storage import Archive, ErrorKind, Extraction, PolicyRecord, Rendering, StorageError
+from storage import (
+    Archive,
+    ErrorKind,
+    Extraction,
+    PolicyRecord,
+    Rendering,
+    StorageError,
+    StoredExtraction,
+)
 
 log = logging.getLogger("policywatch.checking.reextract")
 _NOT_THE_EXTRACTORS = frozenset({ErrorKind.NEEDS_BROWSER, ErrorKind.ARCHIVE_INCOMPLETE})
+
+CHUNK = 20  # snapshots extracted before their texts are stored
 
 
 @dataclass(frozen=True)
@@ -37,23 +47,30 @@ def reextract_policy(archive: Archive, policy: PolicyRecord) -> Reextracted:
     reported in the result, so ``reextract --all`` goes on with the next policy.
     """
     before = archive.version_count(policy.id)
-    results: dict[int, Extraction] = {}
+    # Texts are stored a chunk at a time and only their hashes kept, so memory stays flat
+    # however many snapshots a policy has; the history changes in one transaction at the end.
+    stored: dict[int, StoredExtraction] = {}
+    chunk: dict[int, Extraction] = {}
     try:
         for snap in archive.snapshots(policy.id):
             if snap.rejection in _NOT_THE_EXTRACTORS:
                 continue    # a verdict about rendering, not about the text: it stands
             # A rendered body is the browser's DOM, written as UTF-8 whatever its <meta> says.
-            results[snap.id] = extract_body(
+            chunk[snap.id] = extract_body(
                 archive.body(snap.body_sha256), url=snap.final_url,
                 content_type=snap.content_type,
                 charset="utf-8" if snap.render == Rendering.RENDERED else None,
                 select=policy.select, remove=policy.remove)
+            if len(chunk) >= CHUNK:
+                stored.update(archive.store_extractions(chunk))
+                chunk = {}
+        stored.update(archive.store_extractions(chunk))
     except StorageError:
         raise
     except Exception as exc:
         log.error("%s: unexpected error during a re-extraction", policy.slug, exc_info=exc)
-        return Reextracted(len(results), 0, 0, before, error=internal_message(exc))
-    created = archive.update_extractions(policy.id, results)
+        return Reextracted(len(stored) + len(chunk), 0, 0, before, error=internal_message(exc))
+    created = archive.update_extractions(policy.id, stored)
     refresh_summaries(archive, policy.id)
     after = archive.version_count(policy.id)
-    return Reextracted(len(results), len(created), before - after + len(created), after)
+    return Reextracted(len(stored), len(created), before - after + len(created), after)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import crawler
 import policywatch.checking.backfill
-import policywatch.checking.pipeline
 import policywatch.checking.reextract
 from storage import Archive
 from tests.corpus_pages import ota_stream
@@ -42,8 +42,8 @@ def test_check_all_records_each_bad_policy_and_checks_the_others(
     # Stored before add validated ports: the socket layer would raise OverflowError.
     archive.add_policy(name="Port", url="http://127.0.0.1:99999/p", domain="127.0.0.1",
                        slug="bad-port")
-    monkeypatch.setattr(policywatch.checking.pipeline, "extract_policy",
-                        boom_on("BOOM", policywatch.checking.pipeline.extract_policy))
+    # The pipeline loads the extractor on first use, from the crawler's face.
+    monkeypatch.setattr(crawler, "extract_policy", boom_on("BOOM", crawler.extract_policy))
 
     result = cli("check", "--all")
 

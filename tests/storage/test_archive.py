@@ -236,6 +236,26 @@ def test_reextraction_that_changes_nothing_creates_nothing(archive: Archive, pol
     assert archive.version_count(policy.id) == 1
 
 
+def test_stored_extractions_rebuild_history_like_the_texts_themselves(archive: Archive,
+                                                                      policy) -> None:
+    archive.record_fetch(policy.id, live(0), b"A", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, live(1), b"B", text("30"), started_at=T0)
+    archive.record_fetch(policy.id, live(2), b"C", text("30"), started_at=T0)
+    snaps = archive.snapshots(policy.id)
+    wall = Extraction.rejected(ErrorKind.BOT_WALL, "a challenge page", extractor_version="t2")
+    # Stored in two chunks: nothing changes in the history until update_extractions.
+    stored = archive.store_extractions({snaps[0].id: text("30"), snaps[1].id: text("90")})
+    stored |= archive.store_extractions({snaps[2].id: wall})
+    assert stored[snaps[1].id].text_sha256 != stored[snaps[0].id].text_sha256
+    assert stored[snaps[2].id].text_sha256 is None
+    assert archive.version_count(policy.id) == 1
+    created = archive.update_extractions(policy.id, stored)
+    assert [v.number for v in created] == [2]
+    assert [v.text for v in archive.versions(policy.id)] == [text("30").text, text("90").text]
+    last = archive.snapshot(snaps[2].id)
+    assert last.text_sha256 is None and read_rejection(last.extract_note)[0] == ErrorKind.BOT_WALL
+
+
 def test_bodies_are_stored_once_compressed(archive: Archive, policy) -> None:
     body = b"<html>" + b"privacy " * 5000 + b"</html>"
     other = archive.add_policy(name="Mirror", url="https://mirror.example/privacy",
