@@ -4,9 +4,10 @@ Three input formats, detected from the content:
 
 - plain text: one policy URL or domain per line (blank lines and ``#`` comments skipped);
 - CSV with a header naming at least ``url`` (optional ``name``, ``every``, ``select``,
-  ``remove``), the format ``export-list`` writes;
+  ``remove``, ``render``), the format ``export-list`` writes;
 - an Open Terms Archive declaration (JSON): ``{"name": ..., "documents": {TYPE: {"fetch":
-  URL, "select": ..., "remove": ...}}}``, a bare document declaration (``{"fetch": ...}``)
+  URL, "select": ..., "remove": ..., "executeClientScripts": true}}}`` (rendered in a
+  browser: ``render always``), a bare document declaration (``{"fetch": ...}``)
   or a JSON list of either.
 
 Every entry is validated (URL normalisation, schedule syntax and the minimum interval,
@@ -30,12 +31,12 @@ from urllib.parse import urlsplit
 from crawler import CrawlerError, normalize_url
 from policywatch.errors import AppError, UsageError
 from policywatch.scheduling.schedules import validate_schedule
-from storage import NewPolicy, PolicyRecord
+from storage import NewPolicy, PolicyRecord, RenderMode
 
 if TYPE_CHECKING:
     from crawler import AddressPolicy
 
-CSV_FIELDS = ("url", "name", "every", "select", "remove")
+CSV_FIELDS = ("url", "name", "every", "select", "remove", "render")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class WatchEntry:
     remove: str | None = None
     homepage: str | None = None         # the homepage its link was discovered on
     homepage_reason: str | None = None  # why that link was taken
+    render: RenderMode = RenderMode.AUTO
 
     @property
     def domain(self) -> str:
@@ -66,14 +68,16 @@ class WatchEntry:
         return NewPolicy(url=self.url, domain=self.domain,
                          name=self.name or self.domain.removeprefix("www."),
                          schedule=self.schedule, select=self.select, remove=self.remove,
-                         homepage=self.homepage, homepage_reason=self.homepage_reason)
+                         homepage=self.homepage, homepage_reason=self.homepage_reason,
+                         render=self.render)
 
     def to_item(self) -> dict[str, Any]:
         """The dict ``Archive.add_policies`` takes."""
         return {"line": self.line, "url": self.url, "domain": self.domain,
                 "name": self.name or self.domain.removeprefix("www."),
                 "schedule": self.schedule, "select": self.select, "remove": self.remove,
-                "homepage": self.homepage, "homepage_reason": self.homepage_reason}
+                "homepage": self.homepage, "homepage_reason": self.homepage_reason,
+                "render": self.render}
 
 
 @dataclass(frozen=True)
@@ -175,15 +179,17 @@ def validate_selector(value: str | None, what: str = "selector") -> str | None:
 
 
 def _entry(line: int, raw_url: str, *, name: str | None = None, every: str | None = None,
-           select: str | None = None, remove: str | None = None,
+           select: str | None = None, remove: str | None = None, render: str | None = None,
            rules: Rules = Rules()) -> WatchEntry:
     """A validated entry; raises AppError or CrawlerError with a one-line reason."""
+    from policywatch.services.policies import render_mode  # (it imports validate_selector)
     url = normalize_url(raw_url)
     if rules.addresses is not None:
         rules.addresses.check_url_blocking(url, resolve=False)
     schedule = validate_schedule(every, min_interval=rules.min_interval) if every else None
     return WatchEntry(line, url, name or None, schedule, validate_selector(select, "select"),
-                      validate_selector(remove, "remove"))
+                      validate_selector(remove, "remove"),
+                      render=render_mode(render) if render else RenderMode.AUTO)
 
 
 def _row(line: int, text: str, build: Callable[[], WatchEntry], *, label: str = "") -> Row:
@@ -226,7 +232,7 @@ def _line_rows(lines: Iterable[str], rules: Rules) -> Iterator[Row]:
 
 
 def parse_csv(text: str, rules: Rules = Rules()) -> WatchList:
-    """CSV whose header names ``url`` and any of ``name,every,select,remove``."""
+    """CSV whose header names ``url`` and any of ``name,every,select,remove,render``."""
     out = WatchList("csv")
     for row in _csv_rows(io.StringIO(text), rules):
         (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
@@ -259,7 +265,7 @@ def _csv_rows(lines: Iterable[str], rules: Rules) -> Iterator[Row]:
             yield _row(number, ",".join(row), partial(
                 _entry, number, values["url"], name=values.get("name"),
                 every=values.get("every"), select=values.get("select"),
-                remove=values.get("remove"), rules=rules))
+                remove=values.get("remove"), render=values.get("render"), rules=rules))
     except csv.Error as exc:
         raise WatchListError(f"line {reader.line_num}: unreadable CSV: {exc}") from None
 
@@ -314,18 +320,23 @@ def parse_declarations(text: str, rules: Rules = Rules()) -> WatchList:
 
             def build(d: dict[str, Any] = document, line: int = line,
                       name: str | None = name) -> WatchEntry:
+                # OTA's executeClientScripts: the page is built by scripts.
                 return _entry(line, d["fetch"], name=name,
                               select=_selector(d.get("select"), "select"),
-                              remove=_selector(d.get("remove"), "remove"), rules=rules)
+                              remove=_selector(d.get("remove"), "remove"),
+                              render="always" if d.get("executeClientScripts") is True else None,
+                              rules=rules)
             _collect(out, line, document["fetch"], build, label=label)
     return out
 
 
 def export_csv(policies: Iterable[PolicyRecord]) -> str:
-    """The watch list as CSV (``url,name,every,select,remove``), readable by ``import``."""
+    """The watch list as CSV (``url,name,every,select,remove,render``), readable by
+    ``import``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for p in policies:
-        writer.writerow([p.url, p.name, p.schedule or "", p.select or "", p.remove or ""])
+        writer.writerow([p.url, p.name, p.schedule or "", p.select or "", p.remove or "",
+                         p.render])
     return buffer.getvalue()

@@ -125,12 +125,35 @@ def test_export_list_round_trip(cli, tmp_path, db_url):
     exported = tmp_path / "out" / "watch.csv"
     assert cli("export-list", "-o", str(exported)).code == 0
     text = exported.read_text()
-    assert text.splitlines()[0] == "url,name,every,select,remove"
+    assert text.splitlines()[0] == "url,name,every,select,remove,render"
     assert parse_watch_list(text).entries == parse_watch_list(source.read_text()).entries
     # Importing the export into the same archive adds nothing.
     again = cli("import", str(exported), "--json").json()
     assert again["added"] == [] and len(again["duplicates"]) == 2
     assert cli("export-list").out == text
+
+
+def test_render_mode_is_read_from_csv_and_ota_declarations_and_exported(cli, tmp_path):
+    csv_list = write(tmp_path, "list.csv", (
+        "url,name,render\n"
+        "https://a.example/privacy,Alpha,always\n"
+        "https://b.example/privacy,Beta,\n"
+        "https://c.example/privacy,Gamma,sometimes\n"))
+    refused = cli("import", str(csv_list))
+    assert refused.code == 2 and "invalid line 4: render must be one of auto, never, always" \
+        in refused.err, refused.err
+    csv_list.write_text("\n".join(csv_list.read_text().splitlines()[:3]) + "\n")
+    assert cli("import", str(csv_list)).code == 0
+    declaration = write(tmp_path, "spa.json", json.dumps({"name": "Spa", "documents": {
+        "Privacy Policy": {"fetch": "https://spa.example/privacy", "select": "main",
+                           "executeClientScripts": True}}}))
+    assert cli("import", str(declaration)).code == 0
+    modes = {p["url"]: p["render"] for p in cli("list", "--json").json()}
+    assert modes == {"https://a.example/privacy": "always", "https://b.example/privacy": "auto",
+                     "https://spa.example/privacy": "always"}
+    exported = cli("export-list").out.splitlines()
+    assert "https://a.example/privacy,Alpha,,,,always" in exported
+    assert "https://b.example/privacy,Beta,,,,auto" in exported
 
 
 def test_a_large_list_is_added_in_one_go(cli, tmp_path):
