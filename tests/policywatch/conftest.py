@@ -1,10 +1,12 @@
-"""App-level fixtures: a database on SQLite and PostgreSQL, the CLI, a fake site."""
+"""App-level fixtures: a database on SQLite and PostgreSQL, the CLI, a fake site, a fake
+Wayback Machine the CLI is pointed at."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.fakes.site import FakeSite
+from tests.fakes.wayback import FakeWayback
 from tests.policywatch.cli_runner import Cli, fast_settings
 
 
@@ -19,3 +21,14 @@ def cli(db_url: str, capsys, monkeypatch, tmp_path) -> Cli:
 def site():
     with FakeSite() as server:
         yield server
+
+
+@pytest.fixture
+def wayback(monkeypatch):
+    """A fake Wayback (25 captures per CDX page) that the CLI's settings point at."""
+    with FakeWayback(page_size=25) as fake:
+        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", fake.base_url)
+        monkeypatch.setenv("POLICYWATCH_CDX_PER_SECOND", "20")
+        monkeypatch.setenv("POLICYWATCH_REPLAY_PER_SECOND", "200")
+        monkeypatch.setenv("POLICYWATCH_WAYBACK_BACKOFF", "0.01")
+        yield fake

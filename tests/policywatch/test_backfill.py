@@ -25,16 +25,6 @@ def stream(corpus: Path):
     return ota_stream(corpus, DOC)
 
 
-@pytest.fixture
-def wayback(monkeypatch):
-    with FakeWayback(page_size=25) as fake:
-        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", fake.base_url)
-        monkeypatch.setenv("POLICYWATCH_CDX_PER_SECOND", "20")
-        monkeypatch.setenv("POLICYWATCH_REPLAY_PER_SECOND", "200")
-        monkeypatch.setenv("POLICYWATCH_WAYBACK_BACKOFF", "0.01")
-        yield fake
-
-
 URL = "https://legal.example.org/terms/privacy-policy"
 
 

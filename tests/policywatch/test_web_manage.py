@@ -53,16 +53,6 @@ def hooks():
 
 
 @pytest.fixture
-def wayback(monkeypatch: pytest.MonkeyPatch):
-    with FakeWayback(page_size=25) as fake:
-        monkeypatch.setenv("POLICYWATCH_WAYBACK_URL", fake.base_url)
-        monkeypatch.setenv("POLICYWATCH_CDX_PER_SECOND", "20")
-        monkeypatch.setenv("POLICYWATCH_REPLAY_PER_SECOND", "200")
-        monkeypatch.setenv("POLICYWATCH_WAYBACK_BACKOFF", "0.01")
-        yield fake
-
-
-@pytest.fixture
 def archive(db_url: str):
     arch = Archive.open(db_url)
     yield arch
