@@ -85,6 +85,7 @@ def test_schedules_are_bounded_at_add_time(cli, args: tuple[str, ...], expected:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # the subprocess's own limit: 100k rows under tracemalloc take minutes
 def test_a_large_watch_list_imports_in_bounded_memory(tmp_path: Path) -> None:
     """100k rows (a 3 MB file): the import's own memory stays far from proportional to the
     file (before streaming, 1M rows grew to 5.7 GB)."""
