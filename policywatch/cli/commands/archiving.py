@@ -149,7 +149,8 @@ def export(
     archive = app_context(ctx).archive
     policies = [archive.policy(s) for s in slugs] if slugs else archive.policies()
     written = export_versions(archive, policies, directory, fmt)
-    typer.echo(f"{written} versions of {len(policies)} policies written to {directory}")
+    typer.echo(f"{written} version{'s' * (written != 1)} of {len(policies)} "
+               f"polic{'ies' if len(policies) != 1 else 'y'} written to {directory}")
 
 
 def register(app: typer.Typer) -> None:

@@ -201,7 +201,8 @@ def export_list(
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    typer.echo(f"{len(policies)} policies written to {output}", err=True)
+    typer.echo(f"{len(policies)} polic{'ies' if len(policies) != 1 else 'y'} written to {output}",
+               err=True)
 
 
 def register(app: typer.Typer) -> None:
