@@ -100,6 +100,13 @@ class WatchList:
     entries: list[WatchEntry] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
 
+    def add(self, row: WatchEntry | Rejected) -> None:
+        """File a parsed row under entries or rejected lines."""
+        if isinstance(row, WatchEntry):
+            self.entries.append(row)
+        else:
+            self.rejected.append(row)
+
 
 class WatchListError(UsageError):
     """The file as a whole cannot be read as a watch list."""
@@ -157,7 +164,7 @@ def parse_watch_list(text: str, rules: Rules = Rules()) -> WatchList:
     watch = read_watch_list(io.StringIO(text), rules)
     out = WatchList(watch.format)
     for row in watch.rows:
-        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+        out.add(row)
     out.rejected.sort(key=lambda r: r.line)
     return out
 
@@ -203,7 +210,7 @@ def _row(line: int, text: str, build: Callable[[], WatchEntry], *, label: str = 
 def _collect(out: WatchList, line: int, text: str, build: Callable[[], WatchEntry], *,
              label: str = "") -> None:
     row = _row(line, text, build, label=label)
-    (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+    out.add(row)
 
 
 def _line_of(text: str, value: str, default: int) -> int:
@@ -216,7 +223,7 @@ def parse_lines(text: str, rules: Rules = Rules()) -> WatchList:
     """One URL or domain per line."""
     out = WatchList("lines")
     for row in _line_rows(io.StringIO(text), rules):
-        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+        out.add(row)
     return out
 
 
@@ -235,7 +242,7 @@ def parse_csv(text: str, rules: Rules = Rules()) -> WatchList:
     """CSV whose header names ``url`` and any of ``name,every,select,remove,render``."""
     out = WatchList("csv")
     for row in _csv_rows(io.StringIO(text), rules):
-        (out.entries if isinstance(row, WatchEntry) else out.rejected).append(row)  # type: ignore[arg-type]
+        out.add(row)
     return out
 
 
