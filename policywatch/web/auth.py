@@ -13,7 +13,10 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from urllib.parse import quote
+
 from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
 from policywatch.settings import Settings
 from storage import Archive, NotFound, TokenRecord, token_by_id, verify_token
@@ -139,3 +142,12 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
+
+
+def sign_in_first(request: Request) -> Response | None:
+    """For an admin page: a redirect to /login (back here after) when the browser is not
+    signed in, else None."""
+    if session_admin(request) is None:
+        return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}",
+                                status_code=303)
+    return None

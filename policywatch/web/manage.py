@@ -43,13 +43,6 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
-def _gate(request: Request) -> Response | None:
-    """A redirect to /login when the browser is not signed in, else None."""
-    if auth.session_admin(request) is None:
-        return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}", status_code=303)
-    return None
-
-
 async def _form(request: Request) -> FormData:
     form = await request.form()
     auth.check_csrf(request, form.get("csrf"))
@@ -84,7 +77,7 @@ def _is_homepage(url: str) -> bool:
 
 @router.get("/add")
 def add_form(request: Request) -> Response:
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     return _render(request, "add.html", {"error": None, "values": {}, "found": None})
@@ -94,7 +87,7 @@ def add_form(request: Request) -> Response:
 async def add_policy(request: Request) -> Response:
     """Add a policy URL as given; a bare domain or homepage goes through discovery first and
     the found link is shown for confirmation (``policywatch add DOMAIN``)."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await _form(request)
@@ -142,7 +135,7 @@ def _manage(request: Request, policy: PolicyRecord, *, error: str | None = None,
 
 @router.get("/policies/{slug}/manage")
 def manage_page(request: Request, slug: str) -> Response:
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     return _manage(request, archive_of(request).policy(slug))
@@ -151,7 +144,7 @@ def manage_page(request: Request, slug: str) -> Response:
 @router.post("/policies/{slug}/edit")
 async def edit_policy(request: Request, slug: str) -> Response:
     """Name, schedule, CSS select/remove, tags and render mode, validated as ``PATCH /api/v1/policies``."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await _form(request)
@@ -181,7 +174,7 @@ async def resume_policy(request: Request, slug: str) -> Response:
 
 
 async def _set_active(request: Request, slug: str, active: bool) -> Response:
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     await _form(request)
@@ -196,7 +189,7 @@ async def _set_active(request: Request, slug: str, active: bool) -> Response:
 @router.post("/policies/{slug}/check")
 async def check_now(request: Request, slug: str) -> Response:
     """Fetch the live page now (``policywatch check SLUG``), as a job."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     await _form(request)
@@ -216,7 +209,7 @@ async def check_now(request: Request, slug: str) -> Response:
 @router.post("/policies/{slug}/backfill")
 async def backfill(request: Request, slug: str) -> Response:
     """Fetch past versions from the Wayback Machine (``policywatch backfill SLUG``), as a job."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await _form(request)
@@ -257,7 +250,7 @@ async def _run_job(request: Request, policy: PolicyRecord, kind: str, work: Any)
 
 @router.get("/policies/{slug}/delete")
 def delete_form(request: Request, slug: str) -> Response:
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     archive = archive_of(request)
@@ -270,7 +263,7 @@ def delete_form(request: Request, slug: str) -> Response:
 async def delete(request: Request, slug: str) -> Response:
     """Stop tracking and keep the history (pause), or, when asked and confirmed by typing
     the slug, delete the policy with everything recorded about it."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await _form(request)
@@ -293,7 +286,7 @@ async def delete(request: Request, slug: str) -> Response:
 @router.post("/policies/{slug}/alerts")
 async def add_alert(request: Request, slug: str) -> Response:
     """Subscribe a target to this policy's changes on the ticked topics (none: every topic)."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await _form(request)
@@ -319,7 +312,7 @@ def _subscription_number(value: str) -> int:
 @router.post("/policies/{slug}/alerts/{subscription_id}/test")
 async def test_alert(request: Request, slug: str, subscription_id: str) -> Response:
     """Send a sample alert now and say whether it was delivered."""
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     await _form(request)
@@ -337,7 +330,7 @@ async def test_alert(request: Request, slug: str, subscription_id: str) -> Respo
 
 @router.post("/policies/{slug}/alerts/{subscription_id}/delete")
 async def remove_alert(request: Request, slug: str, subscription_id: str) -> Response:
-    gate = _gate(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     await _form(request)

@@ -87,14 +87,6 @@ def original_link(version: VersionRecord) -> str:
     return version.url
 
 
-def _require_admin(request: Request) -> Response | None:
-    """A redirect to /login when the browser is not signed in, else None."""
-    if auth.session_admin(request) is None:
-        target = quote(request.url.path, safe="/")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
-    return None
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -377,7 +369,7 @@ def _reader_gate(request: Request) -> Response | None:
     """With ``public_read`` off, pages need a signed-in browser."""
     if auth.settings_of(request).public_read:
         return None
-    return _require_admin(request)
+    return auth.sign_in_first(request)
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -414,7 +406,7 @@ async def logout(request: Request) -> Response:
 
 @router.get("/subscriptions")
 def subscriptions_page(request: Request) -> Response:
-    gate = _require_admin(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     return _subscriptions(request, None, {})
@@ -431,7 +423,7 @@ def _subscriptions(request: Request, error: str | None, values: dict[str, str],
 
 @router.post("/subscriptions")
 async def add_subscription(request: Request) -> Response:
-    gate = _require_admin(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await request.form()
@@ -449,7 +441,7 @@ async def add_subscription(request: Request) -> Response:
 
 @router.post("/subscriptions/{subscription_id}/delete")
 async def remove_subscription(request: Request, subscription_id: str) -> Response:
-    gate = _require_admin(request)
+    gate = auth.sign_in_first(request)
     if gate:
         return gate
     form = await request.form()
