@@ -62,14 +62,14 @@ def create_policy(archive: Archive, settings: Settings, *, url: str, name: str |
     storage.Conflict (duplicate)."""
     fields = policy_fields(settings, name=name, every=every, tags=tags, select=select,
                            remove=remove)
-    render_mode(render)
+    mode = render_mode(render)
     clean_text(url, "URL")
     normalized = policy_url(url)
     refuse_private_url(settings, normalized)
     domain = urlsplit(normalized).hostname or ""
     return archive.add_policy(name=fields.name or domain.removeprefix("www."), url=normalized,
                               domain=domain, schedule=fields.schedule, select=fields.select,
-                              remove=fields.remove, tags=fields.tags, render=render_mode(render),
+                              remove=fields.remove, tags=fields.tags, render=mode,
                               homepage=homepage, homepage_reason=homepage_reason)
 
 
