@@ -38,6 +38,36 @@ def test_each_real_version_gets_its_language(corpus: Path) -> None:
     assert detect_language("### Cette page n'existe pas") is None  # too short to tell
 
 
+def _real_paragraphs(path: Path, count: int) -> list[str]:
+    paragraphs = [p for p in path.read_text(encoding="utf-8").split("\n\n")
+                  if len(p.split()) >= 12 and not p.lstrip().startswith(("#", "*", ">"))]
+    return paragraphs[:count]
+
+
+def test_paragraphs_vote_with_all_their_letters() -> None:
+    french = _real_paragraphs(FRENCH, 3)
+    english = ["We may update this notice from time to time."] * 12
+    # Twelve short English paragraphs, three long French ones: French holds the letters.
+    assert detect_language("\n\n".join(english + french)) == "fr"
+    # As many letters of German as of French: no majority, undetermined.
+    german = _real_paragraphs(GERMAN, 6)
+    half = sum(len(p) for p in french)
+    balanced: list[str] = []
+    for p in german:
+        if sum(len(q) for q in balanced) < half:
+            balanced.append(p)
+    assert detect_language("\n\n".join(french + balanced)) is None
+
+
+def test_long_paragraphs_are_called_by_their_language() -> None:
+    # Paragraphs far longer than the part the classifier reads.
+    long_french = " ".join(_real_paragraphs(FRENCH, 40))
+    long_german = " ".join(_real_paragraphs(GERMAN, 40))
+    assert len(long_french) > 3000 and len(long_german) > 3000
+    assert detect_language(long_french) == "fr"
+    assert detect_language(long_german) == "de"
+
+
 @pytest.mark.parametrize("language, text, expected", [
     ("de", "Wir verarbeiten Ihre Daten gem. Art. 6 Abs. 1 lit. f DSGVO, z. B. Ihre IP-Adresse. "
            "Am 25. Mai 2018 trat die DSGVO in Kraft. Ggf. löschen wir Ihre Daten nach zwölf Monaten.", 3),
