@@ -31,11 +31,21 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "--extended or -m extended")
 
 
+APP_TESTS = REPO / "tests" / "policywatch"
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects on the marks added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave extended tests out (deselected, not skipped) unless asked for."""
+    """Leave extended tests out (deselected, not skipped) unless asked for; mark the
+    PostgreSQL runs of app tests ``slow``: ``make check`` runs app tests on SQLite and the
+    storage tests on both, ``make test`` runs everything on both."""
     for item in items:
         if "full_corpus" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.extended)
+        callspec = getattr(item, "callspec", None)
+        if (callspec is not None and callspec.params.get("db_url") == "postgresql"
+                and APP_TESTS in Path(str(item.path)).parents):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--extended") or "extended" in (config.getoption("markexpr") or ""):
         return
     dropped = [i for i in items if i.get_closest_marker("extended")]
@@ -102,8 +112,15 @@ def _drop_test_databases():
 
 @pytest.fixture(params=database_params())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: every test using it runs on SQLite and on PostgreSQL."""
+    """An empty database at the newest schema: every test using it runs on SQLite and on
+    PostgreSQL."""
     return fresh_database_url(request.param, tmp_path)
+
+
+@pytest.fixture(params=database_params())
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database without any schema (for the migrations themselves), on both backends."""
+    return fresh_database_url(request.param, tmp_path, migrated=False)
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """Database URLs for tests: a SQLite file per test and a fresh PostgreSQL database per test.
 
+Each is a copy of a template migrated once per test process (a file copy for SQLite,
+``CREATE DATABASE ... TEMPLATE`` for PostgreSQL), so a test does not pay for the
+migrations; ``migrated=False`` gives a database without any schema.
 PostgreSQL comes from ``POLICYWATCH_TEST_PG`` (a SQLAlchemy URL) or the local server at
 127.0.0.1:5432 database ``test``. In CI (``CI`` set) an unreachable server is an error,
 not a skip, so the PostgreSQL half of the suite cannot silently vanish. App tests marked
@@ -9,6 +12,9 @@ not a skip, so the PostgreSQL half of the suite cannot silently vanish. App test
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
@@ -48,25 +54,62 @@ def database_params() -> list:
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-def fresh_database_url(kind: str, tmp_path: Path) -> str:
-    """A URL to an empty database of ``kind`` that no other test uses."""
+def fresh_database_url(kind: str, tmp_path: Path, *, migrated: bool = True) -> str:
+    """A URL to a database of ``kind`` that no other test uses, holding no rows: at the
+    newest schema, or without any schema when not ``migrated``."""
     if kind == "sqlite":
-        return f"sqlite:///{tmp_path / 'policywatch.db'}"
+        path = tmp_path / "policywatch.db"
+        if migrated:
+            shutil.copyfile(_sqlite_template(), path)
+        return f"sqlite:///{path}"
     if not pg_available():
         raise RuntimeError(f"PostgreSQL not reachable at {pg_base_url()}")
     import psycopg
 
     _retire_finished()
     name = f"pw_test_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_pg_template()}"' if migrated else ""
     with psycopg.connect(_admin_url(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{template}')
     CREATED.append(name)
     _MADE_BY[name] = _current_test()
-    base = pg_base_url().rsplit("/", 1)[0]
-    return f"{base}/{name}"
+    return _pg_url(name)
+
+
+def _pg_url(name: str) -> str:
+    return f"{pg_base_url().rsplit('/', 1)[0]}/{name}"
+
+
+@cache
+def _sqlite_template() -> Path:
+    """A SQLite file at the newest schema, made once per test process."""
+    from storage import Archive
+
+    path = Path(tempfile.mkdtemp(prefix="pw-template-")) / "template.db"
+    Archive.open(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:  # fold the write-ahead log into the file copied
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@cache
+def _pg_template() -> str:
+    """A PostgreSQL database at the newest schema, made once per test process (dropped
+    with the others); nothing connects to it after, as a template requires."""
+    import psycopg
+
+    from storage import Archive
+
+    name = f"pw_template_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_admin_url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    TEMPLATES.append(name)
+    Archive.open(_pg_url(name)).close()
+    return name
 
 
 CREATED: list[str] = []  # databases of this process not yet handed to the dropper
+TEMPLATES: list[str] = []  # template databases of this process, dropped at the end
 _MADE_BY: dict[str, str] = {}
 _DROPPING: list[Future[str | None]] = []
 _DROPPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-test-db")
@@ -110,8 +153,9 @@ def drop_created_databases() -> None:
     """Drop the PostgreSQL databases this test run created."""
     failed = [name for name in (f.result() for f in _DROPPING) if name]
     _DROPPING.clear()
-    left = [*failed, *CREATED]
+    left = [*failed, *CREATED, *TEMPLATES]
     CREATED.clear()
+    TEMPLATES.clear()
     if not left:
         return
     import psycopg

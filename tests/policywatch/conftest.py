@@ -32,3 +32,19 @@ def wayback(monkeypatch):
         monkeypatch.setenv("POLICYWATCH_REPLAY_PER_SECOND", "200")
         monkeypatch.setenv("POLICYWATCH_WAYBACK_BACKOFF", "0.01")
         yield fake
+
+
+@pytest.fixture
+def recorded_alerts(db_url: str):
+    """The alerts the archive recorded (newest first). An alert is queued in the same
+    transaction as the check that caused it, so after a check command returns, none
+    recorded means none will be sent: no need to wait and see."""
+    from storage import Archive
+
+    def read() -> list:
+        archive = Archive.open(db_url)
+        try:
+            return archive.outbox.alerts()
+        finally:
+            archive.close()
+    return read

@@ -48,8 +48,9 @@ def policy(archive: Archive):
                               domain="example.com")
 
 
-def test_schema_upgrade_is_idempotent(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_schema_upgrade_is_idempotent(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
+    assert not schema_is_current(engine)
     upgrade(engine)
     assert schema_is_current(engine)
     upgrade(engine)
