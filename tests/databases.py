@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 import sqlite3
 import tempfile
 import uuid
@@ -78,6 +79,26 @@ def fresh_database_url(kind: str, tmp_path: Path, *, migrated: bool = True) -> s
 
 def _pg_url(name: str) -> str:
     return f"{pg_base_url().rsplit('/', 1)[0]}/{name}"
+
+
+_FILLED: dict[str, Path] = {}
+
+
+def fill_once(db_url: str, key: str, fill: Callable[[str], None]) -> None:
+    """Give a test's fresh database the rows ``fill(url)`` writes, filled once per test
+    process for each ``key`` (which must name everything ``fill`` depends on): on SQLite
+    the test's file becomes a copy of one filled database; PostgreSQL is filled in place."""
+    if not db_url.startswith("sqlite:///"):
+        fill(db_url)
+        return
+    if key not in _FILLED:
+        path = Path(tempfile.mkdtemp(prefix="pw-filled-")) / "filled.db"
+        shutil.copyfile(_sqlite_template(), path)
+        fill(f"sqlite:///{path}")
+        with sqlite3.connect(path) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _FILLED[key] = path
+    shutil.copyfile(_FILLED[key], db_url.removeprefix("sqlite:///"))
 
 
 @cache

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from policywatch.settings import Settings
 from policywatch.web import create_app
 from storage import Archive
-from tests.databases import sqlite_only
+from tests.databases import fill_once, sqlite_only
 from tests.policywatch.history_loader import record_text
 
 pytestmark = sqlite_only
@@ -25,9 +25,8 @@ SELL_V2 = ("# Privacy\n\n## Sharing\n\nWe may sell your personal data to third p
 SELL_V3 = SELL_V2.replace("30 days", "90 days") + "\nWe collect biometric identifiers from photos.\n"
 
 
-@pytest.fixture
-def archive(db_url: str):
-    arch = Archive.open(db_url)
+def _fill(url: str) -> None:
+    arch = Archive.open(url)
     seller = arch.add_policy(name="Seller", url="https://seller.example/privacy",
                              domain="seller.example")
     record_text(arch, seller, T0, SELL_V1, source="wayback")
@@ -38,6 +37,13 @@ def archive(db_url: str):
     record_text(arch, fmt, T0 + timedelta(days=2), "# Privacy\n\nWe keep   logs for *30* days.\n",
                 source="live")
     arch.add_policy(name="Fresh", url="https://fresh.example/p", domain="fresh.example")
+    arch.close()
+
+
+@pytest.fixture
+def archive(db_url: str):
+    fill_once(db_url, "web-glance", _fill)
+    arch = Archive.open(db_url)
     yield arch
     arch.close()
 

@@ -14,7 +14,7 @@ from policywatch.settings import Settings
 from policywatch.web import create_app
 from policywatch.web.app import CSP
 from storage import Archive, Outbox, create_token
-from tests.databases import sqlite_only
+from tests.databases import fill_once, sqlite_only
 from tests.policywatch.history_loader import load_history, record_text
 
 pytestmark = sqlite_only
@@ -31,9 +31,8 @@ MOVED_AFTER = ("# Privacy\n\n## Sharing\n\nWe never sell data.\n\n## Retention\n
 HOSTILE_NAME = "<script>window.__pwned = 4</script>Evil & Co"
 
 
-@pytest.fixture
-def archive(db_url: str, corpus: Path):
-    arch = Archive.open(db_url)
+def _fill(url: str, corpus: Path) -> None:
+    arch = Archive.open(url)
     load_history(arch, corpus, "criteo-privacy-policy", tags=("adtech",))
     evil = arch.add_policy(name=HOSTILE_NAME, url="https://evil.example/privacy", domain="evil.example")
     record_text(arch, evil, T0, "# Privacy\n\nWe keep nothing.\n", source="wayback")
@@ -45,6 +44,13 @@ def archive(db_url: str, corpus: Path):
     moves = arch.add_policy(name="Mover", url="https://mover.example/p", domain="mover.example")
     record_text(arch, moves, T0, MOVED_BEFORE, source="live")
     record_text(arch, moves, T0 + timedelta(days=3), MOVED_AFTER, source="live")
+    arch.close()
+
+
+@pytest.fixture
+def archive(db_url: str, corpus: Path):
+    fill_once(db_url, f"web-pages {corpus}", lambda url: _fill(url, corpus))
+    arch = Archive.open(db_url)
     yield arch
     arch.close()
 
