@@ -68,6 +68,10 @@ def sniff_media_type(body: bytes) -> str | None:
     return None
 
 
+# A redirect's body up to this size is read so its connection can be kept for the next hop.
+_SMALL_BODY = 64 * 1024
+
+
 # --- HACK: httpx decodes gzip/deflate without checking that the stream reached its end,
 # so a body cut short (with a Content-Length that matches the cut) reads as a shorter
 # page, which would be recorded as a real change. Its decoder keeps the zlib object; a
@@ -304,12 +308,18 @@ class LiveFetcher:
         status = response.status_code
         location = response.headers.get("location")
         if status in REDIRECT_STATUSES and location:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) <= _SMALL_BODY:
+                await response.aread()  # so the connection serves the next hop
             return _Redirect(location)
         header_type = response.headers.get("content-type")
         media_type = (header_type or "").split(";", 1)[0].strip().lower()
         etag = response.headers.get("etag")
         last_modified = response.headers.get("last-modified")
         if status == 304:
+            # A 304 has no body; reading its end lets the connection go back to the pool
+            # (closing an unread response closes the connection: a new one per 304).
+            await response.aread()
             return _Attempt(304, media_type, header_type, b"", etag, last_modified, True)
         if not 200 <= status < 300:
             retry_after = parse_retry_after(response.headers.get("retry-after"))

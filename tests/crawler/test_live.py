@@ -115,6 +115,30 @@ def test_conditional_get_answers_not_modified_until_the_page_changes(site: FakeS
     assert changed.etag != first.etag
 
 
+def test_not_modified_answers_keep_the_connection_for_the_next_request(site: FakeSite) -> None:
+    site.add("/p", "<html><body>policy</body></html>", etag=True)
+    first = fetch(site.url("/p"))
+    # Several pages checked through one fetcher, each answered 304 (or 200, then 304 ...),
+    # one after the other: one connection for them all.
+    asyncio.run(_fetch_in_turn(site.url("/p"), 4, etag=first.etag))
+    after = site.requests_to("/p")[1:]
+    assert len(after) == 4 and {r.connection for r in after} == {after[0].connection}
+
+
+def test_a_redirect_keeps_its_connection_for_the_next_hop(site: FakeSite) -> None:
+    site.redirect("/old", "/new", status=301)
+    site.add("/new", "<html><body>policy</body></html>")
+    assert fetch(site.url("/old")).final_url == site.url("/new")
+    hops = site.requests_to("/old") + site.requests_to("/new")
+    assert len(hops) == 2 and hops[0].connection == hops[1].connection
+
+
+async def _fetch_in_turn(url: str, times: int, *, etag: str | None) -> None:
+    async with LiveFetcher(user_agent=UA, **FAST) as fetcher:
+        for _ in range(times):
+            assert (await fetcher.fetch(url, etag=etag)).not_modified
+
+
 def test_last_modified_alone_makes_a_conditional_request(site: FakeSite) -> None:
     stamp = http_date(-3600)
     site.add("/p", "<html><body>policy</body></html>", last_modified=stamp)

@@ -70,6 +70,7 @@ class RecordedRequest:
     path: str  # path and query, as sent
     headers: dict[str, str]
     received_at: float  # time.monotonic()
+    connection: int = 0  # the client's port: requests on one kept-alive connection share it
 
     @property
     def route(self) -> str:
@@ -169,7 +170,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         site = self.server.site
         request = RecordedRequest(self.command, self.path,
                                   {k.lower(): v for k, v in self.headers.items()},
-                                  time.monotonic())
+                                  time.monotonic(), self.client_address[1])
         site._enter(request)
         try:
             response = site._respond(request)
