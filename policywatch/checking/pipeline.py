@@ -313,8 +313,19 @@ class Pipeline:
             # path, from the snapshot as it is now.
             last = await asyncio.to_thread(self.archive.last_snapshot, policy.id,
                                            source=Source.LIVE)
+        extraction: Extraction | None = None
         if policy.render != RenderMode.NEVER:
-            rendered = await self._render_step(policy, fetcher, fetched, last, started)
+            from policywatch.checking.rendering import plain_unchanged
+            if (policy.render == RenderMode.AUTO and not fetched.not_modified
+                    and not plain_unchanged(fetched, last)):
+                # A new plain page is extracted first: enough text says it is no script
+                # shell (checking/rendering.py), and the extraction is the one stored.
+                extraction = await asyncio.to_thread(
+                    extract_body, fetched.body, url=fetched.final_url,
+                    content_type=fetched.content_type, charset=fetched.charset,
+                    select=policy.select, remove=policy.remove)
+            rendered = await self._render_step(policy, fetcher, fetched, last, started,
+                                               plain_extraction=extraction)
             if rendered is not None:
                 return (rendered, None, None if fetched.not_modified else fetched,
                         last.final_url if last else None)
@@ -326,21 +337,25 @@ class Pipeline:
                                 error_kind=check.error_kind), None, None,
                     last.final_url if last else None)
         return (await self.record(policy, fetched, started=started,
-                                  last_sha=last.body_sha256 if last else None), None, fetched,
+                                  last_sha=last.body_sha256 if last else None,
+                                  extraction=extraction), None, fetched,
                 last.final_url if last else None)
 
     async def _render_step(self, policy: PolicyRecord, fetcher: LiveFetcher,
                            fetched: FetchResult, last: SnapshotRecord | None,
-                           started: datetime) -> CheckResult | None:
+                           started: datetime, *, plain_extraction: Extraction | None = None
+                           ) -> CheckResult | None:
         """Render, reuse the last rendering, or say a browser is needed; None: the plain
         path as before (``policywatch.checking.rendering`` states the rule)."""
         from dataclasses import replace
 
         from crawler import detect_shell
-        from policywatch.checking.rendering import Step, decide, refresh_interval
+        from policywatch.checking.rendering import Step, decide, refresh_interval, visible_words
         step = decide(RenderMode(policy.render), fetched, last,
                       browser=self.renderer.available, now=datetime.now(UTC),
-                      refresh=refresh_interval(self.settings), render_now=self.render_now)
+                      refresh=refresh_interval(self.settings), render_now=self.render_now,
+                      plain_words=None if plain_extraction is None
+                      else visible_words(plain_extraction.text))
         if step == Step.PLAIN or (step == Step.REUSE and fetched.not_modified):
             return None
         plain = fetched.body

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from crawler import FetchResult
-from policywatch.checking.rendering import Step, decide
+from crawler import LITTLE_TEXT_WORDS, FetchResult
+from policywatch.checking.rendering import Step, decide, visible_words
 from storage import ErrorKind, RenderMode, Rendering, SnapshotRecord, Source
 from tests.fakes.spa import SHELL
 
@@ -79,3 +79,26 @@ def test_an_unchanged_plain_page_stays_plain_under_auto() -> None:
     assert rule(RenderMode.AUTO, fetched(not_modified=True), plain) == Step.PLAIN
     # Switched to always: the same page is rendered once, then its rendering stands.
     assert rule(RenderMode.ALWAYS, fetched(POLICY), plain) == Step.RENDER
+
+
+def test_a_page_whose_extraction_has_a_policys_words_is_not_parsed_for_script_signals(
+        monkeypatch) -> None:
+    import policywatch.checking.rendering as rendering
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again for script signals")
+
+    monkeypatch.setattr(rendering, "detect_shell", no_parse)
+    page = fetched(POLICY)
+    assert decide(RenderMode.AUTO, page, None, browser=True, now=NOW, refresh=DAY,
+                  plain_words=LITTLE_TEXT_WORDS) == Step.PLAIN
+    monkeypatch.undo()
+    # Fewer words than a shell may show: the page itself is looked at.
+    assert decide(RenderMode.AUTO, fetched(), None, browser=True, now=NOW, refresh=DAY,
+                  plain_words=LITTLE_TEXT_WORDS - 1) == Step.RENDER
+
+
+def test_visible_words_leave_link_and_image_targets_out() -> None:
+    text = "# Privacy\n\nSee [our partners](https://example.com/a/b/c/d) and ![logo](/l.png).\n"
+    assert visible_words(text) == len("Privacy See our partners and logo".split())
+    assert visible_words(None) == 0
