@@ -7,6 +7,7 @@ capture order. Recording a fetch or re-extracting texts rebuilds the affected pa
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -39,8 +40,8 @@ def _newest_first() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return col(tables.Version.captured_at).desc(), col(tables.Version.id).desc()
 
 
-def rebuild_timeline(session: Session, policy_id: int, *,
-                     since: datetime | None) -> list[tables.Version]:
+def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None,
+                     texts: Mapping[str, str] | None = None) -> list[tables.Version]:
     """Make the versions after ``since`` equal the runs of distinct texts among snapshots.
 
     A version starts at each snapshot whose text identity (``text_identity``, else the
@@ -50,7 +51,8 @@ def rebuild_timeline(session: Session, policy_id: int, *,
     ``since`` onwards is rebuilt, so appending a live fetch or backfilling oldest-first
     stays cheap.
     Versions that still match are kept (same first snapshot and text), so nothing is
-    re-created; returns the versions created.
+    re-created; returns the versions created. ``texts``: texts the caller holds, by
+    sha256 (not read back from their blobs).
     """
     start: datetime | None = None
     before: str | None = None
@@ -95,7 +97,8 @@ def rebuild_timeline(session: Session, policy_id: int, *,
         if (snap.id, snap.text_sha256) in existing:
             continue
         assert snap.text_sha256 is not None and snap.id is not None
-        text = read_blob(session, snap.text_sha256).decode("utf-8")
+        known = texts.get(snap.text_sha256) if texts else None
+        text = known if known is not None else read_blob(session, snap.text_sha256).decode("utf-8")
         row = tables.Version(
             policy_id=policy_id, snapshot_id=snap.id, captured_at=snap.captured_at,
             source=snap.source, text=text, text_sha256=snap.text_sha256,
