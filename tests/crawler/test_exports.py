@@ -15,6 +15,7 @@ def test_lazy_exports_match_the_typing_imports(package: str) -> None:
     check_lazy_exports(package)
 
 
+@pytest.mark.slow
 def test_the_seed_header_loads_without_the_extractor() -> None:
     probe = ("import sys; from crawler import compose_document, render_header; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'httpx', 'lxml', 'html2text', 'bs4'}))")

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 WORKER_MODULES = ("policywatch.distributed.tasks", "policywatch.distributed.runtime",
                   "policywatch.distributed.worker", "policywatch.distributed.limits")
 
@@ -27,6 +29,7 @@ print(json.dumps({"loaded": sorted(m for m in sys.modules if m.startswith("polic
 """
 
 
+@pytest.mark.slow
 def test_the_enqueue_path_imports_no_worker_module() -> None:
     done = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True,
                           timeout=120, check=True)

@@ -220,6 +220,7 @@ def test_the_homepage_given_at_add_time_is_walked_first(cli, wayback, bodies) ->
     assert [v["url"] for v in cli("history", slug, "--json").json()] == [OLD, NEW]
 
 
+@pytest.mark.slow
 @sqlite_only
 @pytest.mark.timeout(600)  # a hang guard: the killed run is waited for
 def test_a_killed_corpus_run_resumes_where_it_stopped(cli, wayback, bodies, tmp_path,

@@ -64,6 +64,7 @@ def test_valid_edges_are_accepted(monkeypatch) -> None:
     assert (settings.retries, settings.jitter, settings.smtp_port) == (0, 1.0, 65535)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [{"POLICYWATCH_PER_HOST": "0"}, {"POLICYWATCH_CONCURRENCY": "0"}])
 def test_cli_refuses_with_one_line_and_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYWATCH_")}

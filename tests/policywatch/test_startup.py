@@ -62,6 +62,7 @@ def archived(tmp_path: Path) -> str:
         archive.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--help"], ["token", "--help"], ["--version"]])
 def test_help_loads_no_heavy_library(args: list[str], tmp_path: Path) -> None:
     loaded = loaded_packages(*args, cwd=tmp_path)
@@ -73,6 +74,7 @@ def test_help_loads_no_heavy_library(args: list[str], tmp_path: Path) -> None:
                                   ["show", "{slug}", "--version", "1"],
                                   ["show", "{slug}", "-n", "-2"],
                                   ["show", "{slug}", "--at", "2022-11-02"]])
+@pytest.mark.slow
 def test_reads_of_a_current_sqlite_archive_load_no_orm_settings_or_extractor(
         args: list[str], archived: str, tmp_path: Path) -> None:
     loaded = loaded_packages(*(a.format(slug=archived) for a in args), cwd=tmp_path)
@@ -80,6 +82,7 @@ def test_reads_of_a_current_sqlite_archive_load_no_orm_settings_or_extractor(
     assert not loaded & NEVER_FOR_READS, sorted(loaded & NEVER_FOR_READS)
 
 
+@pytest.mark.slow
 def test_an_older_schema_is_read_through_the_archive_which_upgrades_it(tmp_path: Path) -> None:
     from alembic import command
 
@@ -93,6 +96,7 @@ def test_an_older_schema_is_read_through_the_archive_which_upgrades_it(tmp_path:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_every_command_is_still_registered() -> None:
     done = subprocess.run([sys.executable, "-m", "policywatch.cli", "--help"], capture_output=True,
                           text=True, cwd=REPO, timeout=60, check=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.lazy_exports import check_lazy_exports
 
 
@@ -12,6 +14,7 @@ def test_lazy_exports_match_the_typing_imports() -> None:
     check_lazy_exports("storage")
 
 
+@pytest.mark.slow
 def test_importing_a_light_module_loads_no_sqlalchemy() -> None:
     probe = ("import sys, storage.quickread, storage.errors; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', 'alembic'}))")

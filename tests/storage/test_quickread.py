@@ -123,6 +123,7 @@ def test_missing_or_broken_files(tmp_path: Path) -> None:
         open_reader(f"sqlite:///{tmp_path / 'junk.db'}")
 
 
+@pytest.mark.slow
 def test_an_archive_in_a_folder_nobody_may_write_is_still_read(filled: str, tmp_path: Path) -> None:
     """`list` and `show` on a read-only copy (a shared mount, an archive handed over)."""
     import os
