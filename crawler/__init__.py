@@ -29,7 +29,7 @@ _SOURCES = {
     "live": ("LiveFetcher",),
     "models": ("FetchResult",),
     "ratelimit": ("RateLimiter", "TokenBucketLimiter"),
-    "sampling": ("parse_date_bound", "sample_captures"),
+    "sampling": ("Period", "PeriodUnit", "parse_date_bound", "sample_captures"),
     "wayback": (
         "CdxRecord", "Memento", "WaybackClient", "public_snapshot_url", "split_wayback_url",
         "url_variants"),
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     from crawler.live import LiveFetcher
     from crawler.models import FetchResult
     from crawler.ratelimit import RateLimiter, TokenBucketLimiter
-    from crawler.sampling import parse_date_bound, sample_captures
+    from crawler.sampling import Period, PeriodUnit, parse_date_bound, sample_captures
     from crawler.wayback import (
         CdxRecord,
         Memento,
@@ -116,6 +116,8 @@ __all__ = [
     "public_snapshot_url",
     "RateLimiter",
     "sample_captures",
+    "Period",
+    "PeriodUnit",
     "TokenBucketLimiter",
     "split_wayback_url",
     "url_variants",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Protocol, TypeVar
 
 _DATE_BOUND = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DIGITS = re.compile(r"^\d{4,14}$")
-_INTERVAL = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
 
 
 class _Dated(Protocol):
@@ -71,15 +72,26 @@ def _pad_digits(text: str, *, end: bool, original: str) -> str:
     return f"{year:04d}{month:02d}{day:02d}{hour:02d}{minute:02d}{second:02d}"
 
 
-def parse_interval(every: str) -> tuple[int, str]:
-    """Parse "30d", "2w", "6m", "1y" into ``(count, unit)``; raises ValueError otherwise."""
-    match = _INTERVAL.match(str(every))
-    if not match or int(match.group(1)) < 1:
-        raise ValueError(
-            f"invalid interval {every!r}: expected a positive number followed by "
-            "d (days), w (weeks), m (months) or y (years), e.g. 6m"
-        )
-    return int(match.group(1)), match.group(2).lower()
+class PeriodUnit(StrEnum):
+    """The calendar units a sampling period counts."""
+
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A sampling period: ``count`` whole days, weeks, months or years (callers parse
+    their users' spelling; the crawler takes this typed value)."""
+
+    count: int
+    unit: PeriodUnit
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError(f"a sampling period counts at least one unit, not {self.count}")
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -88,20 +100,21 @@ def _add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=index // 12, month=index % 12 + 1)
 
 
-def _intervals(first: datetime, count: int, unit: str) -> Iterator[tuple[datetime, datetime]]:
+def _intervals(first: datetime, period: Period) -> Iterator[tuple[datetime, datetime]]:
     """Consecutive ``[start, end)`` periods, aligned to the calendar, from ``first`` on."""
+    count, unit = period.count, period.unit
     day = first.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    if unit in ("d", "w"):
-        step = timedelta(days=count * (7 if unit == "w" else 1))
+    if unit in (PeriodUnit.DAYS, PeriodUnit.WEEKS):
+        step = timedelta(days=count * (7 if unit == PeriodUnit.WEEKS else 1))
         start = day
         while True:
             yield start, start + step
             start += step
-    months = count * (12 if unit == "y" else 1)
-    if unit == "y":
+    months = count * (12 if unit == PeriodUnit.YEARS else 1)
+    if unit == PeriodUnit.YEARS:
         start = day.replace(month=1, day=1)
     elif 12 % months == 0:
-        # 1m, 2m, 3m, 4m, 6m, 12m line up with the year: quarters, halves, ...
+        # 1, 2, 3, 4, 6 or 12 months line up with the year: quarters, halves, ...
         start = day.replace(month=(day.month - 1) // months * months + 1, day=1)
     else:
         start = day.replace(day=1)
@@ -111,27 +124,23 @@ def _intervals(first: datetime, count: int, unit: str) -> Iterator[tuple[datetim
         start = end
 
 
-def sample_captures(records: Iterable[Capture], *, every: str | None) -> list[Capture]:
-    """Keep one capture per ``every`` interval: the one nearest the interval's middle.
+def sample_captures(records: Iterable[Capture], *, every: Period | None) -> list[Capture]:
+    """Keep one capture per ``every`` period: the one nearest the period's middle.
 
-    Intervals are aligned to the calendar: days and weeks start at midnight UTC of the
-    first capture's day; "6m" splits years into January-June and July-December, "3m" into
-    quarters, "1y" into calendar years (other month counts start at the first capture's
-    month). Intervals without captures give nothing; ties go to the earlier capture.
-    ``every=None`` keeps everything. The result is sorted by capture time.
-
-    Raises:
-        ValueError: ``every`` is not like "30d", "2w", "6m" or "1y".
+    Periods are aligned to the calendar: days and weeks start at midnight UTC of the
+    first capture's day; six months split years into January-June and July-December,
+    three months into quarters, one year into calendar years (other month counts start
+    at the first capture's month). Periods without captures give nothing; ties go to the
+    earlier capture. ``every=None`` keeps everything. The result is sorted by capture time.
     """
     ordered = sorted(records, key=lambda record: record.captured_at)
     if every is None:
         return ordered
-    count, unit = parse_interval(every)
     if not ordered:
         return []
     chosen: list[Capture] = []
     index = 0
-    for start, end in _intervals(ordered[0].captured_at, count, unit):
+    for start, end in _intervals(ordered[0].captured_at, every):
         if index >= len(ordered):
             break
         middle = start + (end - start) / 2

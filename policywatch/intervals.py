@@ -18,8 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from policywatch.errors import UsageError
+
+if TYPE_CHECKING:
+    from crawler import Period
 
 
 class Unit(StrEnum):
@@ -99,16 +103,19 @@ def parse_interval(text: str, *, what: str = "interval",
     return Interval(amount, unit)
 
 
-def sampling_every(text: str | None, *, what: str = "--every") -> str | None:
-    """A sampling interval (d, w, mo, y) in the crawler's ``sample_captures`` spelling
-    (``6mo`` -> ``6m``, months being ``m`` there); None stays None (keep every capture)."""
+def sampling_period(text: str | None, *, what: str = "--every") -> Period | None:
+    """A sampling interval (d, w, mo, y: whole numbers) as the crawler's typed ``Period``
+    for ``sample_captures``; None stays None (keep every capture)."""
+    from crawler import Period, PeriodUnit
+
     if text is None:
         return None
     interval = parse_interval(text, what=what, units=CALENDAR)
     if interval.amount != int(interval.amount):
         raise UsageError(f"{what} {_shown(text)}: use a whole number")
-    crawler_unit = "m" if interval.unit is Unit.MONTHS else interval.unit.value
-    return f"{int(interval.amount)}{crawler_unit}"
+    unit = {Unit.DAYS: PeriodUnit.DAYS, Unit.WEEKS: PeriodUnit.WEEKS,
+            Unit.MONTHS: PeriodUnit.MONTHS, Unit.YEARS: PeriodUnit.YEARS}[interval.unit]
+    return Period(int(interval.amount), unit)
 
 
 def calendar_days(text: str) -> int:

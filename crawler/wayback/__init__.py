@@ -2,7 +2,7 @@
 
     async with WaybackClient(cdx_per_second=0.4, replay_per_second=8) as client:
         records = await client.search("https://example.com/privacy", from_="2019")
-        for record in sample_captures(records, every="6m"):
+        for record in sample_captures(records, every=Period(6, PeriodUnit.MONTHS)):
             memento = await client.replay(record)   # raises a WaybackError subclass
 
 ``cdx.py`` parses and cleans CDX answers, ``session.py`` owns rate limits and retries,

@@ -18,7 +18,7 @@ from crawler import CdxRecord, CrawlerError, WaybackClient, detect_shell, sample
 from policywatch.checking.pipeline import check_error_kind, extract_body, internal_message
 from policywatch.checking.rendering import Renderer
 from policywatch.checking.summaries import refresh_summaries
-from policywatch.intervals import sampling_every
+from policywatch.intervals import sampling_period
 from storage import (
     Archive,
     Capture,
@@ -86,7 +86,7 @@ async def backfill_policy(archive: Archive, client: WaybackClient, policy: Polic
         progress.errors += 1
         progress.error_kinds[exc.kind] = progress.error_kinds.get(exc.kind, 0) + 1
         return progress
-    records = sample_captures(records, every=sampling_every(every))
+    records = sample_captures(records, every=sampling_period(every))
     progress.found = len(records)
     done = await asyncio.to_thread(archive.archived_timestamps, policy.id)
     todo = [r for r in records if r.timestamp not in done]

@@ -28,7 +28,7 @@ from crawler import (
     split_wayback_url,
 )
 from policywatch.checking.backfill import BackfillProgress, backfill_policy
-from policywatch.intervals import calendar_days, sampling_every
+from policywatch.intervals import calendar_days, sampling_period
 from storage import Archive, PolicyRecord
 
 log = logging.getLogger("policywatch.checking.moves")
@@ -136,7 +136,7 @@ async def sightings(client: WaybackClient, homepages: list[str], *, from_: str |
             continue
         pages = [r for r in records if r.statuscode in (200, None) and not r.is_redirect]
         by_digest: dict[str, Sighting] = {}  # a body seen before links where it linked then
-        for record in sample_captures(pages, every=sampling_every(every)):
+        for record in sample_captures(pages, every=sampling_period(every)):
             earlier = by_digest.get(record.digest) if record.digest else None
             if earlier is not None:
                 found.append(Sighting(homepage, record.captured_at, record.public_url,

@@ -223,8 +223,8 @@ async def backfill(request: Request, slug: str) -> Response:
             raise UsageError(f"from {values['from']} is after to {values['to']}")
         every = values["every"] or None
         if every:
-            from crawler import sample_captures
-            sample_captures([], every=every)
+            from policywatch.intervals import sampling_period
+            sampling_period(every, what="every")
     except (ValueError, UsageError) as exc:
         return _manage(request, policy, error=str(exc), values=values, status=422)
 

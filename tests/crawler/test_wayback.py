@@ -20,6 +20,8 @@ from crawler import (
     CdxRecord,
     Memento,
     NoMemento,
+    Period,
+    PeriodUnit,
     PlaybackError,
     WaybackClient,
     sample_captures,
@@ -117,7 +119,7 @@ def test_date_bounds_and_sampling(fake: FakeWayback, corpus: Path) -> None:
     assert [r.timestamp for r in records] == expected
     assert all(r.params["from"] == ["20250101000000"] and r.params["to"] == ["20250630235959"]
                for r in fake.requests_to("cdx"))
-    monthly = sample_captures(records, every="1m")
+    monthly = sample_captures(records, every=Period(1, PeriodUnit.MONTHS))
     assert len(monthly) == len({r.timestamp[:6] for r in records})
 
 

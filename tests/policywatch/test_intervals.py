@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from crawler import Period, PeriodUnit
 from policywatch.errors import UsageError
 from policywatch.intervals import (
     CALENDAR,
@@ -15,7 +16,7 @@ from policywatch.intervals import (
     Unit,
     calendar_days,
     parse_interval,
-    sampling_every,
+    sampling_period,
 )
 from policywatch.scheduling.schedules import parse_interval as schedule_interval
 from tests.databases import sqlite_only
@@ -42,10 +43,11 @@ def test_unknown_or_ambiguous_units_name_the_grammar(text: str) -> None:
 def test_six_m_is_six_minutes_for_a_schedule_and_refused_for_sampling() -> None:
     assert schedule_interval("6m") == timedelta(minutes=6)
     with pytest.raises(UsageError, match=r"--every '6m' is in minutes: here use d \(days\)"):
-        sampling_every("6m")
-    assert sampling_every("6mo") == "6m"  # the crawler's own spelling of six months
-    assert sampling_every("1y") == "1y" and sampling_every("2w") == "2w"
-    assert sampling_every(None) is None
+        sampling_period("6m")
+    assert sampling_period("6mo") == Period(6, PeriodUnit.MONTHS)
+    assert sampling_period("1y") == Period(1, PeriodUnit.YEARS)
+    assert sampling_period("2w") == Period(2, PeriodUnit.WEEKS)
+    assert sampling_period(None) is None
 
 
 def test_schedules_take_fixed_units_only() -> None:

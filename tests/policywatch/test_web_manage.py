@@ -149,6 +149,12 @@ def test_backfill_runs_as_a_job(admin: TestClient, archive: Archive, wayback: Fa
     policy = archive.add_policy(name="Le Chat", url=url, domain="legal.example.org")
     bad = post(admin, f"/policies/{policy.slug}/backfill", {"from": "2025", "to": "2020"})
     assert bad.status_code == 422 and "after" in bad.text
+    # The CLI's interval grammar: "6m" is six minutes, refused for sampling; "6mo" is months.
+    minutes = post(admin, f"/policies/{policy.slug}/backfill", {"every": "6m"})
+    assert minutes.status_code == 422 and "is in minutes" in minutes.text
+    months = post(admin, f"/policies/{policy.slug}/backfill", {"every": "6mo"},
+                  follow_redirects=False)
+    assert "done</span>" in finished_job(admin, months.headers["location"])
     r = post(admin, f"/policies/{policy.slug}/backfill", {"from": "", "to": "", "every": ""},
              follow_redirects=False)
     html = finished_job(admin, r.headers["location"])

@@ -57,8 +57,8 @@ def backfill(
         from policywatch.checking.moves import DEFAULT_EVERY
         every = every or DEFAULT_EVERY
     if every:
-        from policywatch.intervals import sampling_every
-        sampling_every(every)  # UsageError naming the grammar, before any work
+        from policywatch.intervals import sampling_period
+        sampling_period(every)  # UsageError naming the grammar, before any work
     archive = app.archive
     policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
     if follow_moves and not distributed:

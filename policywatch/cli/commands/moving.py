@@ -69,8 +69,8 @@ def corpus(
     start, end = _bound(from_, end=False), _bound(to, end=True)
     if start and end and start > end:
         raise UsageError(f"--from {from_} is after --to {to}")
-    from policywatch.intervals import sampling_every
-    sampling_every(every)  # UsageError naming the grammar, before any work
+    from policywatch.intervals import sampling_period
+    sampling_period(every)  # UsageError naming the grammar, before any work
     if str(domains_file) == "-":
         domains = read_domains(sys.stdin)
     elif not domains_file.is_file():
