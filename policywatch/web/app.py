@@ -25,7 +25,7 @@ from crawler import CrawlerError
 from policywatch import __version__
 from policywatch.errors import UsageError
 from policywatch.settings import Settings
-from policywatch.web import api, feed_routes, manage, pages
+from policywatch.web import api, auth, feed_routes, manage, pages
 from policywatch.web.assets import cache_control, swagger_ui_dir
 from policywatch.web.jobs import JobRegistry
 from policywatch.web.limits import BodySizeLimit, FailureThrottle
@@ -138,6 +138,10 @@ def _error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "body"))
         return _error(request, 422, f"invalid {where or 'input'}: {first.get('msg', 'bad value')}")
+
+    @app.exception_handler(auth.SignInFirst)
+    async def sign_in_first(request: Request, exc: auth.SignInFirst) -> Response:
+        return auth.sign_in_redirect(exc.path)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:

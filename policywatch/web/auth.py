@@ -144,10 +144,21 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def sign_in_first(request: Request) -> Response | None:
-    """For an admin page: a redirect to /login (back here after) when the browser is not
-    signed in, else None."""
+class SignInFirst(Exception):
+    """An admin page asked for by a browser that is not signed in; the app answers with
+    a redirect to /login, back to the page after (``sign_in_redirect``)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def admin_page(request: Request) -> None:
+    """Dependency of every admin page: a signed-in browser, or ``SignInFirst``."""
     if session_admin(request) is None:
-        return RedirectResponse(f"/login?next={quote(request.url.path, safe='/')}",
-                                status_code=303)
-    return None
+        raise SignInFirst(request.url.path)
+
+
+def sign_in_redirect(path: str) -> Response:
+    """To /login, then back to ``path``."""
+    return RedirectResponse(f"/login?next={quote(path, safe='/')}", status_code=303)

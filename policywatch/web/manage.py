@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
@@ -28,7 +28,7 @@ from policywatch.web.jobs import JobRegistry
 from policywatch.web.templating import templates
 from storage import Conflict, NotFound, Outbox, PolicyRecord, delete_policy
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(auth.admin_page)])
 
 JOB_WAIT_SECONDS = 20.0  # how long "check now" / "backfill" hold the request before answering
 # What the manage page says after an action (``?done=KEY``; never text from the query itself).
@@ -77,9 +77,6 @@ def _is_homepage(url: str) -> bool:
 
 @router.get("/add")
 def add_form(request: Request) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     return _render(request, "add.html", {"error": None, "values": {}, "found": None})
 
 
@@ -87,9 +84,6 @@ def add_form(request: Request) -> Response:
 async def add_policy(request: Request) -> Response:
     """Add a policy URL as given; a bare domain or homepage goes through discovery first and
     the found link is shown for confirmation (``policywatch add DOMAIN``)."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await _form(request)
     values = {k: _field(form, k)
               for k in ("url", "name", "every", "tags", "homepage", "reason", "render")}
@@ -135,18 +129,12 @@ def _manage(request: Request, policy: PolicyRecord, *, error: str | None = None,
 
 @router.get("/policies/{slug}/manage")
 def manage_page(request: Request, slug: str) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     return _manage(request, archive_of(request).policy(slug))
 
 
 @router.post("/policies/{slug}/edit")
 async def edit_policy(request: Request, slug: str) -> Response:
     """Name, schedule, CSS select/remove, tags and render mode, validated as ``PATCH /api/v1/policies``."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await _form(request)
     archive = archive_of(request)
     policy = archive.policy(slug)
@@ -174,9 +162,6 @@ async def resume_policy(request: Request, slug: str) -> Response:
 
 
 async def _set_active(request: Request, slug: str, active: bool) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     await _form(request)
     policy = policy_service.update_policy(archive_of(request), settings_of(request), slug,
                                           {"active": active})
@@ -189,9 +174,6 @@ async def _set_active(request: Request, slug: str, active: bool) -> Response:
 @router.post("/policies/{slug}/check")
 async def check_now(request: Request, slug: str) -> Response:
     """Fetch the live page now (``policywatch check SLUG``), as a job."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     await _form(request)
     archive, settings = archive_of(request), settings_of(request)
     policy = archive.policy(slug)
@@ -209,9 +191,6 @@ async def check_now(request: Request, slug: str) -> Response:
 @router.post("/policies/{slug}/backfill")
 async def backfill(request: Request, slug: str) -> Response:
     """Fetch past versions from the Wayback Machine (``policywatch backfill SLUG``), as a job."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await _form(request)
     archive, settings = archive_of(request), settings_of(request)
     policy = archive.policy(slug)
@@ -250,9 +229,6 @@ async def _run_job(request: Request, policy: PolicyRecord, kind: str, work: Any)
 
 @router.get("/policies/{slug}/delete")
 def delete_form(request: Request, slug: str) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     archive = archive_of(request)
     policy = archive.policy(slug)
     return _render(request, "delete.html", {"policy": policy, "error": None,
@@ -263,9 +239,6 @@ def delete_form(request: Request, slug: str) -> Response:
 async def delete(request: Request, slug: str) -> Response:
     """Stop tracking and keep the history (pause), or, when asked and confirmed by typing
     the slug, delete the policy with everything recorded about it."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await _form(request)
     archive = archive_of(request)
     policy = archive.policy(slug)
@@ -286,9 +259,6 @@ async def delete(request: Request, slug: str) -> Response:
 @router.post("/policies/{slug}/alerts")
 async def add_alert(request: Request, slug: str) -> Response:
     """Subscribe a target to this policy's changes on the ticked topics (none: every topic)."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await _form(request)
     archive = archive_of(request)
     policy = archive.policy(slug)
@@ -312,9 +282,6 @@ def _subscription_number(value: str) -> int:
 @router.post("/policies/{slug}/alerts/{subscription_id}/test")
 async def test_alert(request: Request, slug: str, subscription_id: str) -> Response:
     """Send a sample alert now and say whether it was delivered."""
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     await _form(request)
     archive, settings = archive_of(request), settings_of(request)
     policy = archive.policy(slug)
@@ -330,9 +297,6 @@ async def test_alert(request: Request, slug: str, subscription_id: str) -> Respo
 
 @router.post("/policies/{slug}/alerts/{subscription_id}/delete")
 async def remove_alert(request: Request, slug: str, subscription_id: str) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     await _form(request)
     policy = archive_of(request).policy(slug)
     Outbox(archive_of(request)).remove_subscription(_subscription_number(subscription_id))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from markupsafe import Markup, escape
 
@@ -369,7 +369,9 @@ def _reader_gate(request: Request) -> Response | None:
     """With ``public_read`` off, pages need a signed-in browser."""
     if auth.settings_of(request).public_read:
         return None
-    return auth.sign_in_first(request)
+    if auth.session_admin(request) is None:
+        return auth.sign_in_redirect(request.url.path)
+    return None
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -404,11 +406,8 @@ async def logout(request: Request) -> Response:
 # --- admin forms ----------------------------------------------------------------------------
 
 
-@router.get("/subscriptions")
+@router.get("/subscriptions", dependencies=[Depends(auth.admin_page)])
 def subscriptions_page(request: Request) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     return _subscriptions(request, None, {})
 
 
@@ -421,11 +420,8 @@ def _subscriptions(request: Request, error: str | None, values: dict[str, str],
     }, status=status)
 
 
-@router.post("/subscriptions")
+@router.post("/subscriptions", dependencies=[Depends(auth.admin_page)])
 async def add_subscription(request: Request) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await request.form()
     auth.check_csrf(request, form.get("csrf"))
     values = {k: str(form.get(k) or "").strip()[:2000] for k in ("target", "topics", "secret")}
@@ -439,11 +435,8 @@ async def add_subscription(request: Request) -> Response:
     return RedirectResponse("/subscriptions", status_code=303)
 
 
-@router.post("/subscriptions/{subscription_id}/delete")
+@router.post("/subscriptions/{subscription_id}/delete", dependencies=[Depends(auth.admin_page)])
 async def remove_subscription(request: Request, subscription_id: str) -> Response:
-    gate = auth.sign_in_first(request)
-    if gate:
-        return gate
     form = await request.form()
     auth.check_csrf(request, form.get("csrf"))
     number = _int(subscription_id, "subscription")

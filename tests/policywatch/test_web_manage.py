@@ -93,6 +93,25 @@ def finished_job(client: TestClient, location: str) -> str:
     raise AssertionError("the job never finished")
 
 
+def test_every_admin_page_sends_a_signed_out_browser_to_sign_in(archive: Archive,
+                                                                 db_url: str) -> None:
+    from policywatch.web import manage
+
+    archive.add_policy(name="Shop", url="https://shop.example/p", domain="shop.example")
+    client = TestClient(create_app(Settings(database_url=db_url, public_url="http://testserver"), archive))
+    routes = [(method, route.path) for route in manage.router.routes
+              for method in getattr(route, "methods", ())]
+    routes += [("GET", "/subscriptions"), ("POST", "/subscriptions"),
+               ("POST", "/subscriptions/{subscription_id}/delete")]
+    assert len(routes) >= 15
+    for method, template in routes:
+        path = template.format(slug="shop.example", subscription_id="1")
+        r = client.request(method, path, follow_redirects=False)
+        assert r.status_code == 303, (method, path)
+        assert r.headers["location"] == f"/login?next={path}", (method, path)
+    assert archive.policy("shop.example").active  # nothing was done
+
+
 def test_manage_needs_sign_in_and_csrf(archive: Archive, db_url: str) -> None:
     archive.add_policy(name="Shop", url="https://shop.example/p", domain="shop.example")
     client = TestClient(create_app(Settings(database_url=db_url, public_url="http://testserver"), archive))
