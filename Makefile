@@ -5,6 +5,11 @@ BIN := $(VENV)/bin
 
 .PHONY: setup check demo test bench browser axe clean
 
+# Keep compiled bytecode (and pytest's rewritten test modules) between runs even where the
+# environment turns it off: without it every process, test worker and CLI run recompiles
+# the project from source.
+unexport PYTHONDONTWRITEBYTECODE
+
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
