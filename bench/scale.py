@@ -481,9 +481,11 @@ def run_cli(url: str, base: str, n: int, concurrency: int) -> dict:
     return out
 
 
-def run_memory(url: str, base: str, n: int, concurrency: int, editions: int) -> list[dict]:
-    """`check --all` (rounds 1 and 2), `reextract --all` and `backfill --all` on one SQLite
-    database, each a whole process: one row each (command, wall, CPU, peak RSS, notes)."""
+def run_memory(url: str, base: str, n: int, concurrency: int, editions: int,
+               commands: tuple[str, ...] = ("check", "reextract", "backfill")) -> list[dict]:
+    """`check --all` (rounds 1 and 2), `reextract --all` and `backfill --all` (those of
+    ``commands``, in this order) on one SQLite database, each a whole process: one row each
+    (command, wall, CPU, peak RSS, notes)."""
     ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     wayback = multiprocessing.Process(target=serve_wayback, args=(ports, base, n, editions),
                                       daemon=True)
@@ -497,18 +499,21 @@ def run_memory(url: str, base: str, n: int, concurrency: int, editions: int) -> 
                                              if p)}
         cli = [sys.executable, "-m", "policywatch.cli"]
         rows = []
-        for round_ in (1, 2):
+        for round_ in (1, 2) if "check" in commands else ():
             set_round(base, round_)
             r = timed_process([*cli, "check", "--all"], env)
             rows.append({**r, "command": "check --all",
                          "what": "round 1 (all new)" if round_ == 1 else "round 2 (3% changed)",
                          "notes": json.dumps(outcome_counts(url, since=round_))})
             print(f"  memory: check --all round {round_}: {r}", flush=True)
-        snapshots = table_count(url, "snapshot")
-        r = timed_process([*cli, "reextract", "--all"], env)
-        rows.append({**r, "command": "reextract --all", "what": f"{snapshots} snapshots",
-                     "notes": ""})
-        print(f"  memory: reextract --all: {r}", flush=True)
+        if "reextract" in commands:
+            snapshots = table_count(url, "snapshot")
+            r = timed_process([*cli, "reextract", "--all"], env)
+            rows.append({**r, "command": "reextract --all", "what": f"{snapshots} snapshots",
+                         "notes": ""})
+            print(f"  memory: reextract --all: {r}", flush=True)
+        if "backfill" not in commands:
+            return rows
         before = table_count(url, "version")
         r = timed_process([*cli, "backfill", "--all"], env)
         rows.append({**r, "command": "backfill --all",
@@ -684,6 +689,8 @@ def main() -> None:
                              "--all as whole processes on SQLite, peak RSS).")
     parser.add_argument("--captures", type=int, default=2,
                         help="memory: archived editions of each page on the fake Wayback")
+    parser.add_argument("--commands", default="check,reextract,backfill",
+                        help="memory: which of check, reextract, backfill to run")
     parser.add_argument("--versions", type=int, default=1_000_000)
     parser.add_argument("--versions-per-policy", type=int, default=200)
     parser.add_argument("--text-bytes", type=int, default=1000)
@@ -725,7 +732,7 @@ def main() -> None:
                 took, ids = import_policies(url, base, args.policies)
                 if kind == "memory":
                     memory_rows = run_memory(url, base, args.policies, args.concurrency,
-                                             args.captures)
+                                             args.captures, tuple(args.commands.split(",")))
                     continue
                 if kind == "workers":
                     result = run_workers(url, base, ids, args.concurrency // 2, args.workers)
