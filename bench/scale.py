@@ -11,7 +11,11 @@ again, nothing changed (the issue's "unchanged round"). Measured for:
 1. one process on SQLite (`policywatch check --all` / `run` as one process);
 2. one process on PostgreSQL;
 3. an enqueuer (what `run --distributed` does for due checks) + 2 `policywatch worker`
-   processes on PostgreSQL.
+   processes on PostgreSQL;
+4. ``memory``: on one SQLite database, `check --all` (both rounds), `reextract --all` and
+   `backfill --all` (against a fake Wayback Machine in its own process, ``--captures``
+   archived editions per page) as whole processes: wall, CPU and peak RSS of each
+   (target: under 300 MB at 10,000 policies, issue 14).
 
 Also: peak RSS of each process, database size per stored version, and the latency of the
 `history SLUG --json` path with 1,000,000 versions in PostgreSQL (synthesised rows).
@@ -19,6 +23,7 @@ Also: peak RSS of each process, database size per stored version, and the latenc
     .venv/bin/python bench/scale.py --policies 500            # quick
     .venv/bin/python bench/scale.py --policies 10000          # the full run
     .venv/bin/python bench/scale.py --history-only --versions 1000000
+    .venv/bin/python bench/scale.py --policies 10000 --only memory --no-history
 
 Pages all come from one host (127.0.0.1), so the per-host limit is raised to the
 concurrency (a real deployment spreads over many hosts).
@@ -198,6 +203,87 @@ def serve(port_out: Any, round_value: Any) -> None:
     server.serve_forever()
 
 
+RSS_TARGET_MB = 300  # issue 14: peak RSS of each command at 10,000 policies
+
+
+def archived_body(pages: Pages, i: int, edition: int) -> bytes:
+    """Page ``i`` as archived in an older ``edition`` (1, 2...): round 1's page with one
+    clause of its own, so every edition is a distinct text (a version for backfill)."""
+    clause = (f"<p>Edition {edition}: we keep server logs for {30 * edition} days and "
+              f"answer access requests within {edition + 1} weeks.</p>").encode()
+    return pages.body(i, 1).replace(b"<main><article>", b"<main><article>" + clause, 1)
+
+
+def serve_wayback(port_out: Any, base: str, n: int, editions: int) -> None:
+    """A fake Wayback Machine (its own process) holding ``editions`` captures of each page
+    ``{base}/p/<i>``, bodies built on request (tests/fakes/wayback.py, indexed by URL key:
+    the fake scans every capture it holds on each request)."""
+    from dataclasses import dataclass
+
+    from tests.fakes.wayback import FakeCapture, FakeWayback, digest_of, surt_key
+
+    pages = Pages()
+
+    @dataclass
+    class PageCapture(FakeCapture):
+        page: int = 0
+        edition: int = 1
+
+        def read_body(self) -> bytes:
+            return archived_body(pages, self.page, self.edition)
+
+        def cdx_row(self) -> dict[str, str]:
+            if self.digest is None:  # once: the page is built again for each replay
+                body = self.read_body()
+                self.digest, self.length = digest_of(body), len(body)
+            return super().cdx_row()
+
+    class IndexedWayback(FakeWayback):
+        """Answers from the captures of the asked URL's key only."""
+
+        def __init__(self) -> None:
+            self._local = threading.local()
+            self.by_key: dict[str, list[FakeCapture]] = {}
+            super().__init__()
+
+        @property  # type: ignore[override]
+        def captures(self) -> list[FakeCapture]:
+            view = getattr(self._local, "view", None)
+            return self._all if view is None else view
+
+        @captures.setter
+        def captures(self, value: list[FakeCapture]) -> None:
+            self._all = value
+
+        def _keyed(self, url: str) -> None:
+            self._local.view = self.by_key.get(surt_key(url), [])
+
+        def _cdx(self, params: dict[str, list[str]]) -> Any:
+            self._keyed((params.get("url") or [""])[0])
+            try:
+                return super()._cdx(params)
+            finally:
+                self._local.view = None
+
+        def _replay(self, timestamp: str, original: str) -> Any:
+            self._keyed(original)
+            try:
+                return super()._replay(timestamp, original)
+            finally:
+                self._local.view = None
+
+    fake = IndexedWayback()
+    for i in range(n):
+        url = f"{base}/p/{i}"
+        listed: list[FakeCapture] = [PageCapture(url=url, timestamp=f"{2015 + k}0615120000",
+                                                 page=i, edition=k) for k in range(1, editions + 1)]
+        fake.by_key[surt_key(url)] = listed
+        fake._all.extend(listed)
+    fake.start()
+    port_out.put(fake.base_url)
+    threading.Event().wait()
+
+
 # --- measuring ----------------------------------------------------------------------------
 
 
@@ -345,14 +431,15 @@ def child_bare(base: str, n: int, concurrency: int) -> None:
 
 def timed_process(argv: list[str], env: dict[str, str]) -> dict[str, float]:
     """Run a whole process; its wall time, CPU time and peak RSS (from wait4)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):  # `check` exits 1 only when every check failed
-        assert proc.stderr is not None
-        raise SystemExit(f"{argv[2:]} failed:\n{proc.stderr.read().decode()[-3000:]}")
+    with tempfile.TemporaryFile() as err:  # not a pipe: a chatty child would block on it
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):  # `check` exits 1 only when every check failed
+            err.seek(0)
+            raise SystemExit(f"{argv[2:]} failed:\n{err.read().decode()[-3000:]}")
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
             "peak_rss_mb": usage.ru_maxrss / 1024}
 
@@ -393,6 +480,63 @@ def run_cli(url: str, base: str, n: int, concurrency: int) -> dict:
                                  "outcomes": outcome_counts(url, since=round_)}
     out["peak_rss_mb"] = max(out[f"round{r}"]["peak_rss_mb"] for r in (1, 2, 3))
     return out
+
+
+def run_memory(url: str, base: str, n: int, concurrency: int, editions: int,
+               commands: tuple[str, ...] = ("check", "reextract", "backfill")) -> list[dict]:
+    """`check --all` (rounds 1 and 2), `reextract --all` and `backfill --all` (those of
+    ``commands``, in this order) on one SQLite database, each a whole process: one row each
+    (command, wall, CPU, peak RSS, notes)."""
+    ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    wayback = multiprocessing.Process(target=serve_wayback, args=(ports, base, n, editions),
+                                      daemon=True)
+    wayback.start()
+    try:
+        wayback_url = ports.get(timeout=600)
+        env = {**os.environ, **bench_settings(url, concurrency),
+               "POLICYWATCH_WAYBACK_URL": wayback_url, "POLICYWATCH_CDX_PER_SECOND": "10000",
+               "POLICYWATCH_REPLAY_PER_SECOND": "10000",
+               "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH"))
+                                             if p)}
+        cli = [sys.executable, "-m", "policywatch.cli"]
+        rows = []
+        for round_ in (1, 2) if "check" in commands else ():
+            set_round(base, round_)
+            r = timed_process([*cli, "check", "--all"], env)
+            rows.append({**r, "command": "check --all",
+                         "what": "round 1 (all new)" if round_ == 1 else "round 2 (3% changed)",
+                         "notes": json.dumps(outcome_counts(url, since=round_))})
+            print(f"  memory: check --all round {round_}: {r}", flush=True)
+        if "reextract" in commands:
+            snapshots = table_count(url, "snapshot")
+            r = timed_process([*cli, "reextract", "--all"], env)
+            rows.append({**r, "command": "reextract --all", "what": f"{snapshots} snapshots",
+                         "notes": ""})
+            print(f"  memory: reextract --all: {r}", flush=True)
+        if "backfill" not in commands:
+            return rows
+        before = table_count(url, "version")
+        r = timed_process([*cli, "backfill", "--all"], env)
+        rows.append({**r, "command": "backfill --all",
+                     "what": f"{editions} captures a policy",
+                     "notes": f"{table_count(url, 'version') - before} versions added"})
+        print(f"  memory: backfill --all: {r}", flush=True)
+        return rows
+    finally:
+        wayback.terminate()
+
+
+def table_count(url: str, table: str) -> int:
+    """Rows in one table (``snapshot``, ``version``)."""
+    from sqlalchemy import text
+
+    from storage import Archive
+
+    archive = Archive.open(url)
+    with archive.session() as session:
+        n = session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    archive.close()
+    return int(n)
 
 
 def run_workers(url: str, base: str, ids: list[int], concurrency: int, workers: int) -> dict:
@@ -542,7 +686,12 @@ def main() -> None:
                         help="Deployments to run, comma-separated: cli (`policywatch check "
                              "--all` as a whole process per round, beside the bare httpx "
                              "floor), sqlite, postgresql (Pipeline.check_many in one process, "
-                             "both rounds), workers.")
+                             "both rounds), workers, memory (check, reextract and backfill "
+                             "--all as whole processes on SQLite, peak RSS).")
+    parser.add_argument("--captures", type=int, default=2,
+                        help="memory: archived editions of each page on the fake Wayback")
+    parser.add_argument("--commands", default="check,reextract,backfill",
+                        help="memory: which of check, reextract, backfill to run")
     parser.add_argument("--versions", type=int, default=1_000_000)
     parser.add_argument("--versions-per-policy", type=int, default=200)
     parser.add_argument("--text-bytes", type=int, default=1000)
@@ -561,6 +710,7 @@ def main() -> None:
         return
 
     rows = []
+    memory_rows: list[dict] = []
     if not args.history_only:
         ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
         round_value = multiprocessing.Value("i", 1)
@@ -573,7 +723,7 @@ def main() -> None:
               f"concurrency {args.concurrency}; {os.cpu_count()} CPUs (shared)", flush=True)
         tmp = Path(tempfile.mkdtemp(prefix="pw-scale-"))
         for kind in args.only.split(","):
-            url = (f"sqlite:///{tmp / f'{kind}.db'}" if kind in ("sqlite", "cli")
+            url = (f"sqlite:///{tmp / f'{kind}.db'}" if kind in ("sqlite", "cli", "memory")
                    else fresh_pg(kind))
             try:
                 from storage import Archive
@@ -581,9 +731,15 @@ def main() -> None:
                 Archive.open(url).close()
                 empty = db_bytes(url)
                 took, ids = import_policies(url, base, args.policies)
+                if kind == "memory":
+                    memory_rows = run_memory(url, base, args.policies, args.concurrency,
+                                             args.captures, tuple(args.commands.split(",")))
+                    continue
                 if kind == "workers":
                     result = run_workers(url, base, ids, args.concurrency // 2, args.workers)
                     rss = " + ".join(f"{r:.0f}" for r in result["peak_rss_mb"])
+                    rss += (f" (< {RSS_TARGET_MB} MB each: "
+                            f"{'met' if max(result['peak_rss_mb']) < RSS_TARGET_MB else 'NOT met'})")
                 elif kind == "cli":
                     result = run_cli(url, base, args.policies, args.concurrency)
                     rss = " / ".join(f"{result[f'round{r}']['peak_rss_mb']:.0f}" for r in (1, 2, 3))
@@ -614,19 +770,31 @@ def main() -> None:
                 print(f"  {kind}: import {took:.2f}s, {n_versions} versions, "
                       f"{per_version / 1024:.1f} KB per version, peak RSS {rss} MB", flush=True)
             finally:
-                if kind not in ("sqlite", "cli"):
+                if kind not in ("sqlite", "cli", "memory"):
                     drop_pg(url)
         server.terminate()
-        print()
-        print("| deployment | round | checks/s | wall (s) | peak RSS (MB) | DB KB/version | notes |")
-        print("|---|---|---|---|---|---|---|")
-        labels = {"cli": "`check --all` process, SQLite", "sqlite": "1 process, SQLite", "postgresql": "1 process, PostgreSQL",
-                  "workers": f"enqueuer + {args.workers} workers, PostgreSQL"}
-        for kind, round_, rate, wall, rss, kb, extra in rows:
-            what = {1: "1 (all new)", 2: f"2 ({CHANGED_SHARE}% changed, the rest unchanged)",
-                    3: "3 (nothing changed)"}[round_]
-            print(f"| {labels.get(kind, kind)} | {what} | {rate:.1f} | {wall:.1f} | {rss} | "
-                  f"{kb:.1f} | {extra} |")
+        if memory_rows:
+            print()
+            print(f"SQLite, {args.policies} policies, concurrency {args.concurrency}; "
+                  f"load average {os.getloadavg()[0]:.1f} at the end")
+            print(f"| command | what | wall (s) | CPU (s) | peak RSS (MB) | < {RSS_TARGET_MB} MB | notes |")
+            print("|---|---|---|---|---|---|---|")
+            for m in memory_rows:
+                print(f"| `{m['command']}` | {m['what']} | {m['wall']:.1f} | {m['cpu']:.1f} | "
+                      f"{m['peak_rss_mb']:.0f} | "
+                      f"{'met' if m['peak_rss_mb'] < RSS_TARGET_MB else '**NOT met**'} | {m['notes']} |")
+        if rows:
+            print()
+            print("| deployment | round | checks/s | wall (s) | peak RSS (MB) | DB KB/version | notes |")
+            print("|---|---|---|---|---|---|---|")
+            labels = {"cli": "`check --all` process, SQLite", "sqlite": "1 process, SQLite",
+                      "postgresql": "1 process, PostgreSQL",
+                      "workers": f"enqueuer + {args.workers} workers, PostgreSQL"}
+            for kind, round_, rate, wall, rss, kb, extra in rows:
+                what = {1: "1 (all new)", 2: f"2 ({CHANGED_SHARE}% changed, the rest unchanged)",
+                        3: "3 (nothing changed)"}[round_]
+                print(f"| {labels.get(kind, kind)} | {what} | {rate:.1f} | {wall:.1f} | {rss} | "
+                      f"{kb:.1f} | {extra} |")
     if not args.no_history:
         h = history_bench(args.versions, args.versions_per_policy, args.text_bytes,
                           args.history_samples)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import httpx
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 # RFC 9309 asks crawlers to parse at least 500 KiB; more than that is not a robots file.
 MAX_ROBOTS_BYTES = 512 * 1024
 MAX_ROBOTS_REDIRECTS = 5
+# Sites whose rules are kept: a parsed robots.txt is tens of KB (~54 KB for 200 rules), so
+# an unbounded cache grew with the watch list (10,000 sites: hundreds of MB in `check --all`
+# or a long-running worker). The least recently used beyond this are fetched again if met.
+MAX_CACHED_SITES = 1024
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,14 @@ class RobotsCache:
 
     def __init__(self, client: httpx.AsyncClient, *, user_agent: str,
                  limiter: HostLimiter | None = None, ttl: float = 24 * 3600,
-                 error_ttl: float = 300) -> None:
+                 error_ttl: float = 300, max_sites: int = MAX_CACHED_SITES) -> None:
         self._client = client
         self._user_agent = user_agent
         self._limiter = limiter
         self._ttl = ttl
         self._error_ttl = error_ttl
-        self._rules: dict[str, _Rules] = {}
+        self._max_sites = max_sites
+        self._rules: OrderedDict[str, _Rules] = OrderedDict()  # least recently used first
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def allowed(self, url: str) -> bool:
@@ -64,6 +70,7 @@ class RobotsCache:
     async def _rules_for(self, origin: str, host: str) -> _Rules:
         cached = self._rules.get(origin)
         if cached is not None and cached.expires > time.monotonic():
+            self._rules.move_to_end(origin)
             return cached
         lock = self._locks.setdefault(origin, asyncio.Lock())
         async with lock:  # concurrent fetches of one site share one robots.txt request
@@ -75,8 +82,19 @@ class RobotsCache:
             else:
                 async with self._limiter.slot(host):
                     rules = await self._download(origin)
-            self._rules[origin] = rules
+            self._remember(origin, rules)
             return rules
+
+    def _remember(self, origin: str, rules: _Rules) -> None:
+        """Cache ``rules``, dropping the least recently used sites beyond ``max_sites``
+        (with their locks, unless a download of theirs is under way)."""
+        self._rules[origin] = rules
+        self._rules.move_to_end(origin)
+        while len(self._rules) > self._max_sites:
+            old, _ = self._rules.popitem(last=False)
+            lock = self._locks.get(old)
+            if lock is not None and not lock.locked():
+                del self._locks[old]
 
     async def _download(self, origin: str) -> _Rules:
         url = f"{origin}/robots.txt"

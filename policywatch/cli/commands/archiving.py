@@ -42,6 +42,7 @@ def backfill(
 ) -> None:
     """Fetch a policy's past versions from the Wayback Machine into its timeline."""
     import asyncio
+    import sys
 
     from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from policywatch.checking.backfill import BackfillProgress, backfill_policy
@@ -74,13 +75,16 @@ def backfill(
         typer.echo(queued.line("backfill"))
         return
 
-    async def run() -> list[tuple[str, BackfillProgress]]:
+    async def run() -> None:
+        """Streamed: each policy's line is printed when it is done and its bar removed, so
+        neither results nor progress tasks pile up over a long ``--all``."""
         from policywatch.checking.rendering import Renderer
-        done: list[tuple[str, BackfillProgress]] = []
         renderer = Renderer(app.settings)  # its browser starts on the first shell capture
         async with make_wayback_client(app.settings) as client:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
-                          TimeElapsedColumn(), console=err_console, transient=False) as bar:
+                          TimeElapsedColumn(), console=err_console, transient=True,
+                          # lines above the bar on a terminal; into the file when redirected
+                          redirect_stdout=sys.stdout.isatty()) as bar:
                 for policy in policies:
                     task = bar.add_task(policy.slug, total=None, counts="searching the archive")
 
@@ -92,17 +96,17 @@ def backfill(
                     result = await backfill_policy(archive, client, policy, from_=start, to=end,
                                                    every=every, on_progress=show,
                                                    renderer=renderer)
-                    done.append((policy.slug, result))
+                    bar.remove_task(task)
+                    typer.echo(f"{policy.slug}  {result.line()}")
         await renderer.aclose()
-        return done
 
-    for slug, result in asyncio.run(run()):
-        typer.echo(f"{slug}  {result.line()}")
+    asyncio.run(run())
 
 
 def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | None,
                   end: str | None, every: str | None) -> None:
     import asyncio
+    import sys
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from policywatch.checking.backfill import BackfillProgress
@@ -110,12 +114,13 @@ def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | No
     from policywatch.cli.output import err_console
     from policywatch.checking.wayback_client import make_wayback_client
 
-    async def run() -> list[tuple[str, FollowResult]]:
-        done: list[tuple[str, FollowResult]] = []
+    async def run() -> None:
+        """Streamed like ``backfill``: lines printed as policies finish, bars removed."""
         async with make_wayback_client(app.settings) as client:
             with Progress(TextColumn("{task.description}"), BarColumn(),
                           TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-                          console=err_console, transient=False) as bar:
+                          console=err_console, transient=True,
+                          redirect_stdout=sys.stdout.isatty()) as bar:
                 for policy in policies:
                     task = bar.add_task(policy.slug, total=None, counts="reading archived homepages")
 
@@ -124,16 +129,16 @@ def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | No
                                    completed=p.fetched + p.errors,
                                    counts=f"{url}: {p.found} found, {p.fetched} fetched, "
                                           f"{p.new_versions} new versions")
-                    done.append((policy.slug, await backfill_following_moves(
+                    result: FollowResult = await backfill_following_moves(
                         app.archive, client, policy, from_=start, to=end, every=every,
-                        on_progress=show)))
-        return done
+                        on_progress=show)
+                    bar.remove_task(task)
+                    lines = result.lines()
+                    typer.echo(f"{policy.slug}  {lines[0]}")
+                    for line in lines[1:]:
+                        typer.echo(line)
 
-    for slug, result in asyncio.run(run()):
-        lines = result.lines()
-        typer.echo(f"{slug}  {lines[0]}")
-        for line in lines[1:]:
-            typer.echo(line)
+    asyncio.run(run())
 
 
 def export(
