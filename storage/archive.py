@@ -144,6 +144,20 @@ class Archive(VersionLookup):
         with self.session() as session:
             return policy_store.listing(session, active=active)
 
+    def iter_policies(self, *, active: bool | None = None,
+                      page: int = 500) -> Iterator[PolicyRecord]:
+        """``policies`` read ``page`` at a time, each page in its own short transaction: a
+        run over every policy (``backfill --all``) holds one page, not the whole list. A
+        policy added or renamed meanwhile is met if its slug sorts after the current page."""
+        after: str | None = None
+        while True:
+            with self.session() as session:
+                batch = policy_store.page_after(session, active=active, after=after, limit=page)
+            yield from batch
+            if len(batch) < page:
+                return
+            after = batch[-1].slug
+
     def update_policy(self, slug: str, changes: PolicyChanges | None = None, *,
                       name: str | Unset = UNSET, schedule: str | None | Unset = UNSET,
                       active: bool | Unset = UNSET, select: str | None | Unset = UNSET,

@@ -224,6 +224,17 @@ def listing(session: Session, *, active: bool | None = None) -> list[PolicyRecor
     return [records.policy_record(r) for r in session.exec(query).all()]
 
 
+def page_after(session: Session, *, active: bool | None, after: str | None,
+               limit: int) -> list[PolicyRecord]:
+    """The next ``limit`` policies of ``listing`` after the slug ``after`` (None: the first)."""
+    query = sa_select(tables.Policy).order_by(col(tables.Policy.slug)).limit(limit)
+    if active is not None:
+        query = query.where(col(tables.Policy.active) == active)
+    if after is not None:
+        query = query.where(col(tables.Policy.slug) > after)
+    return [records.policy_record(r) for r in session.exec(query).all()]
+
+
 def update(session: Session, slug: str, changes: PolicyChanges) -> PolicyRecord:
     """Apply the fields of ``changes`` that are set; raises NotFound."""
     row = by_slug(session, slug)

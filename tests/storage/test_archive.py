@@ -58,6 +58,18 @@ def test_schema_upgrade_is_idempotent(empty_db_url: str) -> None:
     engine.dispose()
 
 
+def test_iterating_policies_a_page_at_a_time_gives_the_listing(archive: Archive) -> None:
+    for i in range(7):
+        archive.add_policy(name=f"Site {i}", url=f"https://site{i}.example/privacy",
+                           domain=f"site{i}.example")
+    archive.update_policy("site3.example", active=False)
+    for active in (None, True, False):
+        listed = [p.slug for p in archive.policies(active=active)]
+        assert [p.slug for p in archive.iter_policies(active=active, page=2)] == listed
+        assert [p.slug for p in archive.iter_policies(active=active, page=3)] == listed
+    assert len(list(archive.iter_policies(page=7))) == 7
+
+
 def test_slugs_are_unique_and_urls_not_tracked_twice(archive: Archive, policy) -> None:
     assert policy.slug == "example.com"
     other = archive.add_policy(name="Example cookies", url="https://example.com/cookies",

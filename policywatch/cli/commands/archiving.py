@@ -11,6 +11,8 @@ from policywatch.cli.context import app_context
 from policywatch.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.progress import TaskID
 
     from policywatch.cli.context import AppContext
@@ -61,7 +63,9 @@ def backfill(
         from policywatch.intervals import sampling_period
         sampling_period(every)  # UsageError naming the grammar, before any work
     archive = app.archive
-    policies = archive.policies(active=True) if all_ else [archive.policy(s) for s in slugs or []]
+    # --all streams the policies a page at a time (a long run holds one page, not the list).
+    policies: Iterable[PolicyRecord] = (archive.iter_policies(active=True) if all_
+                                        else [archive.policy(s) for s in slugs or []])
     if follow_moves and not distributed:
         _follow_moves(app, policies, start, end, every)
         return
@@ -103,7 +107,7 @@ def backfill(
     asyncio.run(run())
 
 
-def _follow_moves(app: AppContext, policies: list[PolicyRecord], start: str | None,
+def _follow_moves(app: AppContext, policies: Iterable[PolicyRecord], start: str | None,
                   end: str | None, every: str | None) -> None:
     import asyncio
     import sys

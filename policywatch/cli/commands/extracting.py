@@ -129,7 +129,7 @@ def reextract(
     archive = app_context(ctx).archive
     if all_ == bool(slugs):
         raise UsageError("name policy slugs or use --all")
-    policies = archive.policies() if all_ else [archive.policy(s) for s in slugs or []]
+    policies = archive.iter_policies() if all_ else iter([archive.policy(s) for s in slugs or []])
     if distributed:
         from policywatch.distributed.enqueue import queue_jobs
         from policywatch.distributed.jobs import REEXTRACT
