@@ -405,3 +405,13 @@ def fake_site() -> Iterator[FakeSite]:
     """A running ``FakeSite``; import this fixture into a test module or conftest to use it."""
     with FakeSite() as site:
         yield site
+
+
+def policy_page(n: int, days: int) -> str:
+    """A small policy page of site ``n`` whose retention periods are multiples of ``days``
+    (another ``days``: the same page with a changed text)."""
+    return (f"<html><head><title>Privacy {n}</title></head><body><main><h1>Privacy policy {n}</h1>"
+            + "".join(f"<h2>Part {k}</h2><p>We collect your e-mail address and order history for "
+                      f"site {n} and keep them for {days * k} days, unless the law asks us to keep "
+                      "them longer. You may ask us for a copy at any time.</p>" for k in range(1, 5))
+            + "</main></body></html>")

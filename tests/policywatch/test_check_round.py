@@ -8,15 +8,7 @@ import asyncio
 from policywatch.checking.pipeline import Pipeline
 from policywatch.settings import Settings
 from storage import Archive, Outcome
-from tests.fakes.site import FakeSite
-
-
-def page(n: int, days: int) -> str:
-    return (f"<html><head><title>Privacy {n}</title></head><body><main><h1>Privacy policy {n}</h1>"
-            + "".join(f"<h2>Part {k}</h2><p>We collect your e-mail address and order history for "
-                      f"site {n} and keep them for {days * k} days, unless the law asks us to keep "
-                      "them longer. You may ask us for a copy at any time.</p>" for k in range(1, 5))
-            + "</main></body></html>")
+from tests.fakes.site import FakeSite, policy_page
 
 
 def run_round(pipeline: Pipeline, archive: Archive) -> dict[str, Outcome]:
@@ -31,14 +23,14 @@ def test_unchanged_checks_are_recorded_each_and_changes_go_the_full_way(
     pipeline = Pipeline(settings, archive)
     with FakeSite() as site:
         for n in range(6):  # even pages answer 304 to their ETag, odd ones send the same bytes
-            site.add(f"/p{n}", page(n, 30), etag=n % 2 == 0)
+            site.add(f"/p{n}", policy_page(n, 30), etag=n % 2 == 0)
         added, _ = archive.add_policies([{"url": site.url(f"/p{n}"), "name": f"P{n}",
                                           "domain": f"p{n}.example"} for n in range(6)])
         slug = {n: p.slug for n, p in enumerate(added)}
         assert set(run_round(pipeline, archive).values()) == {Outcome.NEW_VERSION}
 
-        site.set_body("/p4", page(4, 90))  # changed
-        site.set_body("/p5", page(5, 90))
+        site.set_body("/p4", policy_page(4, 90))  # changed
+        site.set_body("/p5", policy_page(5, 90))
         second = run_round(pipeline, archive)
         assert second == {slug[0]: Outcome.NOT_MODIFIED, slug[1]: Outcome.UNCHANGED,
                           slug[2]: Outcome.NOT_MODIFIED, slug[3]: Outcome.UNCHANGED,
@@ -66,7 +58,7 @@ def test_a_broken_policy_found_again_goes_the_full_way(archive: Archive, db_url:
                         retries=0)  # type: ignore[call-arg]
     pipeline = Pipeline(settings, archive, hooks=alert_hooks(settings, archive))
     with FakeSite() as site:
-        site.add("/p", page(1, 30), etag=True)
+        site.add("/p", policy_page(1, 30), etag=True)
         policy = archive.add_policy(name="P", url=site.url("/p"), domain="p.example")
         run_round(pipeline, archive)
         with archive.session() as session:

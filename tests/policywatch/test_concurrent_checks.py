@@ -11,18 +11,10 @@ import pytest
 
 from storage import Archive
 from tests.fakes.receiver import Receiver
-from tests.fakes.site import FakeSite
+from tests.fakes.site import FakeSite, policy_page
 
 POLICIES = 12
 EXE = [sys.executable, "-m", "policywatch.cli"]
-
-
-def policy_page(n: int, days: int) -> str:
-    return (f"<html><head><title>Privacy {n}</title></head><body><main><h1>Privacy policy {n}</h1>"
-            + "".join(f"<h2>Part {k}</h2><p>We collect your e-mail address and order history for "
-                      f"site {n} and keep them for {days * k} days, unless the law asks us to keep "
-                      "them longer. You may ask us for a copy at any time.</p>" for k in range(1, 5))
-            + "</main></body></html>")
 
 
 @pytest.mark.slow
