@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from policywatch.settings import Settings
-from policywatch.web import create_app
 from storage import Archive, create_token
 from tests.databases import sqlite_only
 from tests.policywatch.history_loader import record_text
+from tests.policywatch.web_client import web_client
 
 pytestmark = sqlite_only
 
@@ -42,14 +41,9 @@ def seeded(archive: Archive):
     return archive
 
 
-def make_client(archive: Archive, db_url: str, **settings: object) -> TestClient:
-    app = create_app(Settings(database_url=db_url, public_url=PUBLIC, **settings), archive)
-    return TestClient(app, raise_server_exceptions=False)
-
-
 @pytest.fixture
 def client(seeded: Archive, db_url: str) -> TestClient:
-    return make_client(seeded, db_url)
+    return web_client(seeded, db_url, public_url=PUBLIC)
 
 
 @pytest.fixture
@@ -278,7 +272,7 @@ def test_subscription_bad_input(client: TestClient, token: str) -> None:
 
 
 def test_private_reads_need_a_token(seeded: Archive, db_url: str, token: str) -> None:
-    client = make_client(seeded, db_url, public_read=False)
+    client = web_client(seeded, db_url, public_url=PUBLIC, public_read=False)
     assert client.get("/api/v1/policies").status_code == 401
     assert client.get("/api/v1/policies", headers=auth("pw_bad")).status_code == 403
     assert client.get("/api/v1/policies/shop.example/versions/1").status_code == 401
@@ -350,7 +344,7 @@ def test_token_commands(cli, seeded: Archive, db_url: str) -> None:  # noqa: ANN
     assert made.code == 0
     token = made.out.strip().splitlines()[-1]
     assert token.startswith("pw_") and " " not in token
-    client = make_client(seeded, db_url)
+    client = web_client(seeded, db_url, public_url=PUBLIC)
     body = {"url": "https://cli.example/privacy"}
     assert client.post("/api/v1/policies", json=body, headers=auth(token)).status_code == 201
     listed = cli("token", "list", "--json").json()

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from storage import Archive
 from tests.databases import sqlite_only
 from tests.policywatch.history_loader import record_text
-from tests.policywatch.test_web_pages import make_client
+from tests.policywatch.web_client import web_client
 
 pytestmark = sqlite_only
 
@@ -80,7 +80,7 @@ def client(db_url: str) -> TestClient:
     single = archive.add_policy(name="Single", url="https://single.example/p", domain="single.example")
     record_text(archive, single, T0, ONE_CHANGE[0], source="live")
     record_text(archive, single, T0 + timedelta(days=1), ONE_CHANGE[1], source="live")
-    yield make_client(archive, db_url)
+    yield web_client(archive, db_url)
     archive.close()
 
 

@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from policywatch.settings import Settings
-from policywatch.web import create_app
 from storage import Archive
 from tests.databases import fill_once, sqlite_only
 from tests.policywatch.history_loader import record_text
+from tests.policywatch.web_client import web_client
 
 pytestmark = sqlite_only
 
@@ -50,8 +49,7 @@ def archive(db_url: str):
 
 @pytest.fixture
 def client(archive: Archive, db_url: str) -> TestClient:
-    app = create_app(Settings(database_url=db_url, public_url="http://testserver"), archive)
-    return TestClient(app, raise_server_exceptions=False)
+    return web_client(archive, db_url)
 
 
 def test_changes_list_shows_the_headline_clause_with_word_marks(client: TestClient) -> None:

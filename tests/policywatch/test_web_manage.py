@@ -22,6 +22,7 @@ from tests.fakes.site import FakeSite
 from tests.fakes.wayback import FakeWayback
 from tests.policywatch.cli_runner import fast_settings
 from tests.policywatch.history_loader import record_text
+from tests.policywatch.web_client import web_client
 
 pytestmark = sqlite_only
 
@@ -64,8 +65,7 @@ def admin(archive: Archive, db_url: str, monkeypatch: pytest.MonkeyPatch, waybac
     """A signed-in test client (private addresses allowed: the fakes listen on loopback)."""
     fast_settings(monkeypatch)
     monkeypatch.setenv("POLICYWATCH_RESPECT_ROBOTS", "false")
-    app = create_app(Settings(database_url=db_url, public_url="http://testserver"), archive)
-    client = TestClient(app, raise_server_exceptions=False)
+    client = web_client(archive, db_url)
     _, token = create_token(archive, name="editor")
     csrf = csrf_of(client.get("/login").text)
     assert client.post("/login", data={"token": token, "csrf": csrf}, follow_redirects=False).status_code == 303

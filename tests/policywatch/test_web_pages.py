@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from policywatch.settings import Settings
-from policywatch.web import create_app
 from policywatch.web.app import CSP
 from storage import Archive, Outbox, create_token
 from tests.databases import fill_once, sqlite_only
 from tests.policywatch.history_loader import load_history, record_text
+from tests.policywatch.web_client import web_client
 
 pytestmark = sqlite_only
 
@@ -55,15 +54,9 @@ def archive(db_url: str, corpus: Path):
     arch.close()
 
 
-def make_client(archive: Archive, db_url: str, **settings: object) -> TestClient:
-    app = create_app(Settings(database_url=db_url, public_url="http://testserver", **settings),
-                     archive)
-    return TestClient(app, raise_server_exceptions=False)
-
-
 @pytest.fixture
 def client(archive: Archive, db_url: str) -> TestClient:
-    return make_client(archive, db_url)
+    return web_client(archive, db_url)
 
 
 def scripts(html: str) -> list[str]:
@@ -231,7 +224,7 @@ def test_sign_in_add_policy_and_subscribe(client: TestClient, archive: Archive) 
 
 
 def test_private_site_sends_readers_to_sign_in(archive: Archive, db_url: str) -> None:
-    client = make_client(archive, db_url, public_read=False)
+    client = web_client(archive, db_url, public_read=False)
     for path in ("/", "/policies/criteo.example", "/changes", "/policies/criteo.example/diff"):
         r = client.get(path, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].startswith("/login?next="), path

@@ -10,13 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from policywatch.settings import Settings
-from policywatch.web import create_app
 from policywatch.web.captures_calendar import capture_calendar
 from policywatch.web.chart import WIDE, ChartPoint, date_ticks, render_chart
 from storage import Archive
 from tests.databases import sqlite_only
 from tests.policywatch.history_loader import record_text
+from tests.policywatch.web_client import web_client
 
 T0 = datetime(2024, 1, 10, tzinfo=UTC)
 V1 = "# Privacy\n\nWe do not sell your data.\n\nWe keep logs for 30 days.\n"
@@ -41,8 +40,7 @@ def archive(db_url: str):
 
 @pytest.fixture
 def client(archive: Archive, db_url: str) -> TestClient:
-    app = create_app(Settings(database_url=db_url, public_url="http://testserver"), archive)
-    return TestClient(app, raise_server_exceptions=False)
+    return web_client(archive, db_url)
 
 
 def _bars(svg: str) -> list[tuple[str, float]]:
