@@ -152,7 +152,7 @@ class Archive(VersionLookup):
         after: str | None = None
         while True:
             with self.session() as session:
-                batch = policy_store.page_after(session, active=active, after=after, limit=page)
+                batch = policy_store.listing(session, active=active, after=after, limit=page)
             yield from batch
             if len(batch) < page:
                 return

@@ -216,22 +216,17 @@ def by_id(session: Session, policy_id: int) -> PolicyRecord:
     return records.policy_record(row)
 
 
-def listing(session: Session, *, active: bool | None = None) -> list[PolicyRecord]:
-    """All policies (or only active / paused ones), by slug."""
+def listing(session: Session, *, active: bool | None = None, after: str | None = None,
+            limit: int | None = None) -> list[PolicyRecord]:
+    """All policies (or only active / paused ones), by slug; a page of them: the first
+    ``limit`` after the slug ``after``."""
     query = sa_select(tables.Policy).order_by(col(tables.Policy.slug))
-    if active is not None:
-        query = query.where(col(tables.Policy.active) == active)
-    return [records.policy_record(r) for r in session.exec(query).all()]
-
-
-def page_after(session: Session, *, active: bool | None, after: str | None,
-               limit: int) -> list[PolicyRecord]:
-    """The next ``limit`` policies of ``listing`` after the slug ``after`` (None: the first)."""
-    query = sa_select(tables.Policy).order_by(col(tables.Policy.slug)).limit(limit)
     if active is not None:
         query = query.where(col(tables.Policy.active) == active)
     if after is not None:
         query = query.where(col(tables.Policy.slug) > after)
+    if limit is not None:
+        query = query.limit(limit)
     return [records.policy_record(r) for r in session.exec(query).all()]
 
 
