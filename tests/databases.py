@@ -95,10 +95,19 @@ def fill_once(db_url: str, key: str, fill: Callable[[str], None]) -> None:
         path = Path(tempfile.mkdtemp(prefix="pw-filled-")) / "filled.db"
         shutil.copyfile(_sqlite_template(), path)
         fill(f"sqlite:///{path}")
-        with sqlite3.connect(path) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _fold_wal(path)
         _FILLED[key] = path
     shutil.copyfile(_FILLED[key], db_url.removeprefix("sqlite:///"))
+
+
+def _fold_wal(path: Path) -> None:
+    """Fold a SQLite file's write-ahead log into the file, so copying the file alone copies
+    every row."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 @cache
@@ -108,8 +117,7 @@ def _sqlite_template() -> Path:
 
     path = Path(tempfile.mkdtemp(prefix="pw-template-")) / "template.db"
     Archive.open(f"sqlite:///{path}").close()
-    with sqlite3.connect(path) as conn:  # fold the write-ahead log into the file copied
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _fold_wal(path)
     return path
 
 
