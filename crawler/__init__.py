@@ -21,7 +21,7 @@ _SOURCES = {
     "charset": ("detect_charset",),
     "browser": ("NEEDS_BROWSER", "BrowserFetcher", "RenderedPage", "browser_available",
                 "strip_replay"),
-    "shell": ("LITTLE_TEXT_WORDS", "ShellVerdict", "detect_shell"),
+    "shell": ("ShellVerdict", "detect_shell", "has_policy_words"),
     "discover": ("PolicyCandidate", "best_policy_link", "find_policy_links"),
     "extract": (
         "EXTRACTOR_VERSION", "Extracted", "compose_document", "extract_policy", "render_header"),
@@ -76,7 +76,7 @@ if TYPE_CHECKING:
         browser_available,
         strip_replay,
     )
-    from crawler.shell import LITTLE_TEXT_WORDS, ShellVerdict, detect_shell
+    from crawler.shell import ShellVerdict, detect_shell, has_policy_words
     from crawler.discover import PolicyCandidate, best_policy_link, find_policy_links
     from crawler.extract import (
         EXTRACTOR_VERSION,
@@ -134,10 +134,10 @@ __all__ = [
     "NEEDS_BROWSER",
     "RenderedPage",
     "RenderError",
-    "LITTLE_TEXT_WORDS",
     "ShellVerdict",
     "browser_available",
     "detect_shell",
+    "has_policy_words",
     "strip_replay",
     "ConnectError",
     "ContentDecodingError",

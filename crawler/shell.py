@@ -35,6 +35,7 @@ _JSON_TYPES = frozenset({"application/json"})  # ld+json is metadata about the p
 _STATE_ASSIGNMENT = re.compile(
     r"window\.(__[A-Z0-9_]+__|__[a-zA-Z]+State__?|initialState)\s*=\s*", re.S)
 _WORD = re.compile(r"\w+", re.U)
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")  # markdown's ](target) of a link or an image
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
 
 
@@ -55,6 +56,15 @@ class ShellVerdict:
 
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def has_policy_words(extracted: str | None) -> bool:
+    """Whether an extracted (markdown) text has ``LITTLE_TEXT_WORDS`` words a reader sees
+    (link and image targets left out): its page then has that many visible words and is
+    no shell, whatever its script signals, without parsing the page again."""
+    if not extracted:
+        return False
+    return _words(_LINK_TARGET.sub(" ", extracted)) >= LITTLE_TEXT_WORDS
 
 
 def _json_words(value: object) -> int:

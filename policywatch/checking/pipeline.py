@@ -350,12 +350,11 @@ class Pipeline:
         from dataclasses import replace
 
         from crawler import detect_shell
-        from policywatch.checking.rendering import Step, decide, refresh_interval, visible_words
+        from policywatch.checking.rendering import Step, decide, refresh_interval
         step = decide(RenderMode(policy.render), fetched, last,
                       browser=self.renderer.available, now=datetime.now(UTC),
                       refresh=refresh_interval(self.settings), render_now=self.render_now,
-                      plain_words=None if plain_extraction is None
-                      else visible_words(plain_extraction.text))
+                      plain_text=plain_extraction.text if plain_extraction else None)
         if step == Step.PLAIN or (step == Step.REUSE and fetched.not_modified):
             return None
         plain = fetched.body

@@ -5,8 +5,8 @@ The rule (policy ``render``: auto | never | always; README "Script-built pages")
 - ``never``: the plain fetch's body is the snapshot, as always.
 - ``auto``: a new plain body that is a script shell (``crawler.detect_shell``) is rendered;
   ``always``: every new plain body is. A live check extracts a new plain body first: one
-  whose text has ``LITTLE_TEXT_WORDS`` words or more is no shell (a shell has fewer visible
-  words), so the page is not parsed a second time to look for script signals.
+  whose text has a policy's words is no shell (``crawler.has_policy_words``), so the page
+  is not parsed a second time to look for script signals.
 - Conditional GET still applies to the plain fetch. When the plain fetch is unchanged (304,
   or the same bytes as the plain body behind the last snapshot) and that snapshot was
   rendered, the last rendering stands (check ``render``: ``reused``) until
@@ -21,20 +21,19 @@ The rule (policy ``render``: auto | never | always; README "Script-built pages")
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 from crawler import (
-    LITTLE_TEXT_WORDS,
     BrowserFetcher,
     FetchResult,
     LiveFetcher,
     RenderedPage,
     browser_available,
     detect_shell,
+    has_policy_words,
 )
 from policywatch.settings import Settings
 from storage import ErrorKind, PolicyRecord, RenderMode, Rendering, SnapshotRecord
@@ -59,23 +58,11 @@ def plain_unchanged(fetched: FetchResult, last: SnapshotRecord | None) -> bool:
     return hashlib.sha256(fetched.body).hexdigest() == plain_sha
 
 
-_TARGET = re.compile(r"\]\([^)]*\)")
-_WORD = re.compile(r"\w+")
-
-
-def visible_words(text: str | None) -> int:
-    """Words of an extracted (markdown) text that a reader of the page sees: link and
-    image targets are left out, so this never exceeds the page's visible words."""
-    if not text:
-        return 0
-    return len(_WORD.findall(_TARGET.sub(" ", text)))
-
-
 def decide(mode: RenderMode, fetched: FetchResult, last: SnapshotRecord | None, *,
            browser: bool, now: datetime, refresh: timedelta, render_now: bool = False,
-           plain_words: int | None = None) -> Step:
-    """The rule of the module docstring, on one plain fetch. ``plain_words``: the
-    ``visible_words`` of the plain body's extraction, when the caller extracted it."""
+           plain_text: str | None = None) -> Step:
+    """The rule of the module docstring, on one plain fetch. ``plain_text``: the plain
+    body's extracted text, when the caller extracted it."""
     if mode == RenderMode.NEVER:
         return Step.PLAIN
     if plain_unchanged(fetched, last):
@@ -91,8 +78,7 @@ def decide(mode: RenderMode, fetched: FetchResult, last: SnapshotRecord | None, 
         elif mode == RenderMode.AUTO and (fetched.not_modified or last.rejection is None
                                           or not _is_shell(fetched)):
             return Step.PLAIN           # the same page as last time, and it was no shell
-    elif mode == RenderMode.AUTO and ((plain_words or 0) >= LITTLE_TEXT_WORDS
-                                      or not _is_shell(fetched)):
+    elif mode == RenderMode.AUTO and (has_policy_words(plain_text) or not _is_shell(fetched)):
         return Step.PLAIN
     return Step.RENDER if browser else Step.NEEDS_BROWSER
 

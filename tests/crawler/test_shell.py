@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler import detect_shell
+from crawler import detect_shell, has_policy_words
 from crawler.shell import LITTLE_TEXT_WORDS
 
 POLICY = "<p>We collect your email address and keep it for a year after you leave.</p>" * 30
@@ -54,3 +54,14 @@ def test_scripts_and_styles_are_not_visible_text() -> None:
     verdict = detect_shell(f"<html><body><div id=root></div>{code}</body></html>")
     assert verdict.is_shell and verdict.words == 0
     assert "script shell" in verdict.reason
+
+
+def test_an_extraction_with_a_policys_words_is_enough_and_link_targets_do_not_count() -> None:
+    words = ["word"] * (LITTLE_TEXT_WORDS - 3)  # + "our partners": one word short
+    # A link's text is read, its target is not; an image's alt text likewise.
+    short = " ".join(words) + " [our partners](https://example.com/a/b/c/d/e/f/g/h)"
+    assert not has_policy_words(short)
+    assert not has_policy_words(short + " ![](/logo/one/two/three.png)")
+    assert has_policy_words(short + " ![logo](/l.png)")
+    assert has_policy_words(" ".join(["word"] * LITTLE_TEXT_WORDS))
+    assert not has_policy_words(None) and not has_policy_words("")

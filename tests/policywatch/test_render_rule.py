@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from crawler import LITTLE_TEXT_WORDS, FetchResult
-from policywatch.checking.rendering import Step, decide, visible_words
+from crawler import FetchResult
+from crawler.shell import LITTLE_TEXT_WORDS
+from policywatch.checking.rendering import Step, decide
 from storage import ErrorKind, RenderMode, Rendering, SnapshotRecord, Source
 from tests.fakes.spa import SHELL
 
@@ -90,15 +91,10 @@ def test_a_page_whose_extraction_has_a_policys_words_is_not_parsed_for_script_si
 
     monkeypatch.setattr(rendering, "detect_shell", no_parse)
     page = fetched(POLICY)
+    enough = " ".join(["word"] * LITTLE_TEXT_WORDS)
     assert decide(RenderMode.AUTO, page, None, browser=True, now=NOW, refresh=DAY,
-                  plain_words=LITTLE_TEXT_WORDS) == Step.PLAIN
+                  plain_text=enough) == Step.PLAIN
     monkeypatch.undo()
     # Fewer words than a shell may show: the page itself is looked at.
     assert decide(RenderMode.AUTO, fetched(), None, browser=True, now=NOW, refresh=DAY,
-                  plain_words=LITTLE_TEXT_WORDS - 1) == Step.RENDER
-
-
-def test_visible_words_leave_link_and_image_targets_out() -> None:
-    text = "# Privacy\n\nSee [our partners](https://example.com/a/b/c/d) and ![logo](/l.png).\n"
-    assert visible_words(text) == len("Privacy See our partners and logo".split())
-    assert visible_words(None) == 0
+                  plain_text=" ".join(["word"] * (LITTLE_TEXT_WORDS - 1))) == Step.RENDER
