@@ -320,10 +320,7 @@ class Pipeline:
                     and not plain_unchanged(fetched, last)):
                 # A new plain page is extracted first: enough text says it is no script
                 # shell (checking/rendering.py), and the extraction is the one stored.
-                extraction = await asyncio.to_thread(
-                    extract_body, fetched.body, url=fetched.final_url,
-                    content_type=fetched.content_type, charset=fetched.charset,
-                    select=policy.select, remove=policy.remove)
+                extraction = await self._extract(policy, fetched)
             rendered = await self._render_step(policy, fetcher, fetched, last, started,
                                                plain_extraction=extraction)
             if rendered is not None:
@@ -394,6 +391,13 @@ class Pipeline:
                                  last_sha=last.body_sha256 if last else None,
                                  render=Rendering.RENDERED, plain_body=plain)
 
+    @staticmethod
+    async def _extract(policy: PolicyRecord, fetched: FetchResult) -> Extraction:
+        """The fetched body's extraction with the policy's select/remove rules (in a thread)."""
+        return await asyncio.to_thread(
+            extract_body, fetched.body, url=fetched.final_url, content_type=fetched.content_type,
+            charset=fetched.charset, select=policy.select, remove=policy.remove)
+
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
                      last_sha: str | None, render: Rendering = Rendering.PLAIN,
                      plain_body: bytes | None = None,
@@ -404,10 +408,7 @@ class Pipeline:
         ``extraction`` (a needs-browser rejection) is stored instead of extracting.
         """
         if extraction is None and hashlib.sha256(fetched.body).hexdigest() != last_sha:
-            extraction = await asyncio.to_thread(
-                extract_body, fetched.body, url=fetched.final_url,
-                content_type=fetched.content_type, charset=fetched.charset,
-                select=policy.select, remove=policy.remove)
+            extraction = await self._extract(policy, fetched)
         capture = Capture(
             source=Source.LIVE, captured_at=fetched.fetched_at, fetched_at=fetched.fetched_at,
             requested_url=fetched.requested_url, final_url=fetched.final_url,
