@@ -97,7 +97,8 @@ _SOURCES = {
     "unchanged": ("LiveState", "UnchangedCheck"),
     "values": (
         "Capture", "ChangeRow", "DashboardRow", "Extraction", "FetchRecorded", "NewPolicy", "Page",
-        "PolicyChanges", "StoredExtraction", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook"),
+        "PolicyChanges", "StoredExtraction", "TimelineEntry", "UNSET", "UrlCaptures", "VersionEvent", "VersionHook",
+        "count_words"),
 }
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 
@@ -146,6 +147,7 @@ if TYPE_CHECKING:
         UrlCaptures,
         VersionEvent,
         VersionHook,
+        count_words,
     )
 else:
     def __getattr__(name: str) -> object:
@@ -213,6 +215,7 @@ __all__ = [
     "VersionEvent",
     "VersionHook",
     "VersionRecord",
+    "count_words",
     "create_token",
     "dashboard",
     "delete_policy",

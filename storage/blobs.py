@@ -14,6 +14,10 @@ from storage import tables
 from storage.errors import NotFound
 
 COMPRESSION = "zlib"
+# "Insert unless stored", built once per dialect: building the statement per blob cost
+# more than running it.
+INSERT_NEW = {"postgresql": pg_insert(tables.Blob).on_conflict_do_nothing(),
+              "sqlite": sqlite_insert(tables.Blob).on_conflict_do_nothing()}
 
 
 def sha256_hex(data: bytes) -> str:
@@ -40,11 +44,9 @@ def put_blob(session: Session, data: bytes) -> str:
     sha = sha256_hex(data)
     values: dict[str, Any] = {"sha256": sha, "size": len(data), "compression": COMPRESSION,
                               "data": compress(data)}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(pg_insert(tables.Blob).values(**values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite_insert(tables.Blob).values(**values).on_conflict_do_nothing())
+    insert = INSERT_NEW.get(session.get_bind().dialect.name)
+    if insert is not None:
+        session.execute(insert, values)
     elif session.get(tables.Blob, sha) is None:
         session.add(tables.Blob(**values))
         session.flush()

@@ -82,8 +82,7 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
     session.add(snapshot)
     session.flush()
     created = rebuild_timeline(session, policy_id, since=capture.captured_at,
-                               texts={text_sha: extraction.text} if text_sha and extraction.text
-                               else None)
+                               known={text_sha: extraction} if text_sha else None)
     versions = numbered(session, policy_id, [v.id for v in created])
     mine = [v for v in versions if v.snapshot_id == snapshot.id]
     if extraction.rejection is not None:

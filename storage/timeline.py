@@ -6,7 +6,6 @@ capture order. Recording a fetch or re-extracting texts rebuilds the affected pa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -20,15 +19,12 @@ from storage import records, tables
 from storage.blobs import read_blob
 from storage.records import VersionRecord
 from storage.transaction import now
+from storage.values import Extraction, count_words
 
 
 def identity(snap: tables.Snapshot) -> str | None:
     """What decides whether a snapshot's text is a new version (see ``rebuild_timeline``)."""
     return snap.text_identity or snap.text_sha256
-
-
-def words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
 
 
 def _in_order() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -41,7 +37,7 @@ def _newest_first() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
 
 
 def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None,
-                     texts: Mapping[str, str] | None = None) -> list[tables.Version]:
+                     known: Mapping[str, Extraction] | None = None) -> list[tables.Version]:
     """Make the versions after ``since`` equal the runs of distinct texts among snapshots.
 
     A version starts at each snapshot whose text identity (``text_identity``, else the
@@ -51,8 +47,9 @@ def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None
     ``since`` onwards is rebuilt, so appending a live fetch or backfilling oldest-first
     stays cheap.
     Versions that still match are kept (same first snapshot and text), so nothing is
-    re-created; returns the versions created. ``texts``: texts the caller holds, by
-    sha256 (not read back from their blobs).
+    re-created; returns the versions created. ``known``: extractions the caller holds, by
+    their text's sha256 (the text is not read back from its blob; a detected language is
+    stored with the version).
     """
     start: datetime | None = None
     before: str | None = None
@@ -97,13 +94,15 @@ def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None
         if (snap.id, snap.text_sha256) in existing:
             continue
         assert snap.text_sha256 is not None and snap.id is not None
-        known = texts.get(snap.text_sha256) if texts else None
-        text = known if known is not None else read_blob(session, snap.text_sha256).decode("utf-8")
+        held = known.get(snap.text_sha256) if known else None
+        text = held.text if held is not None and held.text is not None else \
+            read_blob(session, snap.text_sha256).decode("utf-8")
         row = tables.Version(
             policy_id=policy_id, snapshot_id=snap.id, captured_at=snap.captured_at,
             source=snap.source, text=text, text_sha256=snap.text_sha256,
             extractor_version=snap.extractor_version or "", created_at=now(),
-            words=words(text),
+            words=held.words if held is not None and held.words is not None else count_words(text),
+            language=held.language if held is not None else None,
         )
         session.add(row)
         created.append(row)

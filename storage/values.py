@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,14 @@ class StoredExtraction:
     identity: str | None = None
 
 
+WORD = re.compile(r"\w+")
+
+
+def count_words(text: str) -> int:
+    """What a version's ``words`` counts: the runs of word characters in its text."""
+    return len(WORD.findall(text))
+
+
 @dataclass(frozen=True)
 class Extraction:
     """The extractor's verdict on a body: a text, or a rejection saying why there is none.
@@ -63,6 +72,11 @@ class Extraction:
     # identities are one version; None compares the exact text.
     identity: str | None = None
     rejection: ErrorKind | None = None
+    # The text's language (ISO 639-1, ``und`` undetermined) when the caller detected it:
+    # a version made from this text is stored with it instead of being labelled later.
+    language: str | None = None
+    # The text's ``count_words`` when the caller counted it (a version stores it).
+    words: int | None = None
 
     def __post_init__(self) -> None:
         if (self.text is None) == (self.rejection is None):
