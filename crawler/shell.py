@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 import lxml.html
 from lxml import etree
@@ -64,7 +65,18 @@ def has_policy_words(extracted: str | None) -> bool:
     no shell, whatever its script signals, without parsing the page again."""
     if not extracted:
         return False
-    return _words(_LINK_TARGET.sub(" ", extracted)) >= LITTLE_TEXT_WORDS
+    # Counted between link targets, stopping at the threshold: a policy reaches it in its
+    # first lines, and this runs on the event loop of a round's checks.
+    count, start = 0, 0
+    for target in chain(_LINK_TARGET.finditer(extracted), (None,)):
+        end = target.start() if target is not None else len(extracted)
+        for _ in _WORD.finditer(extracted, start, end):
+            count += 1
+            if count >= LITTLE_TEXT_WORDS:
+                return True
+        if target is not None:
+            start = target.end()
+    return False
 
 
 def _json_words(value: object) -> int:
