@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # have the site fetched every second on their behalf.
     min_interval: Interval = "5m"
     concurrency: Positive = 16
+    # Worker processes that extract new pages in a round of 20 checks or more; unset: one
+    # per core beyond the checking process's; 0: extract in the checking process.
+    extract_processes: Count | None = None
     jitter: Fraction = 0.1  # share of the interval (at most 1 h) a check may be moved by
     failure_threshold: Positive = 3
     scheduler_tick: Seconds = 5.0  # seconds between reads of the policy table by `run`

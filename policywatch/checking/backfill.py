@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crawler import CdxRecord, CrawlerError, WaybackClient, detect_shell, sample_captures
-from policywatch.checking.pipeline import check_error_kind, extract_body, internal_message
+from policywatch.checking.extraction import check_error_kind, extract_body
+from policywatch.checking.pipeline import internal_message
 from policywatch.checking.rendering import Renderer
 from policywatch.checking.summaries import refresh_summaries
 from policywatch.intervals import sampling_period

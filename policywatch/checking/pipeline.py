@@ -17,14 +17,14 @@ from enum import StrEnum
 
 from crawler import (
     CrawlerError,
-    ExtractionError,
     FetchResult,
     HTTPStatusError,
     LiveFetcher,
 )
 from policywatch.checking.checkround import CheckRound
+from policywatch.checking.extraction import Extractors, check_error_kind, pool_size
 from policywatch.settings import Settings
-from policywatch.checking.summaries import refresh_summaries
+from policywatch.checking.summaries import refresh_summaries, store_first_summary
 from storage import (
     Archive,
     Capture,
@@ -148,33 +148,6 @@ def internal_message(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__} (details in the log)"
 
 
-def check_error_kind(exc: CrawlerError) -> ErrorKind:
-    """The stored kind of a crawler failure: an extraction's reason, else the error's kind.
-
-    The crawler's ``ErrorKind`` and ``Reason`` and storage's ``ErrorKind`` share their
-    values; a crawler kind storage does not know is a bug (tests/policywatch/test_outcomes.py).
-    """
-    if isinstance(exc, ExtractionError):
-        return ErrorKind(exc.reason.value)
-    return ErrorKind(exc.kind.value)
-
-
-def extract_body(body: bytes, *, url: str, content_type: str | None, charset: str | None,
-                 select: str | None, remove: str | None) -> Extraction:
-    """Run the extractor: the policy's text, or a rejection saying why there is none."""
-    # Imported on first use: a round where nothing changed never loads the extractor.
-    from crawler import EXTRACTOR_VERSION, extract_policy
-
-    try:
-        result = extract_policy(body, url=url, content_type=content_type or "text/html",
-                                charset=charset, select=select, remove=remove)
-    except ExtractionError as exc:  # NotAPolicy included
-        return Extraction.rejected(check_error_kind(exc), str(exc),
-                                   extractor_version=EXTRACTOR_VERSION)
-    return Extraction(text=result.text, extractor_version=result.extractor_version,
-                      identity=result.identity, note=result.note or None)
-
-
 class Pipeline:
     """Checks live policies and records what it finds."""
 
@@ -186,10 +159,12 @@ class Pipeline:
         self.hooks = hooks or Hooks()
         self.renderer = Renderer(settings)  # its browser starts on the first page needing it
         self.render_now = render_now  # re-render unchanged shells now (policywatch.checking.rendering)
+        self.extractors = Extractors()  # threads; a big round brings worker processes
 
     async def aclose(self) -> None:
-        """Close the browser, if a check started one."""
+        """Close the browser and the extraction processes, if a check started them."""
         await self.renderer.aclose()
+        await asyncio.to_thread(self.extractors.close)
 
     async def check(self, policy: PolicyRecord, fetcher: LiveFetcher, *,
                     round_: CheckRound | None = None) -> CheckResult:
@@ -391,12 +366,9 @@ class Pipeline:
                                  last_sha=last.body_sha256 if last else None,
                                  render=Rendering.RENDERED, plain_body=plain)
 
-    @staticmethod
-    async def _extract(policy: PolicyRecord, fetched: FetchResult) -> Extraction:
-        """The fetched body's extraction with the policy's select/remove rules (in a thread)."""
-        return await asyncio.to_thread(
-            extract_body, fetched.body, url=fetched.final_url, content_type=fetched.content_type,
-            charset=fetched.charset, select=policy.select, remove=policy.remove)
+    async def _extract(self, policy: PolicyRecord, fetched: FetchResult) -> Extraction:
+        """The fetched body's extraction with the policy's select/remove rules."""
+        return await self.extractors.extract(policy, fetched)
 
     async def record(self, policy: PolicyRecord, fetched: FetchResult, *, started: datetime,
                      last_sha: str | None, render: Rendering = Rendering.PLAIN,
@@ -418,7 +390,12 @@ class Pipeline:
         recorded = await asyncio.to_thread(
             self.archive.record_fetch, policy.id, capture, fetched.body, extraction,
             started_at=started, on_new_version=self.hooks.version_hook())
-        if recorded.new_versions:
+        new = recorded.new_versions
+        if len(new) == 1 and new[0].number == 1 and extraction is not None \
+                and extraction.language is not None:
+            # A first version, stored with its language: only its summary is missing.
+            await asyncio.to_thread(store_first_summary, self.archive, new[0].id)
+        elif new:
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
         await self._finish(policy, recorded.outcome, recorded.check.error_kind)
         version = recorded.new_versions[-1].number if recorded.new_versions else None
@@ -433,16 +410,17 @@ class Pipeline:
                       error_kind: ErrorKind | None = None) -> None:
         """After a check is recorded: tracking-state hooks, then after-commit delivery.
 
-        A healthy check that found nothing new (304, same body, same text) of a policy not
-        marked broken changes no tracking state and wrote no alert: both are skipped, so the
-        unchanged path is one read and one small write (``check_many`` delivers once at
-        the end for alerts that came due meanwhile).
+        A healthy check (a text found: new, the same, or 304) of a policy not marked broken
+        changes no tracking state, so the hooks are skipped; one that found nothing new
+        wrote no alert either, so the unchanged path is one read and one small write
+        (``check_many`` delivers once at the end for alerts that came due meanwhile).
         """
-        if (outcome in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED) and error_kind is None
-                and policy.broken_since is None):
-            return
-        await self._run_check_hooks(policy)
-        await self._after_commit()
+        healthy = (outcome in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED, Outcome.NEW_VERSION)
+                   and error_kind is None and policy.broken_since is None)
+        if not healthy:
+            await self._run_check_hooks(policy)
+        if not healthy or outcome == Outcome.NEW_VERSION:
+            await self._after_commit()
 
     async def _run_check_hooks(self, policy: PolicyRecord) -> None:
         """Let hooks see the policy's tracking state after a check (broken / recovered)."""
@@ -489,6 +467,7 @@ class Pipeline:
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
         round_ = await CheckRound.start(self.archive, policies)
+        self.extractors = Extractors(pool_size(self.settings.extract_processes, len(policies)))
         async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
 
             async def one(policy: PolicyRecord) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from policywatch.checking.pipeline import extract_body, internal_message
+from policywatch.checking.extraction import extract_body
+from policywatch.checking.pipeline import internal_message
 from policywatch.checking.summaries import refresh_summaries
 from storage import (
     Archive,

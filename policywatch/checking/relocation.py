@@ -144,7 +144,7 @@ async def find_move(policy: PolicyRecord, trigger: Trigger, fetcher: LiveFetcher
 
 
 def _is_policy(page: FetchResult, select: str | None, remove: str | None) -> bool:
-    from policywatch.checking.pipeline import extract_body
+    from policywatch.checking.extraction import extract_body
 
     extraction = extract_body(page.body, url=page.final_url, content_type=page.content_type,
                               charset=page.charset, select=select, remove=remove)

@@ -98,6 +98,11 @@ def refresh_summaries(archive: Archive, policy_id: int) -> int:
     return len(computed)
 
 
+def store_first_summary(archive: Archive, version_id: int) -> None:
+    """The summary of a policy's first version (nothing to diff): one write, no reads."""
+    archive.set_summaries({version_id: (None, summarize(None, ""))})
+
+
 def refresh_headlines(archive: Archive, policy_id: int) -> int:
     """Recompute summaries stored before they carried a headline clause; returns how many.
 

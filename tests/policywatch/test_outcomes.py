@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 import crawler
 from crawler import ExtractionError, NotAPolicy
-from policywatch.checking.pipeline import check_error_kind, extract_body
+from policywatch.checking.extraction import check_error_kind, extract_body
 from policywatch.settings import Settings
 from policywatch.web import create_app
 from storage import Archive, ErrorKind

@@ -18,7 +18,8 @@ def test_defaults_file_matches_code_defaults(monkeypatch, tmp_path) -> None:
     for key, value in documented.items():
         assert actual[key] == value, key
     undocumented = set(actual) - set(documented) - {"database_url", "smtp_user",
-                                                     "smtp_password", "secret_key"}
+                                                     "smtp_password", "secret_key",
+                                                     "extract_processes"}
     assert not undocumented
 
 
