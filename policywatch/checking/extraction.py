@@ -8,9 +8,9 @@ words, so a new version is stored labelled (``extract_for_check``).
 round of many checks on a machine with more than one core, in ``extract_processes``
 worker processes: extraction and language detection are most of a round's CPU when
 pages are new, and threads of one interpreter share one core. A worker that dies (a page
-that crashes the parser, the memory limit) is replaced and the page tried once more on a
-fresh one; dying again, the check fails with that reason instead of taking the round
-down with it.
+that crashes the parser, the memory limit) is replaced and the page tried once more in a
+process of its own; dying again, its check fails with that reason instead of taking
+the round down with it.
 """
 
 from __future__ import annotations
@@ -100,6 +100,9 @@ class Extractors:
         self._processes = processes
         self._work = work  # a module-level function (worker processes import it by name)
         self._pool: ProcessPoolExecutor | None = None
+        # Pages tried again after a worker died: one at a time, in a process of their own.
+        self._alone = asyncio.Lock()
+        self._single: ProcessPoolExecutor | None = None
 
     async def extract(self, policy: PolicyRecord, fetched: FetchResult) -> Extraction:
         """The fetched body's extraction with the policy's select/remove rules."""
@@ -108,30 +111,44 @@ class Extractors:
                        select=policy.select, remove=policy.remove)
         if not self._processes:
             return await asyncio.to_thread(call)
-        for attempt in (1, 2):
-            pool = self._started()
+        loop = asyncio.get_running_loop()
+        pool = self._started()
+        try:
+            return await loop.run_in_executor(pool, call)
+        except BrokenProcessPool:
+            # Every page in flight sees the pool break, the one that broke it too: each is
+            # tried again alone, in a process of its own, so only that one fails again.
+            self._replace(pool)
+            log.warning("%s: an extraction worker died; trying the page again alone",
+                        policy.slug)
+        async with self._alone:
+            if self._single is None:
+                self._single = ProcessPoolExecutor(1, mp_context=self._context())
             try:
-                return await asyncio.get_running_loop().run_in_executor(pool, call)
+                return await loop.run_in_executor(self._single, call)
             except BrokenProcessPool:
-                self._replace(pool)
-                log.warning("%s: an extraction worker died (attempt %d)", policy.slug, attempt)
-        raise ExtractorDied("the extractor's process died on this page, twice")
+                self._single.shutdown(wait=False)
+                self._single = None
+                raise ExtractorDied("the extractor's process died on this page, twice") from None
 
     def close(self) -> None:
         """Stop the worker processes (none were started if no page needed them)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for pool in (self._pool, self._single):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._single = None
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: the checking process has threads (SQLite writes, DNS), and a
-            # fork would copy whatever locks they held.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context(
-                "forkserver" if "forkserver" in methods else "spawn")
-            self._pool = ProcessPoolExecutor(self._processes, mp_context=context)
+            self._pool = ProcessPoolExecutor(self._processes, mp_context=self._context())
         return self._pool
+
+    @staticmethod
+    def _context() -> multiprocessing.context.BaseContext:
+        # forkserver: the checking process has threads (SQLite writes, DNS), and a fork
+        # would copy whatever locks they held.
+        methods = multiprocessing.get_all_start_methods()
+        return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         if self._pool is broken:
