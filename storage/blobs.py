@@ -41,16 +41,23 @@ def decompress(data: bytes, compression: str) -> bytes:
 
 def put_blob(session: Session, data: bytes) -> str:
     """Store ``data`` once under its sha256 (concurrent writers are fine); return the hash."""
-    sha = sha256_hex(data)
-    values: dict[str, Any] = {"sha256": sha, "size": len(data), "compression": COMPRESSION,
-                              "data": compress(data)}
+    return put_blobs(session, [data])[0]
+
+
+def put_blobs(session: Session, datas: list[bytes]) -> list[str]:
+    """``put_blob`` for several bodies in one statement; their hashes, in order."""
+    rows: list[dict[str, Any]] = [{"sha256": sha256_hex(data), "size": len(data),
+                                   "compression": COMPRESSION, "data": compress(data)}
+                                  for data in datas]
     insert = INSERT_NEW.get(session.get_bind().dialect.name)
     if insert is not None:
-        session.execute(insert, values)
-    elif session.get(tables.Blob, sha) is None:
-        session.add(tables.Blob(**values))
-        session.flush()
-    return sha
+        session.execute(insert, rows)
+    else:
+        for values in rows:
+            if session.get(tables.Blob, values["sha256"]) is None:
+                session.add(tables.Blob(**values))
+                session.flush()
+    return [values["sha256"] for values in rows]
 
 
 def read_blob(session: Session, sha256: str) -> bytes:

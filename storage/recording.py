@@ -14,12 +14,12 @@ from sqlmodel import Session, col
 from sqlmodel import select as sa_select
 
 from storage import records, tables
-from storage.blobs import put_blob
+from storage.blobs import put_blob, put_blobs
 from storage.errors import NotFound
 from storage.history import last_snapshot_row
 from storage.kinds import ErrorKind, Outcome, Rendering, Source
 from storage.records import CheckRecord, VersionRecord, read_rejection, rejection_note
-from storage.timeline import latest_version_row, numbered, previous_version, rebuild_timeline
+from storage.timeline import numbered, previous_version, rebuild_timeline, version_ids
 from storage.transaction import Transaction, lock_policy, now
 from storage.values import (
     Capture,
@@ -62,11 +62,14 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
     if extraction is None:
         raise TypeError("extraction is required for a new body")
 
-    put_blob(session, body)
-    plain_sha = put_blob(session, capture.plain_body) if capture.plain_body is not None else None
+    bodies = [body] + [b for b in (capture.plain_body,) if b is not None]
     text_sha = None
     if extraction.text is not None:
-        text_sha = put_blob(session, extraction.text.encode("utf-8"))
+        bodies.append(extraction.text.encode("utf-8"))
+    stored = put_blobs(session, bodies)
+    plain_sha = stored[1] if capture.plain_body is not None else None
+    if extraction.text is not None:
+        text_sha = stored[-1]
     snapshot = tables.Snapshot(
         policy_id=policy_id, source=capture.source, captured_at=capture.captured_at,
         fetched_at=capture.fetched_at, requested_url=capture.requested_url,
@@ -83,7 +86,8 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
     session.flush()
     created = rebuild_timeline(session, policy_id, since=capture.captured_at,
                                known={text_sha: extraction} if text_sha else None)
-    versions = numbered(session, policy_id, [v.id for v in created])
+    order = version_ids(session, policy_id) if created else []
+    versions = numbered(session, order, [v.id for v in created])
     mine = [v for v in versions if v.snapshot_id == snapshot.id]
     if extraction.rejection is not None:
         outcome = Outcome.ERROR
@@ -99,18 +103,17 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
         else:
             _mark_success(policy, check, changed=bool(mine))
     elif mine:
-        latest = latest_version_row(session, policy_id)
+        latest = session.get(tables.Version, order[-1])
         if latest is not None:
             policy.last_change_at = max(policy.last_change_at or latest.captured_at,
                                         latest.captured_at)
     session.add(policy)
     session.flush()
-    if on_new_version and capture.source == Source.LIVE and mine:
-        latest = latest_version_row(session, policy_id)
-        if latest is not None and latest.id == mine[0].id:
-            event = VersionEvent(records.policy_record(policy), mine[0],
-                                 previous_version(session, mine[0]))
-            on_new_version(Transaction(session), event)
+    if on_new_version and capture.source == Source.LIVE and mine and order[-1] == mine[0].id:
+        # The newest version: news. (An older one, behind a newer capture, is history.)
+        event = VersionEvent(records.policy_record(policy), mine[0],
+                             previous_version(session, mine[0]))
+        on_new_version(Transaction(session), event)
     return FetchRecorded(outcome, records.check_record(check),
                          records.snapshot_record(snapshot), tuple(versions))
 
@@ -177,7 +180,7 @@ def update_extractions(session: Session, policy_id: int,
         session.add(row)
     session.flush()
     created = rebuild_timeline(session, policy_id, since=None)
-    return tuple(numbered(session, policy_id, [v.id for v in created]))
+    return tuple(numbered(session, version_ids(session, policy_id), [v.id for v in created]))
 
 
 def _stored(session: Session, extraction: Extraction) -> StoredExtraction:

@@ -105,7 +105,8 @@ class Version(SQLModel, table=True):
     base_sha256: str | None = Field(default=None, max_length=64)
     alerted: bool = False
     # ISO 639-1 code of the text ("fr"), "und" when undetermined, NULL until detected
-    # (filled with the summaries: policywatch.checking.summaries.refresh_summaries).
+    # (a live check stores it with the version; else it is filled with the summaries:
+    # policywatch.checking.summaries.refresh_summaries).
     language: str | None = Field(default=None, max_length=8)
 
 

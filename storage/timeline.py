@@ -110,23 +110,27 @@ def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None
     return created
 
 
-def numbered(session: Session, policy_id: int, ids: list[int | None]) -> list[VersionRecord]:
-    """Records (with their 1-based numbers) for the given version ids."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return []
-    rows = session.exec(
-        sa_select(tables.Version, tables.Snapshot)
-        .join(tables.Snapshot, col(tables.Snapshot.id) == col(tables.Version.snapshot_id))
-        .where(col(tables.Version.policy_id) == policy_id)
-        .order_by(*_in_order())).all()
-    return [records.version_record(v, n, s) for n, (v, s) in enumerate(rows, 1) if v.id in wanted]
-
-
-def latest_version_row(session: Session, policy_id: int) -> tables.Version | None:
-    return session.exec(sa_select(tables.Version)
+def version_ids(session: Session, policy_id: int) -> list[int]:
+    """The policy's version ids in version order: a version's number is its position."""
+    rows = session.exec(sa_select(col(tables.Version.id))
                         .where(col(tables.Version.policy_id) == policy_id)
-                        .order_by(*_newest_first()).limit(1)).first()
+                        .order_by(*_in_order())).all()
+    return [i for i in rows if i is not None]
+
+
+def numbered(session: Session, order: list[int], ids: list[int | None]) -> list[VersionRecord]:
+    """Records (numbered by their position in ``order``, from ``version_ids``) for the given
+    version ids; only those rows are read (versions just made are in the session already)."""
+    wanted = {i for i in ids if i is not None}
+    found = []
+    for number, version_id in enumerate(order, 1):
+        if version_id in wanted:
+            row = session.get(tables.Version, version_id)
+            assert row is not None
+            snap = session.get(tables.Snapshot, row.snapshot_id)
+            assert snap is not None
+            found.append(records.version_record(row, number, snap))
+    return found
 
 
 def previous_version(session: Session, version: VersionRecord) -> VersionRecord | None:
