@@ -763,6 +763,9 @@ def main() -> None:
     parser.add_argument("--child-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Commands run as a deployment runs them: with their bytecode cached (an environment
+    # that turns the cache off would have every process compile the project again).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.child_single:
         child_single(args.child_single, args.base, args.concurrency)
         return

@@ -6,7 +6,7 @@ event hooks and plain records everywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -55,6 +55,12 @@ class Transaction:
         from storage.outbox import AlertWriter
 
         return AlertWriter(self)
+
+    def set_summaries(self, summaries: Mapping[int, tuple[str | None, dict[str, Any]]]) -> None:
+        """``Archive.set_summaries`` inside this transaction."""
+        from storage.summaries import set_summaries
+
+        set_summaries(self._session, summaries)
 
 
 def session_of(tx: Transaction) -> Session:

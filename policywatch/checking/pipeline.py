@@ -24,7 +24,7 @@ from crawler import (
 from policywatch.checking.checkround import CheckRound
 from policywatch.checking.extraction import Extractors, check_error_kind, pool_size
 from policywatch.settings import Settings
-from policywatch.checking.summaries import refresh_summaries, store_first_summary
+from policywatch.checking.summaries import FirstSummary, refresh_summaries
 from storage import (
     Archive,
     Capture,
@@ -387,15 +387,13 @@ class Pipeline:
             status=fetched.status, content_type=fetched.content_type, etag=fetched.etag,
             last_modified=fetched.last_modified, render=render, plain_body=plain_body,
         )
+        summarized: set[int] = set()
         recorded = await asyncio.to_thread(
             self.archive.record_fetch, policy.id, capture, fetched.body, extraction,
-            started_at=started, on_new_version=self.hooks.version_hook())
+            started_at=started, on_new_version=FirstSummary(self.hooks.version_hook(), summarized))
         new = recorded.new_versions
-        if len(new) == 1 and new[0].number == 1 and extraction is not None \
-                and extraction.language is not None:
-            # A first version, stored with its language: only its summary is missing.
-            await asyncio.to_thread(store_first_summary, self.archive, new[0].id)
-        elif new:
+        if new and not ({v.id for v in new} <= summarized and extraction is not None
+                        and extraction.language is not None):
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
         await self._finish(policy, recorded.outcome, recorded.check.error_kind)
         version = recorded.new_versions[-1].number if recorded.new_versions else None

@@ -6,7 +6,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from diffing import detect_language, diff_texts, summary_line
-from storage import Archive
+from storage import Archive, Transaction, VersionEvent, VersionHook
 
 if TYPE_CHECKING:
     from diffing import Change, DiffReport
@@ -98,9 +98,20 @@ def refresh_summaries(archive: Archive, policy_id: int) -> int:
     return len(computed)
 
 
-def store_first_summary(archive: Archive, version_id: int) -> None:
-    """The summary of a policy's first version (nothing to diff): one write, no reads."""
-    archive.set_summaries({version_id: (None, summarize(None, ""))})
+class FirstSummary:
+    """A version hook that writes a policy's first version's summary (nothing to diff) in
+    the transaction that records it, then runs ``then`` (the alert hooks); the ids it
+    summarized go into ``done``."""
+
+    def __init__(self, then: VersionHook | None, done: set[int]) -> None:
+        self.then, self.done = then, done
+
+    def __call__(self, tx: Transaction, event: VersionEvent) -> None:
+        if event.previous is None:
+            tx.set_summaries({event.version.id: (None, summarize(None, ""))})
+            self.done.add(event.version.id)
+        if self.then is not None:
+            self.then(tx, event)
 
 
 def refresh_headlines(archive: Archive, policy_id: int) -> int:
