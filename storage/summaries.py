@@ -11,11 +11,19 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col
 from sqlmodel import select as sa_select
 
 from storage import tables
+
+# One statement each, run for many rows at once (built once: building one cost more
+# than running it).
+_VERSION = tables.Version.__table__  # type: ignore[attr-defined]
+SET_SUMMARY = (update(_VERSION).where(_VERSION.c.id == bindparam("version_id"))
+               .values(summary=bindparam("summary"), base_sha256=bindparam("base")))
+SET_LANGUAGE = (update(_VERSION).where(_VERSION.c.id == bindparam("version_id"))
+                .values(language=bindparam("language")))
 
 
 def stale_summaries(session: Session, policy_id: int) -> list[tuple[int, str | None, str]]:
@@ -46,10 +54,10 @@ def stale_summaries(session: Session, policy_id: int) -> list[tuple[int, str | N
 def set_summaries(session: Session,
                   summaries: Mapping[int, tuple[str | None, dict[str, Any]]]) -> None:
     """Store change summaries: version id -> (base text sha256 or None, summary dict)."""
-    for version_id, (base_sha, summary) in summaries.items():
-        session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
-                        .values(summary=json.dumps(summary, sort_keys=True),
-                                base_sha256=base_sha or ""))
+    if summaries:
+        session.execute(SET_SUMMARY, [
+            {"version_id": version_id, "summary": json.dumps(summary, sort_keys=True),
+             "base": base_sha or ""} for version_id, (base_sha, summary) in summaries.items()])
 
 
 def unlabelled_versions(session: Session, policy_id: int) -> list[tuple[int, str]]:
@@ -62,6 +70,6 @@ def unlabelled_versions(session: Session, policy_id: int) -> list[tuple[int, str
 
 def set_languages(session: Session, languages: Mapping[int, str]) -> None:
     """Store detected languages: version id -> ISO 639-1 code, or ``und`` (undetermined)."""
-    for version_id, language in languages.items():
-        session.execute(update(tables.Version).where(col(tables.Version.id) == version_id)
-                        .values(language=language))
+    if languages:
+        session.execute(SET_LANGUAGE, [{"version_id": version_id, "language": language}
+                                       for version_id, language in languages.items()])
