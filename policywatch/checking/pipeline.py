@@ -392,10 +392,11 @@ class Pipeline:
             self.archive.record_fetch, policy.id, capture, fetched.body, extraction,
             started_at=started, on_new_version=FirstSummary(self.hooks.version_hook(), summarized))
         new = recorded.new_versions
-        if new and not ({v.id for v in new} <= summarized and extraction is not None
-                        and extraction.language is not None):
+        first = bool(new) and {v.id for v in new} <= summarized  # a first version: no change
+        if new and not (first and extraction is not None and extraction.language is not None):
             await asyncio.to_thread(refresh_summaries, self.archive, policy.id)
-        await self._finish(policy, recorded.outcome, recorded.check.error_kind)
+        await self._finish(policy, recorded.outcome, recorded.check.error_kind,
+                           news=bool(new) and not first)
         version = recorded.new_versions[-1].number if recorded.new_versions else None
         message = recorded.check.error_message or ("body changed, same text"
                                                    if recorded.snapshot else "same body")
@@ -405,19 +406,21 @@ class Pipeline:
                            choice=choice, render=render if render != Rendering.PLAIN else None)
 
     async def _finish(self, policy: PolicyRecord, outcome: Outcome | None = None,
-                      error_kind: ErrorKind | None = None) -> None:
+                      error_kind: ErrorKind | None = None, *, news: bool = False) -> None:
         """After a check is recorded: tracking-state hooks, then after-commit delivery.
 
         A healthy check (a text found: new, the same, or 304) of a policy not marked broken
-        changes no tracking state, so the hooks are skipped; one that found nothing new
-        wrote no alert either, so the unchanged path is one read and one small write
-        (``check_many`` delivers once at the end for alerts that came due meanwhile).
+        changes no tracking state, so the hooks are skipped; unless it recorded ``news`` (a
+        version after another: a change alerts may have been written for), it wrote no
+        alert either, so there is nothing to deliver: the unchanged path is one read and
+        one small write (``check_many`` delivers once at the end for alerts that came due
+        meanwhile).
         """
         healthy = (outcome in (Outcome.UNCHANGED, Outcome.NOT_MODIFIED, Outcome.NEW_VERSION)
                    and error_kind is None and policy.broken_since is None)
         if not healthy:
             await self._run_check_hooks(policy)
-        if not healthy or outcome == Outcome.NEW_VERSION:
+        if not healthy or news:
             await self._after_commit()
 
     async def _run_check_hooks(self, policy: PolicyRecord) -> None:
