@@ -19,7 +19,13 @@ from storage.errors import NotFound
 from storage.history import last_snapshot_row
 from storage.kinds import ErrorKind, Outcome, Rendering, Source
 from storage.records import CheckRecord, VersionRecord, read_rejection, rejection_note
-from storage.timeline import numbered, previous_version, rebuild_timeline, version_ids
+from storage.timeline import (
+    append_to_timeline,
+    numbered,
+    previous_version,
+    rebuild_timeline,
+    version_ids,
+)
 from storage.transaction import Transaction, lock_policy, now
 from storage.values import (
     Capture,
@@ -84,8 +90,10 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
     )
     session.add(snapshot)
     session.flush()
-    created = rebuild_timeline(session, policy_id, since=capture.captured_at,
-                               known={text_sha: extraction} if text_sha else None)
+    known = {text_sha: extraction} if text_sha else None
+    created = append_to_timeline(session, snapshot, known)
+    if created is None:
+        created = rebuild_timeline(session, policy_id, since=capture.captured_at, known=known)
     order = version_ids(session, policy_id) if created else []
     versions = numbered(session, order, [v.id for v in created])
     mine = [v for v in versions if v.snapshot_id == snapshot.id]

@@ -89,25 +89,53 @@ def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None
         if key not in keep:
             session.delete(row)
     session.flush()
-    created: list[tables.Version] = []
-    for snap in wanted:
-        if (snap.id, snap.text_sha256) in existing:
-            continue
-        assert snap.text_sha256 is not None and snap.id is not None
-        held = known.get(snap.text_sha256) if known else None
-        text = held.text if held is not None and held.text is not None else \
-            read_blob(session, snap.text_sha256).decode("utf-8")
-        row = tables.Version(
-            policy_id=policy_id, snapshot_id=snap.id, captured_at=snap.captured_at,
-            source=snap.source, text=text, text_sha256=snap.text_sha256,
-            extractor_version=snap.extractor_version or "", created_at=now(),
-            words=held.words if held is not None and held.words is not None else count_words(text),
-            language=held.language if held is not None else None,
-        )
-        session.add(row)
-        created.append(row)
+    created = [_new_version(session, snap, known) for snap in wanted
+               if (snap.id, snap.text_sha256) not in existing]
     session.flush()
     return created
+
+
+def append_to_timeline(session: Session, snapshot: tables.Snapshot,
+                       known: Mapping[str, Extraction] | None = None) -> list[tables.Version] | None:
+    """``rebuild_timeline`` for a snapshot just stored that is the policy's newest with a
+    text (a live fetch): a version starts at it when its text differs from the text before
+    it, and nothing before it changes. None when a text capture comes after it (a backfill
+    going forward, clocks apart): the caller rebuilds instead."""
+    if snapshot.text_sha256 is None:
+        return []       # a capture without text never starts or ends a version
+    newest = session.exec(
+        sa_select(col(tables.Snapshot.id), col(tables.Snapshot.text_identity),
+                  col(tables.Snapshot.text_sha256))
+        .where(col(tables.Snapshot.policy_id) == snapshot.policy_id,
+               col(tables.Snapshot.text_sha256).is_not(None))
+        .order_by(col(tables.Snapshot.captured_at).desc(), col(tables.Snapshot.id).desc())
+        .limit(2)).all()
+    if not newest or newest[0][0] != snapshot.id:
+        return None
+    before = (newest[1][1] or newest[1][2]) if len(newest) > 1 else None
+    if identity(snapshot) == before:
+        return []
+    row = _new_version(session, snapshot, known)
+    session.flush()
+    return [row]
+
+
+def _new_version(session: Session, snap: tables.Snapshot,
+                 known: Mapping[str, Extraction] | None) -> tables.Version:
+    """The version starting at ``snap`` (added to the session, not flushed)."""
+    assert snap.text_sha256 is not None and snap.id is not None
+    held = known.get(snap.text_sha256) if known else None
+    text = held.text if held is not None and held.text is not None else \
+        read_blob(session, snap.text_sha256).decode("utf-8")
+    row = tables.Version(
+        policy_id=snap.policy_id, snapshot_id=snap.id, captured_at=snap.captured_at,
+        source=snap.source, text=text, text_sha256=snap.text_sha256,
+        extractor_version=snap.extractor_version or "", created_at=now(),
+        words=held.words if held is not None and held.words is not None else count_words(text),
+        language=held.language if held is not None else None,
+    )
+    session.add(row)
+    return row
 
 
 def version_ids(session: Session, policy_id: int) -> list[int]:
