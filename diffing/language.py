@@ -20,6 +20,7 @@ import re
 import threading
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 SUPPORTED: tuple[str, ...] = ("en", "fr", "de", "es", "it", "nl")
@@ -87,7 +88,12 @@ def _paragraphs(text: str) -> list[str]:
         step = len(candidates) / MAX_PARAGRAPHS
         candidates = [candidates[int(k * step)] for k in range(MAX_PARAGRAPHS)]
     cleaned = (" ".join(_MARKUP.sub(" ", _LINK_TARGET.sub(" ", p)).split()) for p in candidates)
-    return [p for p in cleaned if len(_WORD.findall(p)) >= MIN_PARAGRAPH_WORDS]
+    return [p for p in cleaned if _has_words(p, MIN_PARAGRAPH_WORDS)]
+
+
+def _has_words(text: str, count: int) -> bool:
+    """Whether ``text`` has ``count`` words, reading only as far as the last of them."""
+    return sum(1 for _ in islice(_WORD.finditer(text), count)) >= count
 
 
 # A diff asks for the languages of both its texts, and a new version is diffed by the
