@@ -64,6 +64,7 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
             else:
                 _mark_success(policy, check, changed=False)
         session.add(policy)
+        session.flush()
         return FetchRecorded(Outcome(check.outcome), records.check_record(check), None, ())
     if extraction is None:
         raise TypeError("extraction is required for a new body")
@@ -228,8 +229,7 @@ def _add_check(session: Session, policy: tables.Policy, capture: Capture, starte
         url=capture.requested_url, snapshot_id=snapshot_id, version_id=version_id,
         render=capture.render,
     )
-    session.add(check)
-    session.flush()
+    session.add(check)  # flushed with the policy's new state, by the caller
     return check
 
 
