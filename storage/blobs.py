@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 from typing import Any
+
+import zstandard
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -13,7 +16,11 @@ from sqlmodel import Session
 from storage import tables
 from storage.errors import NotFound
 
-COMPRESSION = "zlib"
+# zstd level 3: the ratio of zlib level 6 on HTML (~4.4x) at a sixth of its CPU, and
+# reads at under half. Blobs stored as "zlib" (archives from before) are read as they are.
+COMPRESSION = "zstd"
+ZSTD_LEVEL = 3
+_local = threading.local()  # a zstd context per thread (contexts are not thread-safe)
 # "Insert unless stored", built once per dialect: building the statement per blob cost
 # more than running it.
 INSERT_NEW = {"postgresql": pg_insert(tables.Blob).on_conflict_do_nothing(),
@@ -26,12 +33,20 @@ def sha256_hex(data: bytes) -> str:
 
 
 def compress(data: bytes) -> bytes:
-    """Compress a body for storage (zlib level 6: fast, ~5x on HTML)."""
-    return zlib.compress(data, 6)
+    """Compress a body for storage (``COMPRESSION``)."""
+    compressor = getattr(_local, "compressor", None)
+    if compressor is None:
+        compressor = _local.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return bytes(compressor.compress(data))
 
 
 def decompress(data: bytes, compression: str) -> bytes:
     """Inverse of :func:`compress` for a stored ``compression`` name."""
+    if compression == "zstd":
+        decompressor = getattr(_local, "decompressor", None)
+        if decompressor is None:
+            decompressor = _local.decompressor = zstandard.ZstdDecompressor()
+        return bytes(decompressor.decompress(data))
     if compression == "zlib":
         return zlib.decompress(data)
     if compression == "none":

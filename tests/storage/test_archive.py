@@ -285,6 +285,26 @@ def test_bodies_are_stored_once_compressed(archive: Archive, policy) -> None:
     assert len(rows) == 1 and len(rows[0].data) < len(body) / 10
 
 
+def test_bodies_stored_by_an_earlier_release_read_back(archive: Archive) -> None:
+    """Archives from before zstd hold zlib blobs (and maybe uncompressed ones)."""
+    import hashlib
+    import zlib
+
+    from sqlmodel import Session
+
+    from storage import tables
+    old = b"<html>" + "politique de confidentialit\u00e9 ".encode() * 300 + b"</html>"
+    plain = b"<p>short</p>"
+    with Session(archive.engine) as session:
+        for data, stored, compression in ((old, zlib.compress(old, 6), "zlib"),
+                                          (plain, plain, "none")):
+            session.add(tables.Blob(sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                                    compression=compression, data=stored))
+        session.commit()
+    assert archive.body(hashlib.sha256(old).hexdigest()) == old
+    assert archive.body(hashlib.sha256(plain).hexdigest()) == plain
+
+
 def test_summaries_go_stale_when_the_timeline_changes(archive: Archive, policy) -> None:
     archive.record_fetch(policy.id, live(10), b"A", text("30"), started_at=T0)
     archive.record_fetch(policy.id, live(20), b"B", text("90"), started_at=T0)
