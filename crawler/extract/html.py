@@ -54,6 +54,7 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
+SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
 # Candidates for per-element tests, found in C; each keeps the Python test it narrows.
 TAB_CANDIDATES = etree.XPath("descendant-or-self::*[@role or @data-toggle or @data-bs-toggle]")
 ACTION_TAGS = ("button", "a", "input", "div", "span")
@@ -896,15 +897,16 @@ def _is_site_link_list(el: etree._Element, *, url: str) -> bool:
         if href.startswith("#"):
             internal += 1
             continue
-        target = clean_url(href, base=url)
-        host = _site(target)
+        host = _site(_clean_url(href, url))     # cached: prepare_links asks again
         if not host or host == page_host:
             internal += 1
     return internal >= 0.5 * len(hrefs)
 
 
+@lru_cache(maxsize=4096)
 def _site(url: str) -> str:
-    match = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", url or "", re.I)
+    """The registrable part of a URL's host (``example.co.uk``), "" without a host."""
+    match = SITE_HOST.match(url or "")
     if not match:
         return ""
     labels = match.group(1).lower().split(".")
