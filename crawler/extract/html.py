@@ -496,8 +496,10 @@ def _is_in_page_nav(el: etree._Element) -> bool:
     if len(hrefs) < 2:
         return False
     inner = sum(h.startswith("#") for h in hrefs)
+    if inner < 0.8 * len(hrefs):
+        return False        # the text measures below cost far more than this test
     linked = sum(_text_len(_text_of(a)) for a in el.iter("a"))
-    return inner >= 0.8 * len(hrefs) and linked >= 0.6 * _text_len(el.text_content())
+    return linked >= 0.6 * _text_len(el.text_content())
 
 
 def _in_navigation(el: etree._Element) -> bool:
