@@ -55,13 +55,7 @@ BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
-# Candidates for per-element tests, found in C; each keeps the Python test it narrows.
-TAB_CANDIDATES = etree.XPath("descendant-or-self::*[@role or @data-toggle or @data-bs-toggle]")
 ACTION_TAGS = ("button", "a", "input", "div", "span")
-MODAL_CANDIDATES = etree.XPath("descendant-or-self::*[self::dialog or @aria-modal or @role]")
-WITH_ID = etree.XPath("descendant-or-self::*[@id]")
-CFEMAIL = etree.XPath("descendant-or-self::*[@data-cfemail]")
-STYLED = etree.XPath("descendant-or-self::*[@style or @class or @id]")
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
@@ -107,6 +101,8 @@ FURNITURE_SHAPED = frozenset({"nav", "header", "footer", "aside"})
 SKIP_LINK_MAX_CHARS = len("skiptomaincontent")     # the longest of H.SKIP_LINK_TEXT
 # The letters H.SKIP_LINK_TEXT can start with, as re.I matches them (U+017F is an "s").
 SKIP_LINK_FIRST = frozenset("sSbBtTrR\u017f")
+# Furniture roles _is_furniture judges like a <nav> (the rest like header/footer/aside).
+NAVIGATION_ROLES = H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}
 
 
 @dataclass(slots=True)
@@ -355,7 +351,9 @@ def _remove_overlays(body: etree._Element) -> None:
             doomed.append(best)
     # Modal dialogs (consent preference centres, popups) are not the page's document,
     # unless the document itself is shown in one (it then holds most of the text).
-    for el in MODAL_CANDIDATES(body):
+    # (A loop over the elements, as in every scan below: while extract_policy keeps their
+    # proxies alive, it is faster than an XPath selecting the few candidates.)
+    for el in body.iter(etree.Element):
         if el in seen:
             continue
         modal = el.tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
@@ -417,12 +415,12 @@ def _label_tab_panels(body: etree._Element) -> None:
     Hidden panels are kept like any collapsed section; without their labels the panels
     ("EU residents", "US residents") would run together unnamed.
     """
-    tabs = [el for el in TAB_CANDIDATES(body) if (
+    tabs = [el for el in body.iter(etree.Element) if (
         (el.get("role") or "").lower() == "tab"
         or (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower() in ("tab", "pill"))]
     if not tabs:
         return
-    by_id = {el.get("id"): el for el in WITH_ID(body) if el.get("id")}
+    by_id = _by_id(body)
     for tab in tabs:
         target = tab.get("aria-controls") or (tab.get("href") or "").lstrip("#") or \
             (tab.get("data-target") or tab.get("data-bs-target") or "").lstrip("#")
@@ -438,6 +436,11 @@ def _label_tab_panels(body: etree._Element) -> None:
         panel.text = None
         panel.insert(0, para)
         _drop(tab)
+
+
+def _by_id(root: etree._Element) -> dict[str, etree._Element]:
+    """Elements by their ``id`` (the last of duplicates wins)."""
+    return {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
 
 
 def _drop_junk(body: etree._Element) -> None:
@@ -531,7 +534,7 @@ def _drop_widgets(body: etree._Element) -> None:
             target = el.getparent()
         elif (wanted := (el.get("aria-controls") or "").strip()):
             if by_id is None:
-                by_id = {x.get("id"): x for x in WITH_ID(body) if x.get("id")}
+                by_id = _by_id(body)
             target = by_id.get(wanted)
         if target is None or target is body:
             continue
@@ -849,7 +852,7 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
         return False
     role = (el.get("role") or "").lower()
     small = st.prose <= 0.1 * main_prose or st.prose < 300
-    if tag == "nav" or role in H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}:
+    if tag == "nav" or role in NAVIGATION_ROLES:
         return small
     if tag in ("header", "footer") or role in ("banner", "contentinfo"):
         return small and (st.link_density >= 0.25 or el.find(".//nav") is not None
@@ -894,15 +897,19 @@ def _is_site_link_list(el: etree._Element, *, url: str) -> bool:
     if not hrefs:
         return True
     page_host = _site(url)
-    internal = 0
-    for href in hrefs:
-        if href.startswith("#"):
-            internal += 1
-            continue
+    needed = 0.5 * len(hrefs)
+    others = [href for href in hrefs if not href.startswith("#")]
+    internal = len(hrefs) - len(others)
+    # Resolving a link costs far more than the rest: stop as soon as the count decides.
+    left = len(others)
+    for href in others:
+        if internal >= needed or internal + left < needed:
+            break
+        left -= 1
         host = _site(_clean_url(href, url))     # cached: prepare_links asks again
         if not host or host == page_host:
             internal += 1
-    return internal >= 0.5 * len(hrefs)
+    return internal >= needed
 
 
 @lru_cache(maxsize=4096)
@@ -923,7 +930,7 @@ def _site(url: str) -> str:
 
 def prepare_links(container: etree._Element, *, url: str) -> None:
     """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
-    for el in CFEMAIL(container):
+    for el in [x for x in container.iter(etree.Element) if x.get("data-cfemail") is not None]:
         encoded = el.get("data-cfemail")
         email = decode_cfemail(encoded) if encoded else None
         if email:
@@ -944,11 +951,12 @@ def prepare_links(container: etree._Element, *, url: str) -> None:
             el.tag = "div"
         else:
             el.tag = "p"
-    for el in STYLED(container):
+    for el in container.iter(etree.Element):
         attrib = el.attrib
-        for attr in ("style", "class", "id"):
-            if attr in attrib:
-                del attrib[attr]
+        if attrib:
+            for attr in ("style", "class", "id"):
+                if attr in attrib:
+                    del attrib[attr]
 
 
 def _link_target(a: etree._Element, *, url: str) -> str:
