@@ -415,9 +415,7 @@ def _label_tab_panels(body: etree._Element) -> None:
     Hidden panels are kept like any collapsed section; without their labels the panels
     ("EU residents", "US residents") would run together unnamed.
     """
-    tabs = [el for el in body.iter(etree.Element) if (
-        (el.get("role") or "").lower() == "tab"
-        or (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower() in ("tab", "pill"))]
+    tabs = [el for el in body.iter(etree.Element) if _is_tab(el)]
     if not tabs:
         return
     by_id = _by_id(body)
@@ -436,6 +434,15 @@ def _label_tab_panels(body: etree._Element) -> None:
         panel.text = None
         panel.insert(0, para)
         _drop(tab)
+
+
+def _is_tab(el: etree._Element) -> bool:
+    """A tab of a tab strip (ARIA role or Bootstrap's toggle)."""
+    role = el.get("role")
+    if role is not None and role.lower() == "tab":
+        return True
+    toggle = el.get("data-toggle") or el.get("data-bs-toggle")
+    return toggle is not None and toggle.lower() in ("tab", "pill")
 
 
 def _by_id(root: etree._Element) -> dict[str, etree._Element]:
@@ -521,7 +528,7 @@ def _drop_widgets(body: etree._Element) -> None:
     stays.
     """
     by_id: dict[str, etree._Element] | None = None
-    controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
+    controls = [c for c in body.iter(etree.Element) if _is_control(c)]
     dropped = False
     for el in controls:
         # Inside a box dropped above? (Nothing is detached before the first drop.)
@@ -544,7 +551,7 @@ def _drop_widgets(body: etree._Element) -> None:
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
     if dropped:     # else the page's controls are those found above
-        controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
+        controls = [c for c in body.iter(etree.Element) if _is_control(c)]
     labels = [_label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
@@ -567,17 +574,20 @@ def _drop_widgets(body: etree._Element) -> None:
 def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
     """Compute text, link text and prose scores of every element (children first)."""
     stats: dict[etree._Element, Stats] = {}
+    # Elements inside a link (not the links themselves: their tag says so).
     linked: set[etree._Element] = set()
     for a in body.iter("a"):
-        linked.update(a.iter())
-    elements = [el for el in body.iter() if el.tag.__class__ is str]
+        if len(a):
+            linked.update(a.iterdescendants())
+    elements = list(body.iter(etree.Element))
     block_tags, item_tags = H.BLOCK_TAGS, ITEM_TAGS
     # Characters without whitespace, once per distinct string: the blanks between tags
     # repeat on every line of a page.
     sizes: dict[str, int] = {}
     # Reversed document order visits every element after all of its descendants.
     for el in reversed(elements):
-        is_link = el in linked
+        tag = el.tag
+        is_link = tag == "a" or el in linked
         text = el.text
         if text:
             own = sizes.get(text)
@@ -585,13 +595,13 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
                 own = sizes[text] = len("".join(text.split()))
         else:
             own = 0
-        tag = el.tag
         total = own
         link = own if is_link else 0
         prose = blocks = 0
         links = 1 if tag == "a" and el.get("href") else 0
         inline, inline_link = own, link
-        for child in el:
+        # (Most elements have no children: an iterator over none costs more than len.)
+        for child in el if len(el) else ():
             if child.tag.__class__ is not str:
                 continue
             cs = stats[child]
@@ -779,8 +789,8 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     # plain text names the document's section wrappers ("navigation-block" around every
     # scroll-spied section), not furniture (a menu's repeated items are mostly links).
     by_class: dict[str, list[int]] = {}
-    for el in root.iter():
-        name = el.get("class") if isinstance(el.tag, str) else None
+    for el in root.iter(etree.Element):
+        name = el.get("class")
         if name and el in stats and _tokens(el) & H.FURNITURE_WORDS:
             counts = by_class.setdefault(name, [0, 0, 0])
             counts[0] += 1

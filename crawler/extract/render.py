@@ -269,9 +269,12 @@ class _Renderer:
                     self.inheader = False
                     return
 
+        # The branches test distinct tags: the most frequent come first.
         if tag == "p" or tag == "div":
             if not self.astack and not self.split_next_td:
                 self.p()
+        elif tag == "a":
+            self._link(attrs, start)
         elif tag == "br":
             if start:
                 self.o("  \n> " if self.blockquote > 0 else "  \n")
@@ -339,8 +342,6 @@ class _Renderer:
         elif tag == "q":
             self.o('"')
             self.quote = not self.quote
-        elif tag == "a":
-            self._link(attrs, start)
         elif tag == "dl":
             if start:
                 self.p()
