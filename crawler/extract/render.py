@@ -58,6 +58,7 @@ HANDLED = frozenset(HEADINGS) | NO_LINK_OPEN | {
     "strike", "s", "kbd", "code", "tt", "abbr", "q", "a", "dd", "ol", "ul", "li", "table",
     "tr", "td", "th", "pre"}
 NO_ATTRS: dict[str, str | None] = {}
+WALK_EVENTS = ("start", "end", "comment", "pi")
 
 
 def render_markdown(container: etree._Element, *, url: str) -> str:
@@ -158,14 +159,24 @@ class _Renderer:
     # --- walking the tree ----------------------------------------------------------------
 
     def render(self, root: etree._Element) -> str:
-        self._open(root)
-        stack = [(root, iter(root))]
         text = self._text
-        while stack:
-            el, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
+        # lxml's walker gives the start and end of every element in C; comments and
+        # processing instructions give nothing but their tail.
+        for event, el in etree.iterwalk(root, events=WALK_EVENTS):
+            if event == "start":
+                tag = el.tag
+                if tag in HANDLED or el is root:
+                    self._open(el)
+                    continue
+                self.current_tag = tag          # handle_tag's short cut, inlined
+                if self.maybe_automatic_link is not None:
+                    self.o("[")
+                    self.maybe_automatic_link = None
+                    self.empty_link = False
+                self.lastWasList = False
+                if el.text:
+                    text(el.text)
+            elif event == "end":
                 tag = el.tag
                 if tag in VOID:                 # no end tag in the serialisation
                     pass
@@ -176,24 +187,8 @@ class _Renderer:
                     self.handle_tag(tag, NO_ATTRS, start=False)
                 if el is not root and el.tail:
                     text(el.tail)
-                continue
-            tag = child.tag
-            if tag.__class__ is not str:
-                if child.tail:
-                    text(child.tail)
-                continue
-            if tag not in HANDLED:              # handle_tag's short cut, inlined
-                self.current_tag = tag
-                if self.maybe_automatic_link is not None:
-                    self.o("[")
-                    self.maybe_automatic_link = None
-                    self.empty_link = False
-                self.lastWasList = False
-                if child.text:
-                    text(child.text)
-            else:
-                self._open(child)
-            stack.append((child, iter(child)))
+            elif el.tail:
+                text(el.tail)
         return self.finish()
 
     def _open(self, el: etree._Element) -> None:
