@@ -178,6 +178,12 @@ def _wrap_inline_runs(el: etree._Element) -> None:
     # (A comment's tag is a function: never in BLOCK_TAGS.)
     if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in el):
         return
+    if _blocks_only(el):
+        # Nothing to wrap: the loop below would only drop the blank text between blocks.
+        el.text = None
+        for child in el:
+            child.tail = None
+        return
     items: list[str | etree._Element] = [el.text or ""]
     for child in list(el):
         tail, child.tail = child.tail, None
@@ -208,6 +214,14 @@ def _wrap_inline_runs(el: etree._Element) -> None:
                     continue
                 para = etree.SubElement(el, "p")
             para.append(item)
+
+
+def _blocks_only(el: etree._Element) -> bool:
+    """Every child a block (not ``<br>``), with at most blank text around them."""
+    if el.text and el.text.strip():
+        return False
+    return all(c.tag in H.BLOCK_TAGS and c.tag != "br" and not (c.tail and c.tail.strip())
+               for c in el)
 
 
 def _is_data_table(table: etree._Element) -> bool:
