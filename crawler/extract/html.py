@@ -55,7 +55,7 @@ BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
-ACTION_TAGS = ("button", "a", "input", "div", "span")
+ACTION_TAGS = frozenset({"button", "a", "input", "div", "span"})
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
@@ -329,7 +329,7 @@ def _remove_overlays(body: etree._Element) -> None:
     """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
     page = _text_len(body.text_content())
     cap = min(4000, max(800, int(page * 0.3)))
-    actions = [el for el in body.iter(*ACTION_TAGS) if _is_consent_action(el)]
+    actions, modals = _actions_and_modals(body)
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -351,19 +351,37 @@ def _remove_overlays(body: etree._Element) -> None:
             doomed.append(best)
     # Modal dialogs (consent preference centres, popups) are not the page's document,
     # unless the document itself is shown in one (it then holds most of the text).
-    # (A loop over the elements, as in every scan below: while extract_policy keeps their
-    # proxies alive, it is faster than an XPath selecting the few candidates.)
-    for el in body.iter(etree.Element):
+    for el in modals:
         if el in seen:
             continue
-        modal = el.tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
-            (el.get("role") or "").lower() in ("dialog", "alertdialog")
-        if modal and _text_len(el.text_content()) <= MODAL_SHARE * page:
+        if _text_len(el.text_content()) <= MODAL_SHARE * page:
             doomed.append(el)
             seen.add(el)
     doomed.extend(_preference_centres(body, seen, page))
     for el in doomed:
         _drop(el)
+
+
+def _actions_and_modals(body: etree._Element) -> tuple[list[etree._Element],
+                                                        list[etree._Element]]:
+    """Consent actions and modal dialogs, in document order, found in one pass.
+
+    (A loop over the elements, as in every scan here: while extract_policy keeps their
+    proxies alive, it is faster than an XPath selecting the few candidates.)
+    """
+    actions: list[etree._Element] = []
+    modals: list[etree._Element] = []
+    for el in body.iter(etree.Element):
+        tag = el.tag
+        role = el.get("role")
+        if tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
+                (role is not None and role.lower() in ("dialog", "alertdialog")):
+            modals.append(el)
+        # A div or span is an action only with role=button: most are ruled out here.
+        if tag in ACTION_TAGS and (role is not None or (tag != "div" and tag != "span")) \
+                and _is_consent_action(el):
+            actions.append(el)
+    return actions, modals
 
 
 def _preference_centres(body: etree._Element, seen: set[etree._Element],
