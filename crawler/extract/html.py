@@ -427,15 +427,15 @@ def _has_section_heading(el: etree._Element) -> bool:
     return any(True for _ in el.iter("h2", "h3", "h4"))
 
 
-def _label_tab_panels(body: etree._Element) -> None:
+def _label_tab_panels(body: etree._Element, tabs: list[etree._Element]) -> bool:
     """Tabs: write each tab's label at the top of its panel, then drop the tab strip.
 
     Hidden panels are kept like any collapsed section; without their labels the panels
-    ("EU residents", "US residents") would run together unnamed.
+    ("EU residents", "US residents") would run together unnamed. True when the tree changed.
     """
-    tabs = [el for el in body.iter(etree.Element) if _is_tab(el)]
     if not tabs:
-        return
+        return False
+    changed = False
     by_id = _by_id(body)
     for tab in tabs:
         target = tab.get("aria-controls") or (tab.get("href") or "").lstrip("#") or \
@@ -452,6 +452,8 @@ def _label_tab_panels(body: etree._Element) -> None:
         panel.text = None
         panel.insert(0, para)
         _drop(tab)
+        changed = True
+    return changed
 
 
 def _is_tab(el: etree._Element) -> bool:
@@ -470,8 +472,10 @@ def _by_id(root: etree._Element) -> dict[str, etree._Element]:
 
 def _drop_junk(body: etree._Element) -> None:
     """Drop scripts, embeds, form controls and widget furniture; keep accordion titles."""
-    _label_tab_panels(body)
-    _drop_widgets(body)
+    tabs, controls = _tabs_and_controls(body)
+    if _label_tab_panels(body, tabs):
+        controls = _controls(body)          # a tab strip went, panels have new labels
+    _drop_widgets(body, controls)
     for el in list(body.iter("button")):
         if el.getparent() is None:
             continue
@@ -499,13 +503,39 @@ def _drop_junk(body: etree._Element) -> None:
             _drop(el)
 
 
+def _tabs_and_controls(body: etree._Element) -> tuple[list[etree._Element],
+                                                      list[etree._Element]]:
+    """Tabs (``_is_tab``) and controls (``_is_control``), in document order, in one pass."""
+    tabs: list[etree._Element] = []
+    controls: list[etree._Element] = []
+    for el in body.iter(etree.Element):
+        tag = el.tag
+        names = el.keys()
+        if tag in ("button", "summary") or _acts_in_page(el, tag, names):
+            controls.append(el)
+        if names and ("role" in names or "data-toggle" in names or "data-bs-toggle" in names) \
+                and _is_tab(el):
+            tabs.append(el)
+    return tabs, controls
+
+
+def _controls(body: etree._Element) -> list[etree._Element]:
+    """The page's controls (``_is_control``) in document order."""
+    return [c for c in body.iter(etree.Element) if _is_control(c)]
+
+
 def _is_control(el: etree._Element) -> bool:
     """A button, a toggle, a ``<summary>`` or a link that acts in the page instead of leading
     somewhere (``#...``, ``javascript:``, no target)."""
     tag = el.tag
     if tag in ("button", "summary"):
         return True
-    names = el.keys()       # one call instead of three look-ups; most elements have none
+    return _acts_in_page(el, tag, el.keys())
+
+
+def _acts_in_page(el: etree._Element, tag: str, names: list[str]) -> bool:
+    """``_is_control`` past its tag test; ``names`` are the element's attribute names (one
+    call instead of three look-ups; most elements have none)."""
     if not names:
         return tag == "a"
     if "role" in names and (el.get("role") or "").lower() in ("button", "tab"):
@@ -535,7 +565,7 @@ def _in_navigation(el: etree._Element) -> bool:
                for a in el.iterancestors())
 
 
-def _drop_widgets(body: etree._Element) -> None:
+def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
     """Drop disclosure and page-tool controls ("See details", "Copy link", "Back to top").
 
     Recognised by structure first: a control (see ``_is_control``) that opens in-page
@@ -543,10 +573,9 @@ def _drop_widgets(body: etree._Element) -> None:
     contents) goes with what it opens; then a control whose label is a widget label, or
     whose label sits on several toggles of the page (a per-section "Show more"). A control
     whose label is unique and says something of its own (an accordion's section title)
-    stays.
+    stays. ``controls``: the page's controls in document order (``_controls``).
     """
     by_id: dict[str, etree._Element] | None = None
-    controls = [c for c in body.iter(etree.Element) if _is_control(c)]
     dropped = False
     for el in controls:
         # Inside a box dropped above? (Nothing is detached before the first drop.)
@@ -569,7 +598,7 @@ def _drop_widgets(body: etree._Element) -> None:
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
     if dropped:     # else the page's controls are those found above
-        controls = [c for c in body.iter(etree.Element) if _is_control(c)]
+        controls = _controls(body)
     labels = [_label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
