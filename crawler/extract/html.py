@@ -838,7 +838,7 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     by_class: dict[str, list[int]] = {}
     for el in root.iter(etree.Element):
         name = el.get("class")
-        if name and el in stats and _tokens(el) & H.FURNITURE_WORDS:
+        if name and el in stats and _tokens_of(name, el.get("id") or "") & H.FURNITURE_WORDS:
             counts = by_class.setdefault(name, [0, 0, 0])
             counts[0] += 1
             counts[1] += stats[el].total
@@ -848,9 +848,11 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     stack = [root]
     while stack:
         el = stack.pop()
-        if len(el) >= 2:
-            _drop_repeated_children(el, stats)
-        for child in list(el):
+        children = list(el)
+        if len(children) >= 2:
+            _drop_repeated_children(children, stats)
+        for child in children:
+            # (Dropped above, or with an empty heading below: no longer a child.)
             if not isinstance(child.tag, str) or child.getparent() is not el:
                 continue
             st = stats.get(child)
@@ -868,12 +870,14 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
                 stack.append(child)
 
 
-def _drop_repeated_children(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
-    """Drop a child repeating an earlier sibling's text (desktop and mobile copies)."""
-    if len(el) < 2:
+def _drop_repeated_children(children: list[etree._Element],
+                            stats: dict[etree._Element, Stats]) -> None:
+    """Drop a child repeating an earlier sibling's text (desktop and mobile copies);
+    ``children``: an element's children, in order."""
+    if len(children) < 2:
         return
     by_size: dict[int, list[etree._Element]] = {}
-    for child in el:
+    for child in children:
         st = stats.get(child) if isinstance(child.tag, str) else None
         if st is not None and st.total >= REPEAT_MIN_CHARS:
             by_size.setdefault(st.total, []).append(child)
