@@ -24,6 +24,7 @@ from __future__ import annotations
 import html.parser
 import re
 import string
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -99,6 +100,13 @@ class _AttrReader(html.parser.HTMLParser):
         self.attrs = dict(attrs)
 
 
+@lru_cache(maxsize=8192)
+def _link_target(baseurl: str, href: str) -> str:
+    """A link's ``](target)``: resolved and escaped, once per target (pages repeat their
+    links, and the pages of a site each other's)."""
+    return MD_CHARS.sub(r"\\\1", urljoin(baseurl, href))
+
+
 def served_href(href: str) -> str:
     """The ``href`` html2text saw: libxml2's serialisation of it, read by ``html.parser``."""
     if PLAIN_HREF.fullmatch(href) and '"' not in href and "&{" not in href:
@@ -154,7 +162,6 @@ class _Renderer:
         self.split_next_td = False
         self.td_count = 0
         self.table_start = False
-        self.joined: dict[str, str] = {}
 
     # --- walking the tree ----------------------------------------------------------------
 
@@ -401,10 +408,7 @@ class _Renderer:
                     self.empty_link = False
                     self.maybe_automatic_link = None
                 self.p_p = 0
-                joined = self.joined.get(a)
-                if joined is None:
-                    joined = self.joined[a] = MD_CHARS.sub(r"\\\1", urljoin(self.baseurl, a))
-                self.o("](" + joined + ")")
+                self.o("](" + _link_target(self.baseurl, a) + ")")
 
     def _item(self, start: bool) -> None:
         self.list_code_indent = ""
