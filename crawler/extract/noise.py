@@ -105,8 +105,9 @@ def decode_cfemail(encoded: str) -> str | None:
 def drop_volatile_lines(markdown: str) -> str:
     """Remove short lines that only state the time of the visit or of rendering."""
     lines = markdown.split("\n")
+    # (A blank line, every other line of a text, never matches.)
     kept = [line for line in lines
-            if not (len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
+            if not (line and len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
     return "\n".join(kept) if len(kept) != len(lines) else markdown
 
 
