@@ -577,6 +577,8 @@ def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
     """
     by_id: dict[str, etree._Element] | None = None
     dropped = False
+    # Labels read before the first drop, for the tests below when nothing is dropped.
+    read: dict[etree._Element, str] = {}
     for el in controls:
         # Inside a box dropped above? (Nothing is detached before the first drop.)
         if el.getparent() is None or dropped and any(
@@ -592,14 +594,18 @@ def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
             target = by_id.get(wanted)
         if target is None or target is body:
             continue
-        if H.TOC_LABEL.match(_label(el)) or _is_in_page_nav(target):
+        label = _label(el)
+        if not dropped:
+            read[el] = label
+        if H.TOC_LABEL.match(label) or _is_in_page_nav(target):
             _drop(target)
             dropped = True
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
     if dropped:     # else the page's controls are those found above
         controls = _controls(body)
-    labels = [_label(c) for c in controls]
+        read = {}
+    labels = [read[c] if c in read else _label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
     # Copies in navigation (a sidebar's accordion) do not count either.
