@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Callable
 
 import lxml.html
 from lxml import etree
@@ -327,9 +328,15 @@ def _is_consent_action(el: etree._Element) -> bool:
 
 def _remove_overlays(body: etree._Element) -> None:
     """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
-    page = _text_len(body.text_content())
-    cap = min(4000, max(800, int(page * 0.3)))
     actions, modals = _actions_and_modals(body)
+
+    @cache
+    def page() -> int:
+        """The page's text size, read only if a rule needs it (the text can be megabytes
+        of inline scripts); nothing is dropped before the last use."""
+        return _text_len(body.text_content())
+
+    cap = min(4000, max(800, int(page() * 0.3))) if actions else 0
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -354,7 +361,7 @@ def _remove_overlays(body: etree._Element) -> None:
     for el in modals:
         if el in seen:
             continue
-        if _text_len(el.text_content()) <= MODAL_SHARE * page:
+        if _text_len(el.text_content()) <= MODAL_SHARE * page():
             doomed.append(el)
             seen.add(el)
     doomed.extend(_preference_centres(body, seen, page))
@@ -385,11 +392,11 @@ def _actions_and_modals(body: etree._Element) -> tuple[list[etree._Element],
 
 
 def _preference_centres(body: etree._Element, seen: set[etree._Element],
-                        page: int) -> list[etree._Element]:
+                        page: Callable[[], int]) -> list[etree._Element]:
     """Consent preference centres of any size: a box named as an overlay (modal, popup,
     dialog ...) offering consent actions and per-purpose toggles, or two distinct consent
     actions and no section heading (a policy's own Cookies section has one), that does not
-    hold the page's ``<h1>`` and leaves text outside it."""
+    hold the page's ``<h1>`` and leaves text outside it. ``page()``: the page's text size."""
     found: list[etree._Element] = []
     for el in body.iter("div", "section", "aside", "form"):
         if not (_tokens(el) & H.OVERLAY_WORDS or (el.get("role") or "").lower() in H.OVERLAY_ROLES):
@@ -403,7 +410,7 @@ def _preference_centres(body: etree._Element, seen: set[etree._Element],
                       or (i.get("role") or "").lower() == "switch"
                       for i in el.iter("input", "button", "span", "div"))
         if (actions >= 2 and not _has_section_heading(el)) or (actions and toggles):
-            rest = page - _text_len(el.text_content())
+            rest = page() - _text_len(el.text_content())
             if rest >= 4 * H.MIN_POLICY_WORDS:      # the page keeps text of its own
                 found.append(el)
                 seen.add(el)
