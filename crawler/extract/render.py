@@ -222,7 +222,8 @@ class _Renderer:
 
     def _text(self, text: str) -> None:
         """Data events as html.parser gives them: cut at each entity of the serialisation."""
-        if not ENTITY_CHARS.search(text):
+        # (ENTITY_CHARS.search, as four substring tests: a fifth of the time.)
+        if "&" not in text and "<" not in text and ">" not in text and "\xa0" not in text:
             self.handle_data(text)
             return
         for i, piece in enumerate(ENTITY_CHARS.split(text)):
