@@ -1033,12 +1033,7 @@ def prepare_links(container: etree._Element, *, url: str) -> None:
             el.tag = "div"
         else:
             el.tag = "p"
-    for el in container.iter(etree.Element):
-        attrib = el.attrib
-        if attrib:
-            for attr in ("style", "class", "id"):
-                if attr in attrib:
-                    del attrib[attr]
+    etree.strip_attributes(container, "style", "class", "id")
 
 
 def _link_target(a: etree._Element, *, url: str) -> str:
