@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Callable
 
 import lxml.html
 from lxml import etree
