@@ -218,7 +218,7 @@ def _text_sizes(container: etree._Element) -> dict[etree._Element, int]:
     pieces add up)."""
     sizes: dict[etree._Element, int] = {}
     counted: dict[str, int] = {}        # the blanks between tags repeat on every line
-    for el in reversed([e for e in container.iter() if e.tag.__class__ is str]):
+    for el in reversed(list(container.iter(etree.Element))):
         text = el.text
         size = 0
         if text:

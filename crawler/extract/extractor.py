@@ -59,6 +59,10 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     if mime == "text/plain":
         return _extract_plain(text, url=url)
     root = parse_document(text, url=url)
+    # Each pass over the tree gets lxml's Python proxy of every element it reaches: lxml
+    # hands back a live one, else builds a new one each time (about half the cost of a
+    # pass). Holding them all until the markdown is written keeps the dozen passes cheap.
+    proxies = list(root.iter())
     # A Wayback replay address resolves links against the archived page's own address.
     base = WAYBACK_PREFIX.sub("", url) if url else url
     title = document_title(root)
@@ -68,6 +72,7 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     choice = None if select else pick_document(container, url=url)
     prepare_links(container, url=base)
     markdown = to_markdown(container, title=title, url=base)
+    del proxies
     check_policy(title=title, text=markdown, raw_html=text, first_heading=heading, url=url)
     return Extracted(title=title, text=markdown, extractor_version=EXTRACTOR_VERSION,
                      note=choice.explain() if choice else "")

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import lxml.html
 from lxml import etree
@@ -54,13 +55,8 @@ LETTERS = re.compile(r"[^\W\d_]{2,}")
 BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
-# Candidates for per-element tests, found in C; each keeps the Python test it narrows.
-TAB_CANDIDATES = etree.XPath("descendant-or-self::*[@role or @data-toggle or @data-bs-toggle]")
-ACTION_TAGS = ("button", "a", "input", "div", "span")
-MODAL_CANDIDATES = etree.XPath("descendant-or-self::*[self::dialog or @aria-modal or @role]")
-WITH_ID = etree.XPath("descendant-or-self::*[@id]")
-CFEMAIL = etree.XPath("descendant-or-self::*[@data-cfemail]")
-STYLED = etree.XPath("descendant-or-self::*[@style or @class or @id]")
+SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
+ACTION_TAGS = frozenset({"button", "a", "input", "div", "span"})
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
@@ -106,6 +102,8 @@ FURNITURE_SHAPED = frozenset({"nav", "header", "footer", "aside"})
 SKIP_LINK_MAX_CHARS = len("skiptomaincontent")     # the longest of H.SKIP_LINK_TEXT
 # The letters H.SKIP_LINK_TEXT can start with, as re.I matches them (U+017F is an "s").
 SKIP_LINK_FIRST = frozenset("sSbBtTrR\u017f")
+# Furniture roles _is_furniture judges like a <nav> (the rest like header/footer/aside).
+NAVIGATION_ROLES = H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}
 
 
 @dataclass(slots=True)
@@ -303,7 +301,16 @@ def _label(el: etree._Element) -> str:
     text = _text_of(el) if el.tag != "input" else (el.get("value") or "")
     if not text.strip():
         text = el.get("aria-label") or el.get("title") or ""
-    return SPACES.sub(" ", text).strip().lower()
+    return _squeeze(text).strip().lower()
+
+
+def _squeeze(text: str) -> str:
+    """``SPACES.sub(" ", text)``, skipped when it would change nothing: a few substring
+    tests cost a fraction of the pattern's search."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text \
+            or "\v" in text:
+        return SPACES.sub(" ", text)
+    return text
 
 
 def _is_action(el: etree._Element) -> bool:
@@ -330,9 +337,15 @@ def _is_consent_action(el: etree._Element) -> bool:
 
 def _remove_overlays(body: etree._Element) -> None:
     """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
-    page = _text_len(body.text_content())
-    cap = min(4000, max(800, int(page * 0.3)))
-    actions = [el for el in body.iter(*ACTION_TAGS) if _is_consent_action(el)]
+    actions, modals = _actions_and_modals(body)
+
+    @cache
+    def page() -> int:
+        """The page's text size, read only if a rule needs it (the text can be megabytes
+        of inline scripts); nothing is dropped before the last use."""
+        return _text_len(body.text_content())
+
+    cap = min(4000, max(800, int(page() * 0.3))) if actions else 0
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -354,12 +367,10 @@ def _remove_overlays(body: etree._Element) -> None:
             doomed.append(best)
     # Modal dialogs (consent preference centres, popups) are not the page's document,
     # unless the document itself is shown in one (it then holds most of the text).
-    for el in MODAL_CANDIDATES(body):
+    for el in modals:
         if el in seen:
             continue
-        modal = el.tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
-            (el.get("role") or "").lower() in ("dialog", "alertdialog")
-        if modal and _text_len(el.text_content()) <= MODAL_SHARE * page:
+        if _text_len(el.text_content()) <= MODAL_SHARE * page():
             doomed.append(el)
             seen.add(el)
     doomed.extend(_preference_centres(body, seen, page))
@@ -367,12 +378,34 @@ def _remove_overlays(body: etree._Element) -> None:
         _drop(el)
 
 
+def _actions_and_modals(body: etree._Element) -> tuple[list[etree._Element],
+                                                        list[etree._Element]]:
+    """Consent actions and modal dialogs, in document order, found in one pass.
+
+    (A loop over the elements, as in every scan here: while extract_policy keeps their
+    proxies alive, it is faster than an XPath selecting the few candidates.)
+    """
+    actions: list[etree._Element] = []
+    modals: list[etree._Element] = []
+    for el in body.iter(etree.Element):
+        tag = el.tag
+        role = el.get("role")
+        if tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
+                (role is not None and role.lower() in ("dialog", "alertdialog")):
+            modals.append(el)
+        # A div or span is an action only with role=button: most are ruled out here.
+        if tag in ACTION_TAGS and (role is not None or (tag != "div" and tag != "span")) \
+                and _is_consent_action(el):
+            actions.append(el)
+    return actions, modals
+
+
 def _preference_centres(body: etree._Element, seen: set[etree._Element],
-                        page: int) -> list[etree._Element]:
+                        page: Callable[[], int]) -> list[etree._Element]:
     """Consent preference centres of any size: a box named as an overlay (modal, popup,
     dialog ...) offering consent actions and per-purpose toggles, or two distinct consent
     actions and no section heading (a policy's own Cookies section has one), that does not
-    hold the page's ``<h1>`` and leaves text outside it."""
+    hold the page's ``<h1>`` and leaves text outside it. ``page()``: the page's text size."""
     found: list[etree._Element] = []
     for el in body.iter("div", "section", "aside", "form"):
         if not (_tokens(el) & H.OVERLAY_WORDS or (el.get("role") or "").lower() in H.OVERLAY_ROLES):
@@ -386,7 +419,7 @@ def _preference_centres(body: etree._Element, seen: set[etree._Element],
                       or (i.get("role") or "").lower() == "switch"
                       for i in el.iter("input", "button", "span", "div"))
         if (actions >= 2 and not _has_section_heading(el)) or (actions and toggles):
-            rest = page - _text_len(el.text_content())
+            rest = page() - _text_len(el.text_content())
             if rest >= 4 * H.MIN_POLICY_WORDS:      # the page keeps text of its own
                 found.append(el)
                 seen.add(el)
@@ -410,18 +443,16 @@ def _has_section_heading(el: etree._Element) -> bool:
     return any(True for _ in el.iter("h2", "h3", "h4"))
 
 
-def _label_tab_panels(body: etree._Element) -> None:
+def _label_tab_panels(body: etree._Element, tabs: list[etree._Element]) -> bool:
     """Tabs: write each tab's label at the top of its panel, then drop the tab strip.
 
     Hidden panels are kept like any collapsed section; without their labels the panels
-    ("EU residents", "US residents") would run together unnamed.
+    ("EU residents", "US residents") would run together unnamed. True when the tree changed.
     """
-    tabs = [el for el in TAB_CANDIDATES(body) if (
-        (el.get("role") or "").lower() == "tab"
-        or (el.get("data-toggle") or el.get("data-bs-toggle") or "").lower() in ("tab", "pill"))]
     if not tabs:
-        return
-    by_id = {el.get("id"): el for el in WITH_ID(body) if el.get("id")}
+        return False
+    changed = False
+    by_id = _by_id(body)
     for tab in tabs:
         target = tab.get("aria-controls") or (tab.get("href") or "").lstrip("#") or \
             (tab.get("data-target") or tab.get("data-bs-target") or "").lstrip("#")
@@ -437,12 +468,30 @@ def _label_tab_panels(body: etree._Element) -> None:
         panel.text = None
         panel.insert(0, para)
         _drop(tab)
+        changed = True
+    return changed
+
+
+def _is_tab(el: etree._Element) -> bool:
+    """A tab of a tab strip (ARIA role or Bootstrap's toggle)."""
+    role = el.get("role")
+    if role is not None and role.lower() == "tab":
+        return True
+    toggle = el.get("data-toggle") or el.get("data-bs-toggle")
+    return toggle is not None and toggle.lower() in ("tab", "pill")
+
+
+def _by_id(root: etree._Element) -> dict[str, etree._Element]:
+    """Elements by their ``id`` (the last of duplicates wins)."""
+    return {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
 
 
 def _drop_junk(body: etree._Element) -> None:
     """Drop scripts, embeds, form controls and widget furniture; keep accordion titles."""
-    _label_tab_panels(body)
-    _drop_widgets(body)
+    tabs, controls = _tabs_and_controls(body)
+    if _label_tab_panels(body, tabs):
+        controls = _controls(body)          # a tab strip went, panels have new labels
+    _drop_widgets(body, controls)
     for el in list(body.iter("button")):
         if el.getparent() is None:
             continue
@@ -470,13 +519,39 @@ def _drop_junk(body: etree._Element) -> None:
             _drop(el)
 
 
+def _tabs_and_controls(body: etree._Element) -> tuple[list[etree._Element],
+                                                      list[etree._Element]]:
+    """Tabs (``_is_tab``) and controls (``_is_control``), in document order, in one pass."""
+    tabs: list[etree._Element] = []
+    controls: list[etree._Element] = []
+    for el in body.iter(etree.Element):
+        tag = el.tag
+        names = el.keys()
+        if tag in ("button", "summary") or _acts_in_page(el, tag, names):
+            controls.append(el)
+        if names and ("role" in names or "data-toggle" in names or "data-bs-toggle" in names) \
+                and _is_tab(el):
+            tabs.append(el)
+    return tabs, controls
+
+
+def _controls(body: etree._Element) -> list[etree._Element]:
+    """The page's controls (``_is_control``) in document order."""
+    return [c for c in body.iter(etree.Element) if _is_control(c)]
+
+
 def _is_control(el: etree._Element) -> bool:
     """A button, a toggle, a ``<summary>`` or a link that acts in the page instead of leading
     somewhere (``#...``, ``javascript:``, no target)."""
     tag = el.tag
     if tag in ("button", "summary"):
         return True
-    names = el.keys()       # one call instead of three look-ups; most elements have none
+    return _acts_in_page(el, tag, el.keys())
+
+
+def _acts_in_page(el: etree._Element, tag: str, names: list[str]) -> bool:
+    """``_is_control`` past its tag test; ``names`` are the element's attribute names (one
+    call instead of three look-ups; most elements have none)."""
     if not names:
         return tag == "a"
     if "role" in names and (el.get("role") or "").lower() in ("button", "tab"):
@@ -495,8 +570,10 @@ def _is_in_page_nav(el: etree._Element) -> bool:
     if len(hrefs) < 2:
         return False
     inner = sum(h.startswith("#") for h in hrefs)
+    if inner < 0.8 * len(hrefs):
+        return False        # the text measures below cost far more than this test
     linked = sum(_text_len(_text_of(a)) for a in el.iter("a"))
-    return inner >= 0.8 * len(hrefs) and linked >= 0.6 * _text_len(el.text_content())
+    return linked >= 0.6 * _text_len(el.text_content())
 
 
 def _in_navigation(el: etree._Element) -> bool:
@@ -504,7 +581,7 @@ def _in_navigation(el: etree._Element) -> bool:
                for a in el.iterancestors())
 
 
-def _drop_widgets(body: etree._Element) -> None:
+def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
     """Drop disclosure and page-tool controls ("See details", "Copy link", "Back to top").
 
     Recognised by structure first: a control (see ``_is_control``) that opens in-page
@@ -512,11 +589,12 @@ def _drop_widgets(body: etree._Element) -> None:
     contents) goes with what it opens; then a control whose label is a widget label, or
     whose label sits on several toggles of the page (a per-section "Show more"). A control
     whose label is unique and says something of its own (an accordion's section title)
-    stays.
+    stays. ``controls``: the page's controls in document order (``_controls``).
     """
     by_id: dict[str, etree._Element] | None = None
-    controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
     dropped = False
+    # Labels read before the first drop, for the tests below when nothing is dropped.
+    read: dict[etree._Element, str] = {}
     for el in controls:
         # Inside a box dropped above? (Nothing is detached before the first drop.)
         if el.getparent() is None or dropped and any(
@@ -528,18 +606,22 @@ def _drop_widgets(body: etree._Element) -> None:
             target = el.getparent()
         elif (wanted := (el.get("aria-controls") or "").strip()):
             if by_id is None:
-                by_id = {x.get("id"): x for x in WITH_ID(body) if x.get("id")}
+                by_id = _by_id(body)
             target = by_id.get(wanted)
         if target is None or target is body:
             continue
-        if H.TOC_LABEL.match(_label(el)) or _is_in_page_nav(target):
+        label = _label(el)
+        if not dropped:
+            read[el] = label
+        if H.TOC_LABEL.match(label) or _is_in_page_nav(target):
             _drop(target)
             dropped = True
             if el.getparent() is not None and not any(a is target for a in el.iterancestors()):
                 _drop(el)
     if dropped:     # else the page's controls are those found above
-        controls = [c for c in body.iter() if c.tag.__class__ is str and _is_control(c)]
-    labels = [_label(c) for c in controls]
+        controls = _controls(body)
+        read = {}
+    labels = [read[c] if c in read else _label(c) for c in controls]
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
     # Copies in navigation (a sidebar's accordion) do not count either.
@@ -561,17 +643,20 @@ def _drop_widgets(body: etree._Element) -> None:
 def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
     """Compute text, link text and prose scores of every element (children first)."""
     stats: dict[etree._Element, Stats] = {}
+    # Elements inside a link (not the links themselves: their tag says so).
     linked: set[etree._Element] = set()
     for a in body.iter("a"):
-        linked.update(a.iter())
-    elements = [el for el in body.iter() if el.tag.__class__ is str]
+        if len(a):
+            linked.update(a.iterdescendants())
+    elements = list(body.iter(etree.Element))
     block_tags, item_tags = H.BLOCK_TAGS, ITEM_TAGS
     # Characters without whitespace, once per distinct string: the blanks between tags
     # repeat on every line of a page.
     sizes: dict[str, int] = {}
     # Reversed document order visits every element after all of its descendants.
     for el in reversed(elements):
-        is_link = el in linked
+        tag = el.tag
+        is_link = tag == "a" or el in linked
         text = el.text
         if text:
             own = sizes.get(text)
@@ -579,7 +664,6 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
                 own = sizes[text] = len("".join(text.split()))
         else:
             own = 0
-        tag = el.tag
         total = own
         link = own if is_link else 0
         prose = blocks = 0
@@ -773,9 +857,9 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     # plain text names the document's section wrappers ("navigation-block" around every
     # scroll-spied section), not furniture (a menu's repeated items are mostly links).
     by_class: dict[str, list[int]] = {}
-    for el in root.iter():
-        name = el.get("class") if isinstance(el.tag, str) else None
-        if name and el in stats and _tokens(el) & H.FURNITURE_WORDS:
+    for el in root.iter(etree.Element):
+        name = el.get("class")
+        if name and el in stats and _tokens_of(name, el.get("id") or "") & H.FURNITURE_WORDS:
             counts = by_class.setdefault(name, [0, 0, 0])
             counts[0] += 1
             counts[1] += stats[el].total
@@ -785,9 +869,11 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
     stack = [root]
     while stack:
         el = stack.pop()
-        if len(el) >= 2:
-            _drop_repeated_children(el, stats)
-        for child in list(el):
+        children = list(el)
+        if len(children) >= 2:
+            _drop_repeated_children(children, stats)
+        for child in children:
+            # (Dropped above, or with an empty heading below: no longer a child.)
             if not isinstance(child.tag, str) or child.getparent() is not el:
                 continue
             st = stats.get(child)
@@ -805,12 +891,14 @@ def _prune(root: etree._Element, stats: dict[etree._Element, Stats], main_prose:
                 stack.append(child)
 
 
-def _drop_repeated_children(el: etree._Element, stats: dict[etree._Element, Stats]) -> None:
-    """Drop a child repeating an earlier sibling's text (desktop and mobile copies)."""
-    if len(el) < 2:
+def _drop_repeated_children(children: list[etree._Element],
+                            stats: dict[etree._Element, Stats]) -> None:
+    """Drop a child repeating an earlier sibling's text (desktop and mobile copies);
+    ``children``: an element's children, in order."""
+    if len(children) < 2:
         return
     by_size: dict[int, list[etree._Element]] = {}
-    for child in el:
+    for child in children:
         st = stats.get(child) if isinstance(child.tag, str) else None
         if st is not None and st.total >= REPEAT_MIN_CHARS:
             by_size.setdefault(st.total, []).append(child)
@@ -846,7 +934,7 @@ def _is_furniture(el: etree._Element, st: Stats, main_prose: int, *, url: str) -
         return False
     role = (el.get("role") or "").lower()
     small = st.prose <= 0.1 * main_prose or st.prose < 300
-    if tag == "nav" or role in H.FURNITURE_ROLES - {"banner", "contentinfo", "complementary"}:
+    if tag == "nav" or role in NAVIGATION_ROLES:
         return small
     if tag in ("header", "footer") or role in ("banner", "contentinfo"):
         return small and (st.link_density >= 0.25 or el.find(".//nav") is not None
@@ -891,20 +979,25 @@ def _is_site_link_list(el: etree._Element, *, url: str) -> bool:
     if not hrefs:
         return True
     page_host = _site(url)
-    internal = 0
-    for href in hrefs:
-        if href.startswith("#"):
-            internal += 1
-            continue
-        target = clean_url(href, base=url)
-        host = _site(target)
+    needed = 0.5 * len(hrefs)
+    others = [href for href in hrefs if not href.startswith("#")]
+    internal = len(hrefs) - len(others)
+    # Resolving a link costs far more than the rest: stop as soon as the count decides.
+    left = len(others)
+    for href in others:
+        if internal >= needed or internal + left < needed:
+            break
+        left -= 1
+        host = _site(_clean_url(href, url))     # cached: prepare_links asks again
         if not host or host == page_host:
             internal += 1
-    return internal >= 0.5 * len(hrefs)
+    return internal >= needed
 
 
+@lru_cache(maxsize=4096)
 def _site(url: str) -> str:
-    match = re.match(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", url or "", re.I)
+    """The registrable part of a URL's host (``example.co.uk``), "" without a host."""
+    match = SITE_HOST.match(url or "")
     if not match:
         return ""
     labels = match.group(1).lower().split(".")
@@ -919,7 +1012,7 @@ def _site(url: str) -> str:
 
 def prepare_links(container: etree._Element, *, url: str) -> None:
     """Absolute, clean link targets; decode obfuscated emails; drop images; tidy tags."""
-    for el in CFEMAIL(container):
+    for el in [x for x in container.iter(etree.Element) if x.get("data-cfemail") is not None]:
         encoded = el.get("data-cfemail")
         email = decode_cfemail(encoded) if encoded else None
         if email:
@@ -940,11 +1033,7 @@ def prepare_links(container: etree._Element, *, url: str) -> None:
             el.tag = "div"
         else:
             el.tag = "p"
-    for el in STYLED(container):
-        attrib = el.attrib
-        for attr in ("style", "class", "id"):
-            if attr in attrib:
-                del attrib[attr]
+    etree.strip_attributes(container, "style", "class", "id")
 
 
 def _link_target(a: etree._Element, *, url: str) -> str:

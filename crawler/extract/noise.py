@@ -105,8 +105,9 @@ def decode_cfemail(encoded: str) -> str | None:
 def drop_volatile_lines(markdown: str) -> str:
     """Remove short lines that only state the time of the visit or of rendering."""
     lines = markdown.split("\n")
+    # (A blank line, every other line of a text, never matches.)
     kept = [line for line in lines
-            if not (len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
+            if not (line and len(line) <= MAX_VOLATILE_LINE and VOLATILE_LINE.match(line))]
     return "\n".join(kept) if len(kept) != len(lines) else markdown
 
 
@@ -131,7 +132,8 @@ SPACE_RUN = re.compile(r"  +")
 
 # Spaces beside a table's cell separator: html2text writes the source blank between two
 # cells (``a | b``), which a minified page lacks (``a| b``).
-CELL_EDGE = re.compile(r"[ \t]*\|[ \t]*")
+# Only separators with a blank beside them match: a bare "|" (most) is left as it is.
+CELL_EDGE = re.compile(r"[ \t]+\|[ \t]*|\|[ \t]+")
 
 
 def _inner_spaces(text: str) -> str:
@@ -152,6 +154,12 @@ HEX_OR_DASH_MAP = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF-" else 0x20
                         for b in range(256))
 UUID_RUN = b"x" * 32
 TOKEN_RUN = b"x" * 24
+# The runs themselves in the text (``[0-9a-f]`` under re.I is ASCII hex and nothing else):
+# a UUID lies inside a run of hex digits and dashes, a TEXT_TOKEN is a whole run of hex
+# digits, so each pattern needs trying only there, not at every position of the text.
+HEX_OR_DASH_RUN = re.compile(r"[0-9A-Fa-f-]{32,}")
+HEX_RUN = re.compile(r"[0-9A-Fa-f]{24,}")
+WORD_OR_DASH = re.compile(r"[\w-]")
 
 
 def comparison_form(text: str) -> str:
@@ -166,10 +174,26 @@ def comparison_form(text: str) -> str:
     raw = text.encode("utf-8", "surrogatepass")
     # "<id>" makes no hex run longer, so the original text's runs decide for both.
     if UUID_RUN in raw.translate(HEX_OR_DASH_MAP):
-        text = UUID.sub("<id>", text)
+        text = HEX_OR_DASH_RUN.sub(_mask_uuids, text)
     if TOKEN_RUN in raw.translate(HEX_MAP):
-        text = TEXT_TOKEN.sub("<id>", text)
+        text = HEX_RUN.sub(_mask_text_token, text)
     return text
+
+
+def _mask_uuids(run: re.Match[str]) -> str:
+    """``UUID.sub`` on a run of hex digits and dashes (no UUID reaches outside one)."""
+    return UUID.sub("<id>", run.group())
+
+
+def _mask_text_token(run: re.Match[str]) -> str:
+    """``TEXT_TOKEN.sub`` at a run of hex digits. A match is always a whole run with no
+    word character or dash beside it (its look-arounds), so those are read here and the
+    pattern only checks for a digit and a letter."""
+    text = run.string
+    start, end = run.span()
+    if (start and WORD_OR_DASH.match(text, start - 1)) or WORD_OR_DASH.match(text, end):
+        return run.group()          # part of a longer word or id
+    return "<id>" if TEXT_TOKEN.fullmatch(text, start, end) else text[start:end]
 
 
 @lru_cache(maxsize=8192)
