@@ -16,7 +16,9 @@ import hashlib
 import html
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.extract.links import join
 
 # Query parameters that track the click or the session, or bust caches.
 TRACKING_PARAMS = re.compile(
@@ -67,7 +69,7 @@ def clean_url(href: str, *, base: str) -> str:
         return href
     href = WAYBACK_PREFIX.sub("", href)
     try:
-        absolute = urljoin(base, href) if base else href
+        absolute = join(base, href) if base else href
         absolute = WAYBACK_PREFIX.sub("", absolute)
         parts = urlsplit(absolute)
     except ValueError:

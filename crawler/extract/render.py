@@ -25,10 +25,11 @@ import html.parser
 import re
 import string
 from functools import lru_cache
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
+
+from crawler.extract.links import join
 
 # Elements libxml2's HTML serialiser writes without an end tag.
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "param",
@@ -104,7 +105,7 @@ class _AttrReader(html.parser.HTMLParser):
 def _link_target(baseurl: str, href: str) -> str:
     """A link's ``](target)``: resolved and escaped, once per target (pages repeat their
     links, and the pages of a site each other's)."""
-    return MD_CHARS.sub(r"\\\1", urljoin(baseurl, href))
+    return MD_CHARS.sub(r"\\\1", join(baseurl, href))
 
 
 def served_href(href: str) -> str:

@@ -1,0 +1,27 @@
+"""``join(base, href)``: ``urllib.parse.urljoin``, without its parsing where it changes nothing.
+
+Most link targets the extractor resolves are already absolute ``http(s)`` URLs (a page's
+own links after ``prepare_links``; absolute hrefs of the page) for which ``urljoin``
+parses and reassembles the URL only to return it as it was. ``ABSOLUTE`` matches exactly
+such URLs, for any base: a lowercase scheme, a host part without brackets, a path without
+``;`` parameters, a query and a fragment that are not empty, printable ASCII throughout.
+Anything else goes through ``urljoin``. (tests/crawler/test_links.py compares the two.)
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9._~!$&'()*+,=:@%-]+"     # host (and port, user info)
+    r"(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?"       # path: no ; ? #
+    r"(?:\?[!\"$-~]+)?"                            # query: not empty, no #
+    r"(?:#[!-~]+)?")                               # fragment: not empty
+
+
+def join(base: str, href: str) -> str:
+    """``urljoin(base, href)``."""
+    if ABSOLUTE.fullmatch(href):
+        return href
+    return urljoin(base, href)

@@ -1,0 +1,38 @@
+"""``crawler.extract.links.join`` answers what ``urljoin`` answers, whatever the base."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.extract.links import ABSOLUTE, join
+
+BASES = ["", "http://example.com", "https://example.com/a/b?q=1#f", "http://x.org/dir/",
+         "https://example.com:8443/p;x?y", "ftp://files.example/", "mailto:a@b.example",
+         "//host.example/p", "relative/path"]
+PIECES = ["http", "https", "HTTP", "://", ":", "/", "//", "?", "#", ";", "[", "]", "@", "%20",
+          "a", "b.example", "example.com", "..", ".", "x=1", "&", " ", "\t", "é", "~", "'", "\""]
+hrefs = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@given(href=hrefs)
+def test_join_is_urljoin_on_pieces_of_urls(href: str) -> None:
+    for base in BASES:
+        assert join(base, href) == urljoin(base, href)
+
+
+@given(href=st.text(max_size=40))
+def test_join_is_urljoin_on_any_text(href: str) -> None:
+    for base in BASES:
+        assert join(base, href) == urljoin(base, href)
+
+
+def test_the_short_path_takes_plain_absolute_links() -> None:
+    for href in ("https://example.com/privacy", "http://a.example:8080/p/q.html?x=1&y=2#top",
+                 "https://example.com"):
+        assert ABSOLUTE.fullmatch(href)
+    for href in ("/privacy", "HTTPS://example.com/", "https://example.com/p;jsessionid=1",
+                 "https://example.com/?", "https://example.com/#", "https://[::1]/"):
+        assert not ABSOLUTE.fullmatch(href)
