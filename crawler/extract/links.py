@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-ABSOLUTE = re.compile(
-    r"https?://[A-Za-z0-9._~!$&'()*+,=:@%-]+"     # host (and port, user info)
-    r"(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?"       # path: no ; ? #
-    r"(?:\?[!\"$-~]+)?"                            # query: not empty, no #
-    r"(?:#[!-~]+)?")                               # fragment: not empty
+_HOST = r"https?://[A-Za-z0-9._~!$&'()*+,=:@%-]+"   # scheme, host (and port, user info)
+_PATH = r"/[A-Za-z0-9._~!$&'()*+,=:@%/-]*"           # no ; ? #
+_FRAGMENT = r"(?:#[!-~]+)?"                          # not empty
+ABSOLUTE = re.compile(_HOST + f"(?:{_PATH})?" + r"(?:\?[!\"$-~]+)?" + _FRAGMENT)
+# An ABSOLUTE URL with a path and no query: ``urlunsplit(urlsplit(url))`` gives it back,
+# and no session parameter or tracking query is there to remove (``noise.clean_url``).
+SETTLED = re.compile(_HOST + _PATH + _FRAGMENT)
 
 
 def join(base: str, href: str) -> str:

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.extract.links import join
+from crawler.extract.links import SETTLED, join
 
 # Query parameters that track the click or the session, or bust caches.
 TRACKING_PARAMS = re.compile(
@@ -71,6 +71,8 @@ def clean_url(href: str, *, base: str) -> str:
     try:
         absolute = join(base, href) if base else href
         absolute = WAYBACK_PREFIX.sub("", absolute)
+        if SETTLED.fullmatch(absolute):
+            return absolute
         parts = urlsplit(absolute)
     except ValueError:
         return href

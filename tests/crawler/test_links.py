@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.extract.links import ABSOLUTE, join
+from crawler.extract.links import ABSOLUTE, SETTLED, join
+from crawler.extract.noise import clean_url
 
 BASES = ["", "http://example.com", "https://example.com/a/b?q=1#f", "http://x.org/dir/",
          "https://example.com:8443/p;x?y", "ftp://files.example/", "mailto:a@b.example",
@@ -36,3 +37,11 @@ def test_the_short_path_takes_plain_absolute_links() -> None:
     for href in ("/privacy", "HTTPS://example.com/", "https://example.com/p;jsessionid=1",
                  "https://example.com/?", "https://example.com/#", "https://[::1]/"):
         assert not ABSOLUTE.fullmatch(href)
+
+
+@given(href=hrefs)
+def test_a_settled_url_is_what_urlsplit_gives_back_and_clean_url_keeps(href: str) -> None:
+    url = "https://example.com/" + href
+    if SETTLED.fullmatch(url):
+        assert urlunsplit(urlsplit(url)) == url
+        assert clean_url(url, base="https://example.com/") == url
