@@ -166,9 +166,21 @@ class Pages:
         return f'"p{i}-{2 if Pages.changes(i, round_) else 1}"'
 
 
-def serve(port_out: Any, round_value: Any) -> None:
-    """The page server (its own process): /p/<i>, and /_round/<r> to switch rounds."""
+PREBUILT_PAGES = 2000  # up to this many pages, the server builds a round's pages up front
+
+
+def serve(port_out: Any, round_value: Any, n: int = 0) -> None:
+    """The page server (its own process): /p/<i>, and /_round/<r> to switch rounds.
+
+    A real site serves from another machine: with ``n`` pages up to ``PREBUILT_PAGES``,
+    a round's pages are built when the round is set, before anything is timed, so
+    building them does not take CPU from the process being measured on this machine.
+    """
     pages = Pages()
+    built: dict[int, bytes] = {}
+
+    def body(i: int, round_: int) -> bytes:
+        return built.get(i) or pages.body(i, round_)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -180,6 +192,9 @@ def serve(port_out: Any, round_value: Any) -> None:
             match = re.fullmatch(r"/p/(\d+)", self.path)
             if self.path.startswith("/_round/"):
                 round_value.value = int(self.path.rsplit("/", 1)[1])
+                built.clear()
+                if n <= PREBUILT_PAGES:
+                    built.update((i, pages.body(i, round_value.value)) for i in range(n))
                 return self._send(200, b"ok", None)
             if not match:
                 return self._send(404, b"not found", None)
@@ -187,7 +202,7 @@ def serve(port_out: Any, round_value: Any) -> None:
             etag = Pages.etag(i, round_)
             if etag and self.headers.get("If-None-Match") == etag:
                 return self._send(304, b"", etag)
-            return self._send(200, pages.body(i, round_), etag)
+            return self._send(200, body(i, round_), etag)
 
         def _send(self, status: int, body: bytes, etag: str | None) -> None:
             self.send_response(status)
@@ -778,7 +793,8 @@ def main() -> None:
     if not args.history_only:
         ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
         round_value = multiprocessing.Value("i", 1)
-        server = multiprocessing.Process(target=serve, args=(ports, round_value), daemon=True)
+        server = multiprocessing.Process(target=serve, args=(ports, round_value, args.policies),
+                                         daemon=True)
         server.start()
         base = f"http://127.0.0.1:{ports.get(timeout=60)}"
         sizes = [len(Pages().body(i, 1)) for i in range(0, args.policies, max(1, args.policies // 50))]
