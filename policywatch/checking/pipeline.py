@@ -485,5 +485,6 @@ class Pipeline:
                 await asyncio.gather(*(one(p) for p in policies))
             finally:
                 await self.aclose()
+                self.extractors = Extractors()  # later single checks: threads again
             await self._after_commit()  # alerts that came due during unchanged checks
         return results
