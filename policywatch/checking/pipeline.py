@@ -22,7 +22,7 @@ from crawler import (
     LiveFetcher,
 )
 from policywatch.checking.checkround import CheckRound
-from policywatch.checking.extraction import Extractors, check_error_kind, pool_size
+from policywatch.checking.extraction import ExtractorDied, Extractors, check_error_kind, pool_size
 from policywatch.settings import Settings
 from policywatch.checking.summaries import FirstSummary, refresh_summaries
 from storage import (
@@ -145,6 +145,8 @@ def make_fetcher(settings: Settings, *, respect_robots: bool | None = None) -> L
 def internal_message(exc: BaseException) -> str:
     """A short, reader-safe line for an unexpected error: its type, not its details (they
     may name internal addresses or paths; the log has the traceback)."""
+    if isinstance(exc, ExtractorDied):
+        return str(exc)     # our own words, about the page: nothing internal in them
     return f"unexpected {type(exc).__name__} (details in the log)"
 
 

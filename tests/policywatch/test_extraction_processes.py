@@ -133,5 +133,6 @@ def test_a_page_that_kills_its_worker_fails_its_own_check_only(
     outcome = {r.policy.slug: r for r in results}
     killer = outcome.pop(added[3].slug)
     assert killer.outcome == Outcome.ERROR and killer.error_kind == ErrorKind.INTERNAL
+    assert "extractor's process died on this page" in killer.message
     assert {r.outcome for r in outcome.values()} == {Outcome.NEW_VERSION}
     assert archive.version_count(added[3].id) == 0
