@@ -92,6 +92,15 @@ def pool_size(setting: int | None, checks: int) -> int:
     return max(0, min(setting, checks))
 
 
+def _worker_ready() -> None:
+    """A worker's start: the extractor imported and the language model loaded before the
+    first page reaches it (about a second of CPU, while the checking process starts)."""
+    import crawler.extract.extractor  # noqa: F401
+    from policywatch.checking.summaries import warm_up
+
+    warm_up()
+
+
 class Extractors:
     """Runs check extractions in threads, or in a pool of ``processes`` worker processes."""
 
@@ -131,6 +140,11 @@ class Extractors:
                 self._single = None
                 raise ExtractorDied("the extractor's process died on this page, twice") from None
 
+    def start(self) -> None:
+        """Start the worker processes now (they get ready while the round starts)."""
+        if self._processes:
+            self._started()
+
     def close(self) -> None:
         """Stop the worker processes (none were started if no page needed them)."""
         for pool in (self._pool, self._single):
@@ -140,7 +154,10 @@ class Extractors:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self._processes, mp_context=self._context())
+            self._pool = ProcessPoolExecutor(self._processes, mp_context=self._context(),
+                                             initializer=_worker_ready)
+            for _ in range(self._processes):  # the pool starts a process per task waiting
+                self._pool.submit(int)
         return self._pool
 
     @staticmethod

@@ -469,24 +469,26 @@ class Pipeline:
         """
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
-        round_ = await CheckRound.start(self.archive, policies)
+        # Worker processes (a big round) get ready while the round reads its snapshots.
         self.extractors = Extractors(pool_size(self.settings.extract_processes, len(policies)))
-        async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
+        self.extractors.start()
+        try:
+            round_ = await CheckRound.start(self.archive, policies)
+            async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
 
-            async def one(policy: PolicyRecord) -> None:
-                async with limit:
-                    result = await self._isolated(policy, fetcher, round_)
-                if keep:
-                    results.append(result)
-                if log.isEnabledFor(logging.INFO):
-                    log.info("%s", result.line())
-                if on_result:
-                    on_result(result)
+                async def one(policy: PolicyRecord) -> None:
+                    async with limit:
+                        result = await self._isolated(policy, fetcher, round_)
+                    if keep:
+                        results.append(result)
+                    if log.isEnabledFor(logging.INFO):
+                        log.info("%s", result.line())
+                    if on_result:
+                        on_result(result)
 
-            try:
                 await asyncio.gather(*(one(p) for p in policies))
-            finally:
-                await self.aclose()
-                self.extractors = Extractors()  # later single checks: threads again
-            await self._after_commit()  # alerts that came due during unchanged checks
+        finally:
+            await self.aclose()
+            self.extractors = Extractors()  # later single checks: threads again
+        await self._after_commit()  # alerts that came due during unchanged checks
         return results
