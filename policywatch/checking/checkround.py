@@ -59,14 +59,15 @@ class UnchangedWriter:
 class CheckRound:
     """The state a round's checks share: last live snapshots read up front, the writer."""
 
-    def __init__(self, archive: Archive, states: dict[int, LiveState]) -> None:
+    def __init__(self, archive: Archive, states: dict[int, LiveState], unfetched: int = 0) -> None:
         self._states = states
         self._writer = UnchangedWriter(archive)
+        self.unfetched = unfetched  # policies never fetched live: their pages are all new
 
     @classmethod
     async def start(cls, archive: Archive, policies: Sequence[PolicyRecord]) -> CheckRound:
         states = await asyncio.to_thread(archive.live_states, [p.id for p in policies])
-        return cls(archive, states)
+        return cls(archive, states, sum(1 for p in policies if p.id not in states))
 
     def last(self, policy: PolicyRecord) -> LiveState | None:
         """The policy's last live snapshot when the round started (None: never fetched)."""

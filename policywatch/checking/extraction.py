@@ -141,7 +141,7 @@ class Extractors:
                 raise ExtractorDied("the extractor's process died on this page, twice") from None
 
     def start(self) -> None:
-        """Start the worker processes now (they get ready while the round starts)."""
+        """Start the worker processes now, not with the first page that needs them."""
         if self._processes:
             self._started()
 

@@ -22,7 +22,13 @@ from crawler import (
     LiveFetcher,
 )
 from policywatch.checking.checkround import CheckRound
-from policywatch.checking.extraction import ExtractorDied, Extractors, check_error_kind, pool_size
+from policywatch.checking.extraction import (
+    POOL_MIN_CHECKS,
+    ExtractorDied,
+    Extractors,
+    check_error_kind,
+    pool_size,
+)
 from policywatch.settings import Settings
 from policywatch.checking.summaries import FirstSummary, refresh_summaries
 from storage import (
@@ -469,11 +475,13 @@ class Pipeline:
         """
         limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
         results: list[CheckResult] = []
-        # Worker processes (a big round) get ready while the round reads its snapshots.
         self.extractors = Extractors(pool_size(self.settings.extract_processes, len(policies)))
-        self.extractors.start()
         try:
             round_ = await CheckRound.start(self.archive, policies)
+            if round_.unfetched >= POOL_MIN_CHECKS:
+                # Pages sure to be new: the workers get ready while the first ones are
+                # fetched (else they start with the first page that needs them).
+                self.extractors.start()
             async with make_fetcher(self.settings, respect_robots=respect_robots) as fetcher:
 
                 async def one(policy: PolicyRecord) -> None:

@@ -136,3 +136,29 @@ def test_a_page_that_kills_its_worker_fails_its_own_check_only(
     assert "extractor's process died on this page" in killer.message
     assert {r.outcome for r in outcome.values()} == {Outcome.NEW_VERSION}
     assert archive.version_count(added[3].id) == 0
+
+
+def test_a_round_with_nothing_new_starts_no_worker(archive: Archive, db_url: str,
+                                                   monkeypatch) -> None:
+    import policywatch.checking.extraction as extraction_module
+
+    started: list[int] = []
+
+    class Counted(extraction_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(extraction_module, "ProcessPoolExecutor", Counted)
+    n = POOL_MIN_CHECKS
+    with FakeSite() as site:
+        for i in range(n):
+            site.add(f"/p{i}", policy_page(i, 30), etag=i % 2 == 0)
+        added, _ = archive.add_policies([{"url": site.url(f"/p{i}"), "name": f"P{i}",
+                                          "domain": f"p{i}.example"} for i in range(n)])
+        pipeline = Pipeline(settings_for(db_url, 1), archive)
+        first = asyncio.run(pipeline.check_many(added))
+        assert {r.outcome for r in first} == {Outcome.NEW_VERSION} and len(started) == 1
+        again = asyncio.run(pipeline.check_many(archive.policies(active=True)))
+    assert {r.outcome for r in again} <= {Outcome.NOT_MODIFIED, Outcome.UNCHANGED}
+    assert len(started) == 1        # nothing to extract: no worker process
