@@ -23,7 +23,11 @@ SETTLED = re.compile(_HOST + _PATH + _FRAGMENT)
 
 
 def join(base: str, href: str) -> str:
-    """``urljoin(base, href)``."""
+    """``urljoin(base, href)``; an ``href`` urllib cannot read (a bracket that holds no IPv6
+    address: ``http://[ Careers ]``) is kept as it is written, as ``noise.clean_url`` keeps it."""
     if ABSOLUTE.fullmatch(href):
         return href
-    return urljoin(base, href)
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
