@@ -463,10 +463,8 @@ class TreeWatch(threading.Thread):
         self.done = threading.Event()
 
     def run(self) -> None:
-        tick = os.sysconf("SC_CLK_TCK")
         while not self.done.is_set():
             parents: dict[int, int] = {}
-            stats: dict[int, list[str]] = {}
             for entry in os.listdir("/proc"):
                 if not entry.isdigit():
                     continue
@@ -474,8 +472,7 @@ class TreeWatch(threading.Thread):
                     raw = Path(f"/proc/{entry}/stat").read_text()
                 except OSError:
                     continue
-                fields = raw.rsplit(")", 1)[1].split()
-                parents[int(entry)], stats[int(entry)] = int(fields[1]), fields
+                parents[int(entry)] = int(raw.rsplit(")", 1)[1].split()[1])
             below = {self.root}
             grew = True
             while grew:
@@ -485,15 +482,11 @@ class TreeWatch(threading.Thread):
                         below.add(pid)
                         grew = True
             for pid in below - {self.root}:
-                fields = stats[pid]
-                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
                 try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                    hwm = re.search(r"VmHWM:\s+(\d+)", status)
-                    if hwm:
-                        self.peak[pid] = max(self.peak.get(pid, 0.0), int(hwm.group(1)) / 1024)
+                    self.cpu[pid] = cpu_seconds(pid)
+                    self.peak[pid] = max(self.peak.get(pid, 0.0), peak_rss_mb(pid))
                 except OSError:
-                    pass
+                    pass    # it ended meanwhile: its last figures stand
             self.done.wait(self.every)
 
 
