@@ -24,7 +24,12 @@ from storage.values import Extraction, count_words
 
 def identity(snap: tables.Snapshot) -> str | None:
     """What decides whether a snapshot's text is a new version (see ``rebuild_timeline``)."""
-    return snap.text_identity or snap.text_sha256
+    return identity_of(snap.text_identity, snap.text_sha256)
+
+
+def identity_of(text_identity: str | None, text_sha256: str | None) -> str | None:
+    """``identity`` from a snapshot's two columns: its text identity, else its text's sha256."""
+    return text_identity or text_sha256
 
 
 def _in_order() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -112,7 +117,7 @@ def append_to_timeline(session: Session, snapshot: tables.Snapshot,
         .limit(2)).all()
     if not newest or newest[0][0] != snapshot.id:
         return None
-    before = (newest[1][1] or newest[1][2]) if len(newest) > 1 else None
+    before = identity_of(newest[1][1], newest[1][2]) if len(newest) > 1 else None
     if identity(snapshot) == before:
         return []
     row = _new_version(session, snapshot, known)
