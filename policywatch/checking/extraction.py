@@ -95,7 +95,7 @@ def pool_size(setting: int | None, checks: int) -> int:
 def _worker_ready() -> None:
     """A worker's start: the extractor imported and the language model loaded before the
     first page reaches it (about a second of CPU, while the checking process starts)."""
-    import crawler.extract.extractor  # noqa: F401
+    from crawler import extract_policy  # noqa: F401  (the import is the work)
     from policywatch.checking.summaries import warm_up
 
     warm_up()
