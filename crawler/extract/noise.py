@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -136,8 +137,15 @@ SPACE_RUN = re.compile(r"  +")
 
 # Spaces beside a table's cell separator: html2text writes the source blank between two
 # cells (``a | b``), which a minified page lacks (``a| b``).
-# Only separators with a blank beside them match: a bare "|" (most) is left as it is.
-CELL_EDGE = re.compile(r"[ \t]+\|[ \t]*|\|[ \t]+")
+def _cell_edges(text: str) -> str:
+    """The text without spaces and tabs beside a "|" (``re.sub(r"[ \\t]*\\|[ \\t]*", "|",
+    text)``), cut at the separators instead of trying a pattern at every blank of the text
+    (most texts have many blanks and few separators)."""
+    parts = text.split("|")
+    last = len(parts) - 1
+    return "|".join(part.rstrip(" \t") if i == 0 else
+                    part.lstrip(" \t") if i == last else part.strip(" \t")
+                    for i, part in enumerate(parts))
 
 
 def _inner_spaces(text: str) -> str:
@@ -150,19 +158,16 @@ def _inner_spaces(text: str) -> str:
     return SPACE_RUN.sub(one, text)
 
 
-# A UUID is 32 hex digits and dashes in a row, a TEXT_TOKEN 24 hex digits: a text without
-# such a run (most policies) skips the pattern. Runs are found on byte maps of the text
-# (hex digit, and dash for UUIDs, -> "x"), much faster than trying either at every position.
+# A UUID is 32 hex digits and dashes in a row, a TEXT_TOKEN 24 hex digits: each pattern
+# needs trying only on such runs, not at every position of the text (``[0-9a-f]`` under
+# re.I is ASCII hex and nothing else). The runs are found on byte maps of the UTF-8 text
+# (hex digit, and dash for UUIDs, -> "x") by a substring search: a pattern like
+# ``[0-9a-f]{24,}`` costs a try at every hex letter of the prose.
 HEX_MAP = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF" else 0x20 for b in range(256))
 HEX_OR_DASH_MAP = bytes(0x78 if chr(b) in "0123456789abcdefABCDEF-" else 0x20
                         for b in range(256))
 UUID_RUN = b"x" * 32
 TOKEN_RUN = b"x" * 24
-# The runs themselves in the text (``[0-9a-f]`` under re.I is ASCII hex and nothing else):
-# a UUID lies inside a run of hex digits and dashes, a TEXT_TOKEN is a whole run of hex
-# digits, so each pattern needs trying only there, not at every position of the text.
-HEX_OR_DASH_RUN = re.compile(r"[0-9A-Fa-f-]{32,}")
-HEX_RUN = re.compile(r"[0-9A-Fa-f]{24,}")
 WORD_OR_DASH = re.compile(r"[\w-]")
 
 
@@ -172,36 +177,69 @@ def comparison_form(text: str) -> str:
     if "  " in text:
         text = _inner_spaces(text)
     if "|" in text:
-        text = CELL_EDGE.sub("|", text)
+        text = _cell_edges(text)
     if "](" in text:
         text = MARKDOWN_LINK.sub(lambda m: m.group(1) + _mask_url(m.group(2)) + m.group(3), text)
     raw = text.encode("utf-8", "surrogatepass")
-    # "<id>" makes no hex run longer, so the original text's runs decide for both.
-    if UUID_RUN in raw.translate(HEX_OR_DASH_MAP):
-        text = HEX_OR_DASH_RUN.sub(_mask_uuids, text)
-    if TOKEN_RUN in raw.translate(HEX_MAP):
-        text = HEX_RUN.sub(_mask_text_token, text)
+    spans = _runs(text, raw, HEX_OR_DASH_MAP, UUID_RUN)
+    if spans:
+        text = _replace(text, spans, lambda run: UUID.sub("<id>", run))
+        raw = text.encode("utf-8", "surrogatepass")
+    spans = _runs(text, raw, HEX_MAP, TOKEN_RUN)
+    if spans:
+        text = _replace(text, spans, lambda run: "<id>" if TEXT_TOKEN.fullmatch(run) else run,
+                        alone=True)
     return text
 
 
-def _mask_uuids(run: re.Match[str]) -> str:
-    """``UUID.sub`` on a run of hex digits and dashes (no UUID reaches outside one)."""
-    return UUID.sub("<id>", run.group())
+def _runs(text: str, raw: bytes, mapping: bytes, least: bytes) -> list[tuple[int, int]]:
+    """Spans in ``text`` of the longest runs of characters that ``mapping`` marks, at least
+    ``len(least)`` long (``raw``: the text in UTF-8)."""
+    marked = raw.translate(mapping)         # "x" and " " only
+    spans: list[tuple[int, int]] = []
+    start = marked.find(least)
+    while start >= 0:       # the first window of a run is where the run starts
+        end = marked.find(b" ", start)
+        if end < 0:
+            end = len(marked)
+        spans.append((start, end))
+        start = marked.find(least, end)
+    if spans and len(raw) != len(text):     # byte offsets to character offsets
+        shift, done, chars = [], 0, 0
+        for start, end in spans:
+            chars += len(raw[done:start].decode("utf-8", "surrogatepass"))
+            shift.append((chars, chars + end - start))      # a run is ASCII
+            chars += end - start
+            done = end
+        spans = shift
+    return spans
 
 
-def _mask_text_token(run: re.Match[str]) -> str:
-    """``TEXT_TOKEN.sub`` at a run of hex digits. A match is always a whole run with no
-    word character or dash beside it (its look-arounds), so those are read here and the
-    pattern only checks for a digit and a letter."""
-    text = run.string
-    start, end = run.span()
-    if (start and WORD_OR_DASH.match(text, start - 1)) or WORD_OR_DASH.match(text, end):
-        return run.group()          # part of a longer word or id
-    return "<id>" if TEXT_TOKEN.fullmatch(text, start, end) else text[start:end]
+def _replace(text: str, spans: list[tuple[int, int]], mask: Callable[[str], str], *,
+             alone: bool = False) -> str:
+    """``text`` with each span's characters put through ``mask``; ``alone``: only a span
+    with no word character or dash beside it (``TEXT_TOKEN``'s look-arounds)."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        if alone and ((start and WORD_OR_DASH.match(text, start - 1)) or
+                      WORD_OR_DASH.match(text, end)):
+            continue                # part of a longer word or id
+        pieces += (text[done:start], mask(text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# Every URL_TOKEN and UUID match holds ten of these in a row: a URL without such a run
+# (most) is tried no further.
+TOKEN_CHARS_RUN = re.compile(r"[A-Za-z0-9_-]{10}")
 
 
 @lru_cache(maxsize=8192)
 def _mask_url(url: str) -> str:
+    if TOKEN_CHARS_RUN.search(url) is None:
+        return url
     return URL_TOKEN.sub("<id>", UUID.sub("<id>", url))
 
 

@@ -17,7 +17,8 @@ def plain_form(text: str) -> str:
                             .replace("\xa0", " "))
     text = re.sub(r"[ \t]*\|[ \t]*", "|", text)
     text = noise.MARKDOWN_LINK.sub(
-        lambda m: m.group(1) + noise._mask_url(m.group(2)) + m.group(3), text)
+        lambda m: m.group(1) + noise.URL_TOKEN.sub("<id>", noise.UUID.sub("<id>", m.group(2)))
+        + m.group(3), text)
     text = noise.UUID.sub("<id>", text)
     return noise.TEXT_TOKEN.sub("<id>", text)
 
@@ -34,13 +35,33 @@ SAMPLES = [
     "id 0123456789abcdef0123456 and 0123456789abcdef01234567 and 0123456789ABCDEF",
     "uuid 3F2A9C1E4B5D4E6F8A7B9C0D1E2F3A4B, almost 3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4",
     "run ------------------------------------ of dashes and a1b2c3d4-e5f6",
+    # Link targets with tokens at and just under the lengths the masks need.
+    "[a](https://x.example/s/aB3dE5gH7jK9mN1pQ2rS) [b](/t/123456789) [c](/t/1234567890)",
+    "[d](https://x.example/p?id=0123456789abcde) [e](/x/0123456789abcdef/y) [f](/a_b-c_d-e)",
 ]
 
 
 def test_comparison_form_matches_the_plain_rules() -> None:
     rng = random.Random(14)
-    alphabet = "abcdef0123456789 -\xa0\n](xyz#é|"
+    alphabet = "abcdef0123456789 -\xa0\n](xyz#é|\t)_G"
     texts = SAMPLES + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
                        for _ in range(3000)]
     for text in texts:
         assert noise.comparison_form(text) == plain_form(text), text
+
+
+def test_comparison_form_finds_hex_runs_after_other_scripts() -> None:
+    """Runs are located on the UTF-8 bytes: characters of several bytes before a run must
+    not shift what is masked."""
+    rng = random.Random(15)
+    pieces = ["é", "ü", "\U0001F600", "中", " ", "-", "x", "a", "7", "\n",
+              "0123456789abcdef0123456789abcdef", "3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4b",
+              "deadbeefdeadbeefdeadbeef", "0123456789ABCDEF01234567"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+             for _ in range(3000)]
+    masked = 0
+    for text in texts:
+        form = noise.comparison_form(text)
+        assert form == plain_form(text), text
+        masked += "<id>" in form
+    assert masked > 1000        # the runs were there to mask
