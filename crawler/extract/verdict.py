@@ -30,7 +30,7 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
     words = len(WORD.findall(body_lines[1] if len(body_lines) > 1 else ""))
     labels = f"{title}\n{first_heading}"
     if raw_html is not None and words < H.MIN_POLICY_WORDS * 3 and \
-            H.BOT_WALL_MARKERS.search(raw_html):
+            _has_bot_wall_marker(raw_html):
         raise NotAPolicy("page is a bot check or captcha, not the policy", reason="bot-wall",
                          url=url)
     if words < H.SHORT_PAGE_WORDS:
@@ -54,10 +54,40 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
         if raw_html is not None and H.REDIRECT_MARKUP.search(raw_html):
             raise NotAPolicy("page only redirects elsewhere", reason="redirect", url=url)
         if H.JS_REQUIRED_PHRASES.search(body) or (
-                raw_html is not None and H.JS_REQUIRED_PHRASES.search(raw_html[:200000])):
+                raw_html is not None and
+                _found_around(H.JS_REQUIRED_PHRASES, H.JS_REQUIRED_HINT, raw_html[:200000])):
             raise NotAPolicy("page needs JavaScript to show any text", reason="js-required",
                              url=url)
         raise NotAPolicy(f"page has almost no text ({words} words)", reason="empty", url=url)
+
+
+def _has_bot_wall_marker(html: str) -> bool:
+    """``BOT_WALL_MARKERS.search(html)``, skipped when no marker word is in the HTML."""
+    if not any(c in html for c in H.FOLDS_TO_ASCII):
+        lowered = html.lower()
+        if not any(word in lowered for word in H.BOT_WALL_MARKER_WORDS):
+            return False
+    return H.BOT_WALL_MARKERS.search(html) is not None
+
+
+def _found_around(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) -> bool:
+    """``pattern.search(text)`` for a pattern whose every match holds ``hint`` among letters
+    and whitespace only: tried on the run of letters and whitespace around each place the
+    hint is found (a page's HTML says "text/javascript" often, a phrase around it rarely)."""
+    end = 0
+    size = len(text)
+    for found in hint.finditer(text):
+        start = found.start()
+        if start < end:
+            continue            # inside the run just tried
+        while start and (text[start - 1].isalpha() or text[start - 1].isspace()):
+            start -= 1
+        end = found.end()
+        while end < size and (text[end].isalpha() or text[end].isspace()):
+            end += 1
+        if pattern.search(text, start, end):
+            return True
+    return False
 
 
 def _has_enough_words(text: str) -> bool:

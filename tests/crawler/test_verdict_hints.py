@@ -1,0 +1,60 @@
+"""The literal hints that let check_policy skip a slow pattern miss none of its matches."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crawler.errors import NotAPolicy
+from crawler.extract import heuristics as H
+from crawler.extract import verdict
+from crawler.extract.verdict import check_policy
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(H.BOT_WALL_MARKERS, fullmatch=True))
+def test_every_bot_wall_marker_holds_a_marker_word(text: str) -> None:
+    assert verdict._has_bot_wall_marker(text), text
+    if not any(c in text for c in H.FOLDS_TO_ASCII):
+        assert any(word in text.lower() for word in H.BOT_WALL_MARKER_WORDS), text
+
+
+def test_letters_that_fold_to_ascii_are_searched_with_the_pattern() -> None:
+    for text in ("<div class='g-recaptcha'>", "<div class='G-RECAPTCHA'>", "cf_chl_x",
+                 "_INCAPSULA_RESOURCE", "_incapſula_resource", "cf-browser-verıfication",
+                 "cf-browser-verİfication", "<p>nothing here</p>"):
+        assert verdict._has_bot_wall_marker(text) == (H.BOT_WALL_MARKERS.search(text) is not None)
+    assert verdict._has_bot_wall_marker("_incapſula_resource")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(H.JS_REQUIRED_PHRASES, fullmatch=True))
+def test_every_javascript_phrase_is_the_hint_among_letters_and_spaces(text: str) -> None:
+    assert H.JS_REQUIRED_HINT.search(text), text
+    assert all(c.isalpha() or c.isspace() for c in text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<p>", "</p>", " ", "\n  ", "text/javascript", "JavaScript",
+                                 "please", "enable", "is", "required", "x", "é", "\u00a0", "."]),
+                max_size=30).map("".join))
+def test_the_search_around_hints_finds_what_the_pattern_finds(html: str) -> None:
+    found = verdict._found_around(H.JS_REQUIRED_PHRASES, H.JS_REQUIRED_HINT, html)
+    assert found == (H.JS_REQUIRED_PHRASES.search(html) is not None), html
+
+
+def _reason(raw_html: str) -> str:
+    try:
+        check_policy(title="Privacy", text="# Privacy\n\nShort.\n", raw_html=raw_html)
+    except NotAPolicy as exc:
+        return exc.reason
+    return "policy"
+
+
+def test_short_pages_are_judged_by_their_markup() -> None:
+    padding = "<p>layout</p>" * 2000
+    assert _reason(f"<html>{padding}<div class='g-reCAPTCHA'></div></html>") == "bot-wall"
+    assert _reason(f"<html>{padding}<noscript>Please enable  JavaScript.</noscript></html>") \
+        == "js-required"
+    assert _reason(f"<html>{padding}<p>JavaScript is great.</p></html>") == "empty"
