@@ -123,7 +123,7 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
     for _ in range(MAX_DEPTH):
         following: list[etree._Element] = []
         for parent in level:
-            children = [c for c in parent if isinstance(c.tag, str)]
+            children = [c for c in parent[:] if isinstance(c.tag, str)]
             following.extend(children)
             if len(children) < 2:
                 continue
@@ -225,7 +225,7 @@ def _text_sizes(container: etree._Element) -> dict[etree._Element, int]:
             size = counted.get(text, -1)
             if size < 0:
                 size = counted[text] = len("".join(text.split()))
-        for child in el:
+        for child in el[:]:         # (a slice: lxml's child iterator costs three times more)
             if child.tag.__class__ is not str:      # a comment and the like: lxml counts
                 size = len("".join(el.text_content().split()))
                 break

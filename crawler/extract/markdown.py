@@ -181,12 +181,13 @@ def _remove_keep_tail(el: etree._Element) -> None:
 def _wrap_inline_runs(el: etree._Element) -> None:
     """Wrap text mixed with blocks into ``<p>`` (as Readability does) so it is spaced."""
     # (A comment's tag is a function: never in BLOCK_TAGS.)
-    if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in el):
+    # (Children by a slice: lxml's child iterator costs three times more.)
+    if not any(c.tag in H.BLOCK_TAGS and c.tag != "br" for c in el[:]):
         return
     if _blocks_only(el):
         # Nothing to wrap: the loop below would only drop the blank text between blocks.
         el.text = None
-        for child in el:
+        for child in el[:]:
             child.tail = None
         return
     items: list[str | etree._Element] = [el.text or ""]
@@ -226,7 +227,7 @@ def _blocks_only(el: etree._Element) -> bool:
     if el.text and el.text.strip():
         return False
     return all(c.tag in H.BLOCK_TAGS and c.tag != "br" and not (c.tail and c.tail.strip())
-               for c in el)
+               for c in el[:])
 
 
 def _is_data_table(table: etree._Element) -> bool:
