@@ -16,7 +16,7 @@ from crawler.extract.verdict import check_policy
 
 CHARSET_PARAM = re.compile(r";\s*charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 # Bump whenever the text produced for the same body changes.
-EXTRACTOR_VERSION = "2026.12.2"
+EXTRACTOR_VERSION = "2026.12.3"
 
 
 @dataclass(frozen=True)

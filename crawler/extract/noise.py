@@ -50,7 +50,12 @@ VOLATILE_LINE = re.compile(
     r"(?:queries|sql\s+queries)\s*:\s*\d+|"
     r"(?:cache[d]?|rendered)\s+(?:on|at)\s+\d|"
     r"(?:request|trace|ray)\s+id\s*[:#]|"
-    r"(?:[™®]\s*(?:and|&)\s*)?(?:©|\(c\)|copyright\b)"      # the year turns every January
+    # The year turns every January. "(c)" and "Copyright" open a notice only right before a
+    # year, a sign or each other, or in a line saying "all rights reserved": a policy's item
+    # "(c) to comply with a legal obligation (Art. 6(1)(c) GDPR)" and its heading
+    # "Copyright" stay.
+    r"(?:[™®]\s*(?:and|&)\s*)?(?:©|(?:\(c\)|copyright\b)"
+    r"(?:\s*(?:©|\(c\)|copyright\b|(?:19|20)\d\d\b)|(?=[^\n]*all\s+rights\s+reserved)))"
     r")",
     re.I,
 )

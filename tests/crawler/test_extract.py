@@ -169,6 +169,22 @@ def test_volatile_tokens_and_session_ids_do_not_change_text() -> None:
     assert "generated" not in text_one
 
 
+def test_lettered_items_stay_and_copyright_notices_go() -> None:
+    prose = "We process personal data to run the service and for no other purpose. " * 4
+    html = (f"<html><head><title>Privacy</title></head><body><main><h1>Privacy</h1><p>{prose}</p>"
+            "<p>We rely on:</p><ul><li>(a) your consent;</li><li>(b) a contract;</li>"
+            "<li>(c) a legal obligation (Art. 6(1)(c) GDPR);</li>"
+            "<li>(c) compliance with Regulation 2016/679.</li></ul>"
+            "<h2>Copyright</h2><p>Copyright and trade marks are protected by law.</p>"
+            "<p>(c) 2024 Acme Ltd</p><p>Copyright \u00a9 Acme Ltd</p>"
+            "<p>Copyright Acme Ltd. All rights reserved.</p></main></body></html>")
+    text = extract_policy(html.encode(), url=URL).text
+    assert "  * (c) a legal obligation (Art. 6(1)(c) GDPR);" in text
+    assert "  * (c) compliance with Regulation 2016/679." in text
+    assert "## Copyright" in text and "Copyright and trade marks are protected" in text
+    assert "Acme" not in text
+
+
 def test_entity_obfuscated_mailto_is_stable() -> None:
     prose = "We answer every request about your personal data within one month. " * 6
     def body(href: str) -> bytes:
