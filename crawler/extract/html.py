@@ -566,19 +566,38 @@ def _acts_in_page(el: etree._Element, tag: str, names: list[str]) -> bool:
 
 def _is_in_page_nav(el: etree._Element) -> bool:
     """Mostly links into the page itself: a table of contents."""
-    hrefs = [(a.get("href") or "").strip() for a in el.iter("a")]
-    if len(hrefs) < 2:
-        return False
-    inner = sum(h.startswith("#") for h in hrefs)
-    if inner < 0.8 * len(hrefs):
+    links = inner = 0
+    for a in el.iter("a"):
+        links += 1
+        href = a.get("href")
+        if href and href.lstrip()[:1] == "#":
+            inner += 1
+    if links < 2 or inner < 0.8 * links:
         return False        # the text measures below cost far more than this test
     linked = sum(_text_len(_text_of(a)) for a in el.iter("a"))
     return linked >= 0.6 * _text_len(el.text_content())
 
 
-def _in_navigation(el: etree._Element) -> bool:
-    return any(a.tag in ("nav", "aside") or (a.get("role") or "").lower() == "navigation"
-               for a in el.iterancestors())
+def _in_navigation(el: etree._Element, known: dict[etree._Element, bool]) -> bool:
+    """Inside a ``<nav>``, an ``<aside>`` or a navigation role. ``known``: the answers for
+    elements asked about before (an element is "in navigation" when it is one or is inside
+    one), filled in on the way up, so controls that share ancestors read them once."""
+    chain = []
+    found = False
+    node = el.getparent()
+    while node is not None:
+        answer = known.get(node)
+        if answer is not None:
+            found = answer
+            break
+        chain.append(node)
+        if node.tag in ("nav", "aside") or (node.get("role") or "").lower() == "navigation":
+            found = True
+            break
+        node = node.getparent()
+    for node in chain:
+        known[node] = found
+    return found
 
 
 def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
@@ -625,8 +644,9 @@ def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
     # Repeated labels count among toggles and buttons only: a table of contents links to
     # each section by the same words as the section's own toggle.
     # Copies in navigation (a sidebar's accordion) do not count either.
+    navigation: dict[etree._Element, bool] = {}
     toggles = Counter(label for el, label in zip(controls, labels)
-                      if label and el.tag != "a" and not _in_navigation(el))
+                      if label and el.tag != "a" and not _in_navigation(el, navigation))
     repeats = {label for label, n in toggles.items() if n >= 2}
     for el, label in zip(controls, labels):
         if el.getparent() is None or len(label) > 60:
