@@ -79,12 +79,14 @@ class DocumentChoice:
                 f"({self.rule}), left out {others}; --select overrides")
 
 
-def pick_document(container: etree._Element, *, url: str) -> DocumentChoice | None:
+def pick_document(container: etree._Element, *, url: str,
+                  counted: dict[str, int] | None = None) -> DocumentChoice | None:
     """Keep only the privacy document(s) of a multi-document page, in place.
 
     Returns what was chosen, or None when the page holds one document (nothing changed).
+    ``counted``: text sizes already known (``html.isolate_main``), by text.
     """
-    found = _documents(container)
+    found = _documents(container, {} if counted is None else counted)
     if found is None:
         return None
     blocks, names = found
@@ -110,7 +112,8 @@ def pick_document(container: etree._Element, *, url: str) -> DocumentChoice | No
                           tuple(n for i, n in enumerate(names) if i not in keep), rule)
 
 
-def _documents(container: etree._Element) -> tuple[list[etree._Element], list[str]] | None:
+def _documents(container: etree._Element,
+               counted: dict[str, int]) -> tuple[list[etree._Element], list[str]] | None:
     """The shallowest element whose children are several named documents (module doc)."""
     if not _may_name_privacy(container):
         return None
@@ -118,7 +121,7 @@ def _documents(container: etree._Element) -> tuple[list[etree._Element], list[st
     labels: dict[etree._Element, str] = {}
     # Text sizes of every element in one pass: only blocks long enough to be documents are
     # named (most children of a policy are short paragraphs and items).
-    sizes = _text_sizes(container)
+    sizes = _text_sizes(container, counted)
     level = [container]
     for _ in range(MAX_DEPTH):
         following: list[etree._Element] = []
@@ -212,12 +215,15 @@ def _short_text(el: etree._Element) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else ""
 
 
-def _text_sizes(container: etree._Element) -> dict[etree._Element, int]:
+def _text_sizes(container: etree._Element,
+                counted: dict[str, int] | None = None) -> dict[etree._Element, int]:
     """``len("".join(el.text_content().split()))`` of every element below ``container``,
     children first (whitespace goes character by character, so the sizes of the text
-    pieces add up)."""
+    pieces add up). ``counted``: sizes by text, read and filled in (the blanks between tags
+    repeat on every line)."""
     sizes: dict[etree._Element, int] = {}
-    counted: dict[str, int] = {}        # the blanks between tags repeat on every line
+    if counted is None:
+        counted = {}
     for el in reversed(list(container.iter(etree.Element))):
         text = el.text
         size = 0

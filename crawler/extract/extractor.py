@@ -68,8 +68,10 @@ def extract_policy(body: bytes, *, url: str, content_type: str = "text/html",
     title = document_title(root)
     first_h1 = root.find(".//h1")
     heading = SPACES.sub(" ", first_h1.text_content()).strip() if first_h1 is not None else ""
-    container = isolate_main(root, url=base, select=select, remove=remove, prepare=False)
-    choice = None if select else pick_document(container, url=url)
+    counted: dict[str, int] = {}    # text sizes by text, for the passes that measure
+    container = isolate_main(root, url=base, select=select, remove=remove, prepare=False,
+                             counted=counted)
+    choice = None if select else pick_document(container, url=url, counted=counted)
     prepare_links(container, url=base)
     markdown = to_markdown(container, title=title, url=base)
     del proxies

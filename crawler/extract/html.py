@@ -173,11 +173,13 @@ def document_title(root: etree._Element) -> str:
 
 
 def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
-                 remove: str | None = None, prepare: bool = True) -> etree._Element:
+                 remove: str | None = None, prepare: bool = True,
+                 counted: dict[str, int] | None = None) -> etree._Element:
     """Return a ``<div>`` holding the policy's content, cleaned for conversion.
 
     ``prepare=False`` leaves ids, classes and link targets as they are (the caller runs
-    ``prepare_links`` after looking at them, as document picking does).
+    ``prepare_links`` after looking at them, as document picking does). ``counted``: text
+    sizes (characters without whitespace) by text, filled in here for later passes.
     """
     body = root.find("body")
     if body is None:
@@ -200,7 +202,7 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
         return container
     _remove_overlays(body)
     _drop_junk(body)
-    stats = _measure(body)
+    stats = _measure(body, {} if counted is None else counted)
     main = _choose_main(body, stats)
     before, after = _adjacent_lines(main, body, stats)
     heading = _lost_heading(before[0] if before else main, body)
@@ -660,8 +662,11 @@ def _drop_widgets(body: etree._Element, controls: list[etree._Element]) -> None:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
-    """Compute text, link text and prose scores of every element (children first)."""
+def _measure(body: etree._Element, sizes: dict[str, int]) -> dict[etree._Element, Stats]:
+    """Compute text, link text and prose scores of every element (children first).
+
+    ``sizes``: characters without whitespace by text, read and filled in (the blanks between
+    tags repeat on every line of a page; document picking counts the same texts again)."""
     stats: dict[etree._Element, Stats] = {}
     # Elements inside a link (not the links themselves: their tag says so).
     linked: set[etree._Element] = set()
@@ -670,9 +675,6 @@ def _measure(body: etree._Element) -> dict[etree._Element, Stats]:
             linked.update(a.iterdescendants())
     elements = list(body.iter(etree.Element))
     block_tags, item_tags = H.BLOCK_TAGS, ITEM_TAGS
-    # Characters without whitespace, once per distinct string: the blanks between tags
-    # repeat on every line of a page.
-    sizes: dict[str, int] = {}
     # Reversed document order visits every element after all of its descendants.
     for el in reversed(elements):
         tag = el.tag
