@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import lxml.html
@@ -57,6 +57,8 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
 ACTION_TAGS = frozenset({"button", "a", "input", "div", "span"})
+# Tags of the boxes a consent preference centre comes in.
+BOX_TAGS = frozenset({"div", "section", "aside", "form"})
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
@@ -192,7 +194,7 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
         if not matched:
             raise ExtractionError(f"selector {select!r} matches nothing",
                                   reason="select-no-match", url=url)
-        _drop_junk(body)
+        _drop_junk(body, _mark(body))
         container = body.makeelement("div")
         for el in matched:
             _detach(el)
@@ -200,8 +202,9 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
         if prepare:
             prepare_links(container, url=url)
         return container
-    _remove_overlays(body)
-    _drop_junk(body)
+    marked = _mark(body)
+    _remove_overlays(body, marked)
+    _drop_junk(body, marked)
     stats = _measure(body, {} if counted is None else counted)
     main = _choose_main(body, stats)
     before, after = _adjacent_lines(main, body, stats)
@@ -337,9 +340,10 @@ def _is_consent_action(el: etree._Element) -> bool:
     return len(label) <= 40 and len(label.split()) <= 5 and bool(H.CONSENT_ACTION.match(label))
 
 
-def _remove_overlays(body: etree._Element) -> None:
-    """Drop consent banners, cookie walls and popups by their structure (see module doc)."""
-    actions, modals = _actions_and_modals(body)
+def _remove_overlays(body: etree._Element, marked: Marked) -> None:
+    """Drop consent banners, cookie walls and popups by their structure (see module doc);
+    ``marked``'s controls and tabs inside them go from its lists."""
+    actions, modals = marked.actions, marked.modals
 
     @cache
     def page() -> int:
@@ -375,43 +379,68 @@ def _remove_overlays(body: etree._Element) -> None:
         if _text_len(el.text_content()) <= MODAL_SHARE * page():
             doomed.append(el)
             seen.add(el)
-    doomed.extend(_preference_centres(body, seen, page))
+    doomed.extend(_preference_centres(marked.boxes, seen, page))
     for el in doomed:
         _drop(el)
+    if doomed:
+        gone = {x for el in doomed for x in el.iter()}
+        marked.controls = [el for el in marked.controls if el not in gone]
+        marked.tabs = [el for el in marked.tabs if el not in gone]
 
 
-def _actions_and_modals(body: etree._Element) -> tuple[list[etree._Element],
-                                                        list[etree._Element]]:
-    """Consent actions and modal dialogs, in document order, found in one pass.
+@dataclass(slots=True)
+class Marked:
+    """The elements the cleaning steps act on, found in one pass, in document order."""
+
+    modals: list[etree._Element] = field(default_factory=list)     # modal dialogs
+    actions: list[etree._Element] = field(default_factory=list)    # consent actions
+    boxes: list[etree._Element] = field(default_factory=list)      # boxes named as overlays
+    controls: list[etree._Element] = field(default_factory=list)   # _is_control
+    tabs: list[etree._Element] = field(default_factory=list)       # _is_tab
+
+
+def _mark(body: etree._Element) -> Marked:
+    """Modals, consent actions, overlay-named boxes, controls and tabs, in one pass.
 
     (A loop over the elements, as in every scan here: while extract_policy keeps their
-    proxies alive, it is faster than an XPath selecting the few candidates.)
+    proxies alive, it is faster than an XPath selecting the few candidates. One call reads
+    an element's attribute names: most elements have few.)
     """
-    actions: list[etree._Element] = []
-    modals: list[etree._Element] = []
+    marked = Marked()
+    modals, actions, boxes = marked.modals, marked.actions, marked.boxes
+    controls, tabs = marked.controls, marked.tabs
     for el in body.iter(etree.Element):
         tag = el.tag
-        role = el.get("role")
-        if tag == "dialog" or (el.get("aria-modal") or "").lower() == "true" or \
-                (role is not None and role.lower() in ("dialog", "alertdialog")):
+        names = el.keys()
+        role = el.get("role") if names and "role" in names else None
+        if tag == "dialog" or (role is not None and role.lower() in ("dialog", "alertdialog")) \
+                or ("aria-modal" in names and (el.get("aria-modal") or "").lower() == "true"):
             modals.append(el)
         # A div or span is an action only with role=button: most are ruled out here.
         if tag in ACTION_TAGS and (role is not None or (tag != "div" and tag != "span")) \
                 and _is_consent_action(el):
             actions.append(el)
-    return actions, modals
+        if tag in BOX_TAGS and (
+                (("class" in names or "id" in names) and _tokens(el) & H.OVERLAY_WORDS)
+                or (role or "").lower() in H.OVERLAY_ROLES):
+            boxes.append(el)
+        if tag in ("button", "summary") or _acts_in_page(el, tag, names):
+            controls.append(el)
+        if (role is not None or "data-toggle" in names or "data-bs-toggle" in names) \
+                and _is_tab(el):
+            tabs.append(el)
+    return marked
 
 
-def _preference_centres(body: etree._Element, seen: set[etree._Element],
+def _preference_centres(boxes: list[etree._Element], seen: set[etree._Element],
                         page: Callable[[], int]) -> list[etree._Element]:
     """Consent preference centres of any size: a box named as an overlay (modal, popup,
-    dialog ...) offering consent actions and per-purpose toggles, or two distinct consent
-    actions and no section heading (a policy's own Cookies section has one), that does not
-    hold the page's ``<h1>`` and leaves text outside it. ``page()``: the page's text size."""
+    dialog ...; ``boxes``, see ``_mark``) offering consent actions and per-purpose toggles,
+    or two distinct consent actions and no section heading (a policy's own Cookies section
+    has one), that does not hold the page's ``<h1>`` and leaves text outside it. ``page()``:
+    the page's text size."""
     found: list[etree._Element] = []
-    for el in body.iter("div", "section", "aside", "form"):
-        if not (_tokens(el) & H.OVERLAY_WORDS or (el.get("role") or "").lower() in H.OVERLAY_ROLES):
-            continue
+    for el in boxes:
         if el in seen or any(a in seen for a in el.iterancestors()):
             continue
         if el.find(".//h1") is not None or el.find(".//main") is not None:
@@ -488,9 +517,10 @@ def _by_id(root: etree._Element) -> dict[str, etree._Element]:
     return {el.get("id"): el for el in root.iter(etree.Element) if el.get("id")}
 
 
-def _drop_junk(body: etree._Element) -> None:
-    """Drop scripts, embeds, form controls and widget furniture; keep accordion titles."""
-    tabs, controls = _tabs_and_controls(body)
+def _drop_junk(body: etree._Element, marked: Marked) -> None:
+    """Drop scripts, embeds, form controls and widget furniture; keep accordion titles.
+    ``marked``: the page's controls and tabs (``_mark``)."""
+    tabs, controls = marked.tabs, marked.controls
     if _label_tab_panels(body, tabs):
         controls = _controls(body)          # a tab strip went, panels have new labels
     _drop_widgets(body, controls)
@@ -519,22 +549,6 @@ def _drop_junk(body: etree._Element) -> None:
                 _drop(el)
         elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
             _drop(el)
-
-
-def _tabs_and_controls(body: etree._Element) -> tuple[list[etree._Element],
-                                                      list[etree._Element]]:
-    """Tabs (``_is_tab``) and controls (``_is_control``), in document order, in one pass."""
-    tabs: list[etree._Element] = []
-    controls: list[etree._Element] = []
-    for el in body.iter(etree.Element):
-        tag = el.tag
-        names = el.keys()
-        if tag in ("button", "summary") or _acts_in_page(el, tag, names):
-            controls.append(el)
-        if names and ("role" in names or "data-toggle" in names or "data-bs-toggle" in names) \
-                and _is_tab(el):
-            tabs.append(el)
-    return tabs, controls
 
 
 def _controls(body: etree._Element) -> list[etree._Element]:
