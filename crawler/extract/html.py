@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -296,6 +296,28 @@ def _longer_than(text: str, limit: int) -> bool:
     return False
 
 
+class PageSize:
+    """A page's text size (characters without whitespace), counted only as far as a rule
+    needs: the text can be megabytes of inline scripts."""
+
+    def __init__(self, body: etree._Element) -> None:
+        self._body = body
+        self._text: str | None = None
+        self._read = 0          # characters of the text counted so far
+        self._size = 0          # and how many of them are not whitespace
+
+    def upto(self, limit: int) -> int:
+        """``min(size, limit)``."""
+        if self._text is None:
+            self._text = self._body.text_content()
+        text = self._text
+        while self._size < limit and self._read < len(text):
+            # Whitespace goes character by character: chunks' counts add up.
+            self._size += len("".join(text[self._read:self._read + 8192].split()))
+            self._read += 8192
+        return min(self._size, limit)
+
+
 def _text_of(el: etree._Element) -> str:
     """``el.text_content()``; an element without children (most links and buttons) gives
     its own text without lxml's XPath call."""
@@ -344,14 +366,10 @@ def _remove_overlays(body: etree._Element, marked: Marked) -> None:
     """Drop consent banners, cookie walls and popups by their structure (see module doc);
     ``marked``'s controls and tabs inside them go from its lists."""
     actions, modals = marked.actions, marked.modals
-
-    @cache
-    def page() -> int:
-        """The page's text size, read only if a rule needs it (the text can be megabytes
-        of inline scripts); nothing is dropped before the last use."""
-        return _text_len(body.text_content())
-
-    cap = min(4000, max(800, int(page() * 0.3))) if actions else 0
+    # Nothing is dropped before the page's size is last read.
+    page = PageSize(body).upto
+    # (A page of 13,334 characters or more gives the largest cap.)
+    cap = min(4000, max(800, int(page(13334) * 0.3))) if actions else 0
     doomed: list[etree._Element] = []
     seen: set[etree._Element] = set()
     for action in actions:
@@ -376,7 +394,8 @@ def _remove_overlays(body: etree._Element, marked: Marked) -> None:
     for el in modals:
         if el in seen:
             continue
-        if _text_len(el.text_content()) <= MODAL_SHARE * page():
+        size = _text_len(el.text_content())
+        if size <= MODAL_SHARE * page(int(size / MODAL_SHARE) + 2):
             doomed.append(el)
             seen.add(el)
     doomed.extend(_preference_centres(marked.boxes, seen, page))
@@ -433,12 +452,12 @@ def _mark(body: etree._Element) -> Marked:
 
 
 def _preference_centres(boxes: list[etree._Element], seen: set[etree._Element],
-                        page: Callable[[], int]) -> list[etree._Element]:
+                        page: Callable[[int], int]) -> list[etree._Element]:
     """Consent preference centres of any size: a box named as an overlay (modal, popup,
     dialog ...; ``boxes``, see ``_mark``) offering consent actions and per-purpose toggles,
     or two distinct consent actions and no section heading (a policy's own Cookies section
-    has one), that does not hold the page's ``<h1>`` and leaves text outside it. ``page()``:
-    the page's text size."""
+    has one), that does not hold the page's ``<h1>`` and leaves text outside it. ``page``:
+    ``PageSize.upto``."""
     found: list[etree._Element] = []
     for el in boxes:
         if el in seen or any(a in seen for a in el.iterancestors()):
@@ -450,7 +469,8 @@ def _preference_centres(boxes: list[etree._Element], seen: set[etree._Element],
                       or (i.get("role") or "").lower() == "switch"
                       for i in el.iter("input", "button", "span", "div"))
         if (actions >= 2 and not _has_section_heading(el)) or (actions and toggles):
-            rest = page() - _text_len(el.text_content())
+            size = _text_len(el.text_content())
+            rest = page(size + 4 * H.MIN_POLICY_WORDS) - size
             if rest >= 4 * H.MIN_POLICY_WORDS:      # the page keeps text of its own
                 found.append(el)
                 seen.add(el)

@@ -619,3 +619,21 @@ def test_document_text_sizes_match_text_content() -> None:
     for el in root.iter():
         if isinstance(el.tag, str):
             assert sizes[el] == len("".join(el.text_content().split())), el.tag
+
+
+def test_page_size_counted_up_to_a_limit_is_exact_below_it() -> None:
+    import random
+
+    import lxml.html
+
+    from crawler.extract.html import PageSize
+
+    rng = random.Random(5)
+    for _ in range(50):
+        words = [rng.choice(["a", "bb", " ", "\n\t", "\u2003", "\xa0", "ü" * 7, " " * 9000,
+                             "x" * 9000]) for _ in range(rng.randint(0, 40))]
+        body = lxml.html.fromstring(f"<div><p>{''.join(words[:20])}</p>{''.join(words[20:])}</div>")
+        size = len("".join(body.text_content().split()))
+        page = PageSize(body)
+        for limit in [rng.randint(0, 2 * size + 10) for _ in range(6)]:
+            assert page.upto(limit) == min(size, limit)
