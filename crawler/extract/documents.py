@@ -61,6 +61,7 @@ PRIVACY_WORDS = ("privacy", "privacidad", "privatsph", "privee", "priv\u00e9e", 
                  "datenschutz", "confidentialit", "donn", "rgpd", "dsgvo", "riservatezza",
                  "gegevensbescherming", "persoonsgegevens")
 PRIVATE_DATA = re.compile(r"private\s+data")
+PREFIX_CHARS = 4096         # _may_name_privacy looks here first
 IDENTS = etree.XPath("descendant::*/@id | descendant::*/@aria-labelledby")
 
 
@@ -149,9 +150,18 @@ def _may_name_privacy(container: etree._Element) -> bool:
     ``re.I`` matches what ``casefold`` folds, but for dotless i and the dot of I-dot,
     evened out here.
     """
+    content = container.text_content()
+    # A policy names itself early: its first characters decide most pages (casefold goes
+    # character by character, so a prefix's words are the whole text's).
+    if len(content) > PREFIX_CHARS and _names_privacy(content[:PREFIX_CHARS].casefold()):
+        return True
     words = (" ".join(w for w in ID_SPLIT.split(ident) if w and not w.isdigit())
              for ident in IDENTS(container))
-    text = " ".join([container.text_content(), *words]).casefold()
+    return _names_privacy(" ".join([content, *words]).casefold())
+
+
+def _names_privacy(text: str) -> bool:
+    """``text`` (casefolded) holds one of PRIVACY_WORDS or "private data"."""
     if "\u0131" in text or "\u0307" in text:
         text = text.replace("\u0131", "i").replace("\u0307", "")
     return any(word in text for word in PRIVACY_WORDS) or \
