@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from crawler.extract.textsize import text_size
+
 SPACES = re.compile(r"\s+")
 ID_SPLIT = re.compile(r"[-_.:\s]+")
 HEADINGS = ("h1", "h2", "h3")
@@ -240,17 +242,17 @@ def _text_sizes(container: etree._Element,
         if text:
             size = counted.get(text, -1)
             if size < 0:
-                size = counted[text] = len("".join(text.split()))
+                size = counted[text] = text_size(text)
         for child in el[:]:         # (a slice: lxml's child iterator costs three times more)
             if child.tag.__class__ is not str:      # a comment and the like: lxml counts
-                size = len("".join(el.text_content().split()))
+                size = text_size(el.text_content())
                 break
             size += sizes[child]
             tail = child.tail
             if tail:
                 n = counted.get(tail, -1)
                 if n < 0:
-                    n = counted[tail] = len("".join(tail.split()))
+                    n = counted[tail] = text_size(tail)
                 size += n
         sizes[el] = size
     return sizes

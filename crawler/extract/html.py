@@ -43,6 +43,7 @@ from cssselect import SelectorError
 from crawler.errors import ExtractionError, NotAPolicy
 from crawler.extract import heuristics as H
 from crawler.extract.noise import clean_url, decode_cfemail
+from crawler.extract.textsize import text_size
 
 # Characters lxml refuses in text: C0 controls but tab, newline and return; surrogates;
 # U+FFFE and U+FFFF.
@@ -280,7 +281,7 @@ def _tokens_of(name: str, ident: str) -> frozenset[str]:
 
 
 def _text_len(text: str | None) -> int:
-    return len("".join(text.split())) if text else 0
+    return text_size(text) if text else 0
 
 
 def _longer_than(text: str, limit: int) -> bool:
@@ -290,7 +291,7 @@ def _longer_than(text: str, limit: int) -> bool:
         return False
     count = 0
     for start in range(0, len(text), 8192):
-        count += len("".join(text[start:start + 8192].split()))
+        count += text_size(text[start:start + 8192])
         if count > limit:
             return True
     return False
@@ -313,7 +314,7 @@ class PageSize:
         text = self._text
         while self._size < limit and self._read < len(text):
             # Whitespace goes character by character: chunks' counts add up.
-            self._size += len("".join(text[self._read:self._read + 8192].split()))
+            self._size += text_size(text[self._read:self._read + 8192])
             self._read += 8192
         return min(self._size, limit)
 
@@ -717,7 +718,7 @@ def _measure(body: etree._Element, sizes: dict[str, int]) -> dict[etree._Element
         if text:
             own = sizes.get(text)
             if own is None:
-                own = sizes[text] = len("".join(text.split()))
+                own = sizes[text] = text_size(text)
         else:
             own = 0
         total = own
@@ -740,7 +741,7 @@ def _measure(body: etree._Element, sizes: dict[str, int]) -> dict[etree._Element
             if tail:
                 tail_len = sizes.get(tail)
                 if tail_len is None:
-                    tail_len = sizes[tail] = len("".join(tail.split()))
+                    tail_len = sizes[tail] = text_size(tail)
                 total += tail_len
                 inline += tail_len
                 if is_link:

@@ -1,0 +1,20 @@
+"""text_size counts what str.split() keeps, on ASCII and on any other text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crawler.extract.textsize import text_size
+
+BLANKS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+
+
+@given(st.text(alphabet=st.sampled_from("ab.\u00e9\u4e2d" + BLANKS)))
+def test_text_size_is_the_length_without_whitespace(text: str) -> None:
+    assert text_size(text) == len("".join(text.split()))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_is_counted_like_split_does(text: str) -> None:
+    assert text_size(text) == len("".join(text.split()))
