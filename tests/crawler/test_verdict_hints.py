@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,3 +60,26 @@ def test_short_pages_are_judged_by_their_markup() -> None:
     assert _reason(f"<html>{padding}<noscript>Please enable  JavaScript.</noscript></html>") \
         == "js-required"
     assert _reason(f"<html>{padding}<p>JavaScript is great.</p></html>") == "empty"
+
+
+
+LOOK_AHEAD = re.compile(r"\(\?=\[(.*?)\]\)")
+PHRASES = [H.NOT_FOUND_PHRASES, H.ERROR_PAGE_PHRASES, H.BOT_WALL_PHRASES, H.PARKED_PHRASES]
+
+
+def _split(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The phrases without their look-ahead, and the look-ahead's character class."""
+    head = LOOK_AHEAD.match(pattern.pattern)
+    assert head is not None, pattern.pattern
+    return (re.compile(pattern.pattern[head.end():], re.I),
+            re.compile(f"[{head.group(1)}]", re.I))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(PHRASES).flatmap(
+    lambda pattern: st.tuples(st.just(_split(pattern)[1]),
+                              st.from_regex(_split(pattern)[0], fullmatch=True))))
+def test_every_phrase_starts_with_a_character_of_its_look_ahead(
+        case: tuple[re.Pattern[str], str]) -> None:
+    first, phrase = case
+    assert first.match(phrase), phrase
