@@ -48,11 +48,23 @@ class StoredExtraction:
 
 
 WORD = re.compile(r"\w+")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# UTF-8 bytes to "w" (a word character: [A-Za-z0-9_], what \w is in ASCII) or " ". A byte
+# of a character beyond ASCII goes to what that character is, when all such characters of
+# a text are alike (letters only, or punctuation and spaces only).
+_ASCII_WORD = bytes(0x77 if chr(b).isalnum() or b == 0x5F else 0x20 for b in range(128))
+WORD_BYTES = {True: _ASCII_WORD + b"w" * 128, False: _ASCII_WORD + b" " * 128}
 
 
 def count_words(text: str) -> int:
-    """What a version's ``words`` counts: the runs of word characters in its text."""
-    return len(WORD.findall(text))
+    """What a version's ``words`` counts: the runs of word characters in its text (``\w+``),
+    counted on a byte map of the text instead of listing them when the text's characters
+    beyond ASCII are all word characters or all not."""
+    kinds = {WORD.match(c) is not None for c in set(NON_ASCII.findall(text))}
+    if len(kinds) > 1:
+        return len(WORD.findall(text))
+    marked = text.encode("utf-8", "surrogatepass").translate(WORD_BYTES[kinds == {True}])
+    return marked.count(b" w") + (marked[:1] == b"w")
 
 
 @dataclass(frozen=True)
