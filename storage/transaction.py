@@ -11,10 +11,10 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import LargeBinary, cast, func, update
+from sqlalchemy import LargeBinary, bindparam, cast, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from storage import tables
 from storage.errors import DatabaseUnavailable, NotFound
@@ -76,6 +76,12 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# A no-op write to one policy row, built once (on the table: no ORM bookkeeping).
+_POLICY = tables.Policy.__table__  # type: ignore[attr-defined]
+TOUCH_POLICY = (update(_POLICY).where(_POLICY.c.id == bindparam("policy_id"))
+                .values(id=_POLICY.c.id))
+
+
 def lock_policy(session: Session, policy_id: int) -> tables.Policy:
     """The policy row, locked for the rest of this transaction. Raises NotFound.
 
@@ -85,10 +91,10 @@ def lock_policy(session: Session, policy_id: int) -> tables.Policy:
     writer committed. Two processes recording the same policy are thus serialised, and the
     second re-reads the last snapshot and versions instead of rebuilding from stale ones.
     """
-    if not is_postgres(session):
-        session.execute(update(tables.Policy).where(col(tables.Policy.id) == policy_id)
-                        .values(id=tables.Policy.id))
-    row = session.get(tables.Policy, policy_id, with_for_update=is_postgres(session))
+    postgres = is_postgres(session)
+    if not postgres:
+        session.execute(TOUCH_POLICY, {"policy_id": policy_id})
+    row = session.get(tables.Policy, policy_id, with_for_update=postgres)
     if row is None:
         raise NotFound(f"no policy with id {policy_id}")
     return row
