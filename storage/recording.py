@@ -26,7 +26,7 @@ from storage.timeline import (
     rebuild_timeline,
     version_ids,
 )
-from storage.transaction import Transaction, lock_policy, now
+from storage.transaction import Transaction, insert_row, lock_policy, now
 from storage.values import (
     Capture,
     Extraction,
@@ -89,8 +89,7 @@ def record_fetch(session: Session, policy_id: int, capture: Capture, body: bytes
         render=Rendering.PLAIN if capture.render == Rendering.PLAIN else Rendering.RENDERED,
         plain_body_sha256=plain_sha,
     )
-    session.add(snapshot)
-    session.flush()
+    insert_row(session, snapshot)
     known = {text_sha: extraction} if text_sha else None
     created = append_to_timeline(session, snapshot, known)
     if created is None:
@@ -229,7 +228,7 @@ def _add_check(session: Session, policy: tables.Policy, capture: Capture, starte
         url=capture.requested_url, snapshot_id=snapshot_id, version_id=version_id,
         render=capture.render,
     )
-    session.add(check)  # flushed with the policy's new state, by the caller
+    insert_row(session, check)
     return check
 
 

@@ -18,7 +18,7 @@ from sqlmodel import select as sa_select
 from storage import records, tables
 from storage.blobs import read_blob
 from storage.records import VersionRecord
-from storage.transaction import now
+from storage.transaction import insert_row, now
 from storage.values import Extraction, count_words
 
 
@@ -120,14 +120,12 @@ def append_to_timeline(session: Session, snapshot: tables.Snapshot,
     before = identity_of(newest[1][1], newest[1][2]) if len(newest) > 1 else None
     if identity(snapshot) == before:
         return []
-    row = _new_version(session, snapshot, known)
-    session.flush()
-    return [row]
+    return [_new_version(session, snapshot, known)]
 
 
 def _new_version(session: Session, snap: tables.Snapshot,
                  known: Mapping[str, Extraction] | None) -> tables.Version:
-    """The version starting at ``snap`` (added to the session, not flushed)."""
+    """The version starting at ``snap``, inserted."""
     assert snap.text_sha256 is not None and snap.id is not None
     held = known.get(snap.text_sha256) if known else None
     text = held.text if held is not None and held.text is not None else \
@@ -139,7 +137,7 @@ def _new_version(session: Session, snap: tables.Snapshot,
         words=held.words if held is not None and held.words is not None else count_words(text),
         language=held.language if held is not None else None,
     )
-    session.add(row)
+    insert_row(session, row)
     return row
 
 
