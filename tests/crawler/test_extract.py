@@ -637,3 +637,24 @@ def test_page_size_counted_up_to_a_limit_is_exact_below_it() -> None:
         page = PageSize(body)
         for limit in [rng.randint(0, 2 * size + 10) for _ in range(6)]:
             assert page.upto(limit) == min(size, limit)
+
+
+def test_extraction_leaves_the_cycle_collector_as_it_found_it() -> None:
+    import gc
+
+    html = b"<html><body><h1>Privacy</h1><p>" + b"We process data. " * 60 + b"</p></body></html>"
+    assert gc.isenabled()
+    extract_policy(html, url=URL)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_policy(html, url=URL)
+        assert not gc.isenabled()
+        with pytest.raises(ExtractionError):
+            extract_policy(b"<html><body></body></html>", url=URL)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ExtractionError):
+        extract_policy(b"<html><body></body></html>", url=URL)
+    assert gc.isenabled()
