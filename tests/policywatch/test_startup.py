@@ -97,6 +97,13 @@ def test_an_older_schema_is_read_through_the_archive_which_upgrades_it(tmp_path:
 
 
 @pytest.mark.slow
+def test_a_check_of_a_current_archive_loads_no_migrations(archived: str, tmp_path: Path) -> None:
+    loaded = loaded_packages("checks", archived, "--json", cwd=tmp_path)
+    assert "sqlalchemy" in loaded             # the Archive opened the database
+    assert "alembic" not in loaded
+
+
+@pytest.mark.slow
 def test_every_command_is_still_registered() -> None:
     done = subprocess.run([sys.executable, "-m", "policywatch.cli", "--help"], capture_output=True,
                           text=True, cwd=REPO, timeout=60, check=True)
