@@ -51,12 +51,13 @@ VOLATILE_WORDS = (
     r"(?:queries|sql\s+queries)\s*:\s*\d+|"
     r"(?:cache[d]?|rendered)\s+(?:on|at)\s+\d|"
     r"(?:request|trace|ray)\s+id\s*[:#]|"
-    # The year turns every January. "(c)" and "Copyright" open a notice only right before a
-    # year, a sign or each other, or in a line saying "all rights reserved": a policy's item
-    # "(c) to comply with a legal obligation (Art. 6(1)(c) GDPR)" and its heading
-    # "Copyright" stay.
-    r"(?:[™®]\s*(?:and|&)\s*)?(?:©|(?:\(c\)|copyright\b)"
-    r"(?:\s*(?:©|\(c\)|copyright\b|(?:19|20)\d\d\b)|(?=[^\n]*all\s+rights\s+reserved)))"
+    # The year turns every January. "(c)" opens a notice only right before a year, a sign or
+    # "Copyright", "Copyright" only in a line with a year or a sign, and either in a line
+    # saying "all rights reserved": a policy's item "(c) to comply with a legal obligation
+    # (Art. 6(1)(c) GDPR)" and its heading "Copyright" stay.
+    r"(?:[™®]\s*(?:and|&)\s*)?(?:©|"
+    r"\(c\)(?:\s*(?:©|copyright\b|(?:19|20)\d\d\b)|(?=[^\n]*all\s+rights\s+reserved))|"
+    r"copyright\b(?=[^\n]*(?:©|\(c\)|\b(?:19|20)\d\d\b|all\s+rights\s+reserved)))"
     r")"
 )
 # The characters VOLATILE_WORDS can start with: a line starting otherwise ("[link]", "1.")
