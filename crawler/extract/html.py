@@ -58,6 +58,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
 ACTION_TAGS = frozenset({"button", "a", "input", "div", "span"})
+NO_TOKENS: frozenset[str] = frozenset()
 # Tags of the boxes a consent preference centre comes in.
 BOX_TAGS = frozenset({"div", "section", "aside", "form"})
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
@@ -269,7 +270,10 @@ def _detach(el: etree._Element) -> None:
 
 
 def _tokens(el: etree._Element) -> frozenset[str]:
-    return _tokens_of(el.get("class") or "", el.get("id") or "")
+    name, ident = el.get("class"), el.get("id")
+    if name is None and ident is None:
+        return NO_TOKENS        # (most links: no cache look-up)
+    return _tokens_of(name or "", ident or "")
 
 
 @lru_cache(maxsize=4096)
@@ -417,6 +421,7 @@ class Marked:
     boxes: list[etree._Element] = field(default_factory=list)      # boxes named as overlays
     controls: list[etree._Element] = field(default_factory=list)   # _is_control
     tabs: list[etree._Element] = field(default_factory=list)       # _is_tab
+    toolbars: list[etree._Element] = field(default_factory=list)   # the Wayback toolbar
 
 
 def _mark(body: etree._Element) -> Marked:
@@ -432,6 +437,8 @@ def _mark(body: etree._Element) -> Marked:
     for el in body.iter(etree.Element):
         tag = el.tag
         names = el.keys()
+        if names and "id" in names and el.get("id") in H.WAYBACK_TOOLBAR_IDS:
+            marked.toolbars.append(el)
         role = el.get("role") if names and "role" in names else None
         if tag == "dialog" or (role is not None and role.lower() in ("dialog", "alertdialog")) \
                 or ("aria-modal" in names and (el.get("aria-modal") or "").lower() == "true"):
@@ -540,7 +547,7 @@ def _by_id(root: etree._Element) -> dict[str, etree._Element]:
 
 def _drop_junk(body: etree._Element, marked: Marked) -> None:
     """Drop scripts, embeds, form controls and widget furniture; keep accordion titles.
-    ``marked``: the page's controls and tabs (``_mark``)."""
+    ``marked``: the page's controls, tabs and Wayback toolbar (``_mark``)."""
     tabs, controls = marked.tabs, marked.controls
     if _label_tab_panels(body, tabs):
         controls = _controls(body)          # a tab strip went, panels have new labels
@@ -566,10 +573,8 @@ def _drop_junk(body: etree._Element, marked: Marked) -> None:
                     _text_len(text) <= SKIP_LINK_MAX_CHARS and \
                     H.SKIP_LINK_TEXT.match(SPACES.sub(" ", text).strip()):
                 _drop(el)
-            elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
-                _drop(el)
-        elif el.get("id") in H.WAYBACK_TOOLBAR_IDS:
-            _drop(el)
+    for el in marked.toolbars:
+        _drop(el)
 
 
 def _controls(body: etree._Element) -> list[etree._Element]:
