@@ -59,6 +59,8 @@ FIXED_STYLE = re.compile(r"position\s*:\s*(?:fixed|sticky)", re.I)
 SITE_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
 ACTION_TAGS = frozenset({"button", "a", "input", "div", "span"})
 NO_TOKENS: frozenset[str] = frozenset()
+# Tags a main landmark (role=main) is looked for on.
+LANDMARK_TAGS = frozenset({"main", "article", "div", "section"})
 # Tags of the boxes a consent preference centre comes in.
 BOX_TAGS = frozenset({"div", "section", "aside", "form"})
 HTML_LOOKUP = etree.ElementDefaultClassLookup(
@@ -208,7 +210,7 @@ def isolate_main(root: etree._Element, *, url: str, select: str | None = None,
     _remove_overlays(body, marked)
     _drop_junk(body, marked)
     stats = _measure(body, {} if counted is None else counted)
-    main = _choose_main(body, stats)
+    main = _choose_main(body, stats, marked.landmarks)
     before, after = _adjacent_lines(main, body, stats)
     heading = _lost_heading(before[0] if before else main, body)
     parts = before + [main] + after
@@ -422,6 +424,7 @@ class Marked:
     controls: list[etree._Element] = field(default_factory=list)   # _is_control
     tabs: list[etree._Element] = field(default_factory=list)       # _is_tab
     toolbars: list[etree._Element] = field(default_factory=list)   # the Wayback toolbar
+    landmarks: list[etree._Element] = field(default_factory=list)  # <main>, role=main
 
 
 def _mark(body: etree._Element) -> Marked:
@@ -440,6 +443,8 @@ def _mark(body: etree._Element) -> Marked:
         if names and "id" in names and el.get("id") in H.WAYBACK_TOOLBAR_IDS:
             marked.toolbars.append(el)
         role = el.get("role") if names and "role" in names else None
+        if tag == "main" or (role == "main" and tag in LANDMARK_TAGS):
+            marked.landmarks.append(el)
         if tag == "dialog" or (role is not None and role.lower() in ("dialog", "alertdialog")) \
                 or ("aria-modal" in names and (el.get("aria-modal") or "").lower() == "true"):
             modals.append(el)
@@ -768,12 +773,13 @@ def _measure(body: etree._Element, sizes: dict[str, int]) -> dict[etree._Element
     return stats
 
 
-def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> etree._Element:
-    """Descend from body (or a dominant landmark) while one child holds nearly all prose."""
+def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats],
+                 marked_main: list[etree._Element]) -> etree._Element:
+    """Descend from body (or a dominant landmark) while one child holds nearly all prose.
+    ``marked_main``: the page's main landmarks (``_mark``), some of them dropped since."""
     total = stats[body].prose
     node = body
-    landmarks = [el for el in body.iter("main", "article", "div", "section")
-                 if el.tag == "main" or el.get("role") == "main"]
+    landmarks = [el for el in marked_main if el in stats]
     articles = [el for el in body.iter("article")]
     if len(articles) == 1:
         landmarks.append(articles[0])
