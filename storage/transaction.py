@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Insert, LargeBinary, Table, bindparam, cast, func, insert, update
+from sqlalchemy import Insert, LargeBinary, bindparam, cast, func, insert, inspect, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import make_transient_to_detached
@@ -81,18 +81,25 @@ def insert_row(session: Session, row: SQLModel) -> None:
     unit-of-work pass). Every column's value must be on the object: Python-side defaults
     are; a server-side default would not be read back.
     """
-    table = type(row).__table__  # type: ignore[attr-defined]
-    values = {c.key: getattr(row, c.key) for c in table.columns
-              if not (c.primary_key and getattr(row, c.key) is None)}
-    result = session.execute(_insert(table), values)
+    model = type(row)
+    values = {column: getattr(row, attribute) for attribute, column in _columns(model)}
+    if values.get("id", 0) is None:
+        del values["id"]        # the database numbers it
+    result = session.execute(_insert(model), values)
     row.id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
     make_transient_to_detached(row)
     session.add(row)
 
 
 @lru_cache(maxsize=None)
-def _insert(table: Table) -> Insert:
-    return insert(table)
+def _columns(model: type[SQLModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, column key) of each of a table model's columns."""
+    return tuple((prop.key, prop.columns[0].key) for prop in inspect(model).column_attrs)
+
+
+@lru_cache(maxsize=None)
+def _insert(model: type[SQLModel]) -> Insert:
+    return insert(model.__table__)  # type: ignore[attr-defined]
 
 
 def is_postgres(session: Session) -> bool:
