@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from crawler.errors import NotAPolicy
 from crawler.extract import heuristics as H
@@ -11,8 +12,7 @@ WORD = re.compile(r"\w+")
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 # Every rule below holds only for pages shorter than this many words: counting stops here.
 ENOUGH_WORDS = max(H.SHORT_PAGE_WORDS, 3 * H.MIN_POLICY_WORDS)
-# The prefix counted first (a whole policy's word count cost as much as the rules).
-PREFIX_CHARS = 16384
+COUNT_CHUNK = 4096      # characters counted at a time (a policy has its words in the first)
 
 
 def check_policy(*, title: str, text: str, raw_html: str | None = None,
@@ -92,17 +92,29 @@ def _found_around(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) ->
 
 def _has_enough_words(text: str) -> bool:
     """True when the text after its first line, link targets dropped, holds at least
-    ENOUGH_WORDS words, counted on a prefix ending at a ``)``: a link target never runs
-    past one, so the prefix's targets are the whole text's, and no word is cut."""
-    cut = text.find(")", PREFIX_CHARS)
-    if cut < 0:
-        return False
-    lines = MARKDOWN_LINK_TARGET.sub("]", text[:cut + 1]).split("\n", 1)
-    if len(lines) < 2:
-        return False
+    ENOUGH_WORDS words (what ``check_policy`` counts), counted between the targets and only
+    as far as needed: most texts reach the count in their first paragraphs."""
     count = 0
-    for _ in WORD.finditer(lines[1]):
-        count += 1
-        if count >= ENOUGH_WORDS:
-            return True
+    pos = 0
+    first_line = True
+    for target in chain(MARKDOWN_LINK_TARGET.finditer(text), (None,)):
+        end = target.start() if target is not None else len(text)
+        if first_line:
+            # The first line ends at the first newline outside a link target.
+            newline = text.find("\n", pos, end)
+            if newline >= 0:
+                first_line = False
+                pos = newline + 1
+        # A target's "](" and ")" are not word characters, nor is the space a chunk is cut
+        # at: no word runs across either.
+        while not first_line and pos < end:
+            cut = text.find(" ", pos + COUNT_CHUNK, end) if end - pos > COUNT_CHUNK else -1
+            stop = end if cut < 0 else cut
+            count += len(WORD.findall(text, pos, stop))
+            if count >= ENOUGH_WORDS:
+                return True
+            pos = stop
+        if target is None:
+            return False
+        pos = target.end()
     return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.errors import NotAPolicy
@@ -83,3 +83,20 @@ def test_every_phrase_starts_with_a_character_of_its_look_ahead(
         case: tuple[re.Pattern[str], str]) -> None:
     first, phrase = case
     assert first.match(phrase), phrase
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["word", "wordword", " ", "\n", "](", ")", "[", "](x\ny)", "é",
+                                 "-", "](https://a.example/p q)"]), max_size=40).map("".join))
+@example("# T\nwordword wordword wordword")      # 3 words, whatever the chunks
+def test_enough_words_is_counted_like_the_rule(text: str) -> None:
+    """The early count agrees with the rule's own: words after the first line, link
+    targets dropped (a smaller threshold and chunk, so that short texts reach them)."""
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verdict, "ENOUGH_WORDS", 4)
+        patch.setattr(verdict, "COUNT_CHUNK", 3)        # chunks cut inside segments too
+        lines = verdict.MARKDOWN_LINK_TARGET.sub("]", text).split("\n", 1)
+        words = len(verdict.WORD.findall(lines[1])) if len(lines) > 1 else 0
+        assert verdict._has_enough_words(text) == (words >= 4), text
