@@ -7,12 +7,12 @@ from itertools import chain
 
 from crawler.errors import NotAPolicy
 from crawler.extract import heuristics as H
+from crawler.extract.textsize import word_count
 
-WORD = re.compile(r"\w+")
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 # Every rule below holds only for pages shorter than this many words: counting stops here.
 ENOUGH_WORDS = max(H.SHORT_PAGE_WORDS, 3 * H.MIN_POLICY_WORDS)
-COUNT_CHUNK = 4096      # characters counted at a time (a policy has its words in the first)
+COUNT_CHUNK = 2048      # characters counted at a time (a policy has its words in the first)
 
 
 def check_policy(*, title: str, text: str, raw_html: str | None = None,
@@ -27,7 +27,7 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
     body = MARKDOWN_LINK_TARGET.sub("]", text)
     # The "# title" line is ours, not the page's text.
     body_lines = body.split("\n", 1)
-    words = len(WORD.findall(body_lines[1] if len(body_lines) > 1 else ""))
+    words = word_count(body_lines[1]) if len(body_lines) > 1 else 0
     labels = f"{title}\n{first_heading}"
     if raw_html is not None and words < H.MIN_POLICY_WORDS * 3 and \
             _has_bot_wall_marker(raw_html):
@@ -110,7 +110,7 @@ def _has_enough_words(text: str) -> bool:
         while not first_line and pos < end:
             cut = text.find(" ", pos + COUNT_CHUNK, end) if end - pos > COUNT_CHUNK else -1
             stop = end if cut < 0 else cut
-            count += len(WORD.findall(text, pos, stop))
+            count += word_count(text[pos:stop])
             if count >= ENOUGH_WORDS:
                 return True
             pos = stop

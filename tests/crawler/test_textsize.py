@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.extract.textsize import text_size
+from crawler.extract.textsize import WORD, text_size, word_count
 
 BLANKS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
@@ -18,3 +18,13 @@ def test_text_size_is_the_length_without_whitespace(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_text_is_counted_like_split_does(text: str) -> None:
     assert text_size(text) == len("".join(text.split()))
+
+
+@given(st.text(alphabet=st.sampled_from("ab Z_9-.\n\t'é\u2019中")))
+def test_word_count_is_the_runs_of_word_characters(text: str) -> None:
+    assert word_count(text) == len(WORD.findall(text))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_words_are_counted_like_the_pattern(text: str) -> None:
+    assert word_count(text) == len(WORD.findall(text))
