@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from itertools import chain
 
 import lxml.html
 from lxml import etree
+
+from crawler.extract.textsize import has_words
 
 # Fewer visible words than this (headers and footers of a shell included) is "little text":
 # a privacy policy runs to hundreds of words; a shell's chrome rarely reaches 200.
@@ -36,7 +37,6 @@ _JSON_TYPES = frozenset({"application/json"})  # ld+json is metadata about the p
 _STATE_ASSIGNMENT = re.compile(
     r"window\.(__[A-Z0-9_]+__|__[a-zA-Z]+State__?|initialState)\s*=\s*", re.S)
 _WORD = re.compile(r"\w+", re.U)
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")  # markdown's ](target) of a link or an image
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
 
 
@@ -62,21 +62,11 @@ def _words(text: str) -> int:
 def has_policy_words(extracted: str | None) -> bool:
     """Whether an extracted (markdown) text has ``LITTLE_TEXT_WORDS`` words a reader sees
     (link and image targets left out): its page then has that many visible words and is
-    no shell, whatever its script signals, without parsing the page again."""
+    no shell, whatever its script signals, without parsing the page again. (Counted only
+    as far as the threshold: this runs on the event loop of a round's checks.)"""
     if not extracted:
         return False
-    # Counted between link targets, stopping at the threshold: a policy reaches it in its
-    # first lines, and this runs on the event loop of a round's checks.
-    count, start = 0, 0
-    for target in chain(_LINK_TARGET.finditer(extracted), (None,)):
-        end = target.start() if target is not None else len(extracted)
-        for _ in _WORD.finditer(extracted, start, end):
-            count += 1
-            if count >= LITTLE_TEXT_WORDS:
-                return True
-        if target is not None:
-            start = target.end()
-    return False
+    return has_words(extracted, LITTLE_TEXT_WORDS)
 
 
 def _json_words(value: object) -> int:

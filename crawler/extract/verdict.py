@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from itertools import chain
 
 from crawler.errors import NotAPolicy
 from crawler.extract import heuristics as H
-from crawler.extract.textsize import word_count
+from crawler.extract.textsize import LINK_TARGET, has_words, word_count
 
-MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 # Every rule below holds only for pages shorter than this many words: counting stops here.
 ENOUGH_WORDS = max(H.SHORT_PAGE_WORDS, 3 * H.MIN_POLICY_WORDS)
-COUNT_CHUNK = 2048      # characters counted at a time (a policy has its words in the first)
 
 
 def check_policy(*, title: str, text: str, raw_html: str | None = None,
@@ -24,7 +21,7 @@ def check_policy(*, title: str, text: str, raw_html: str | None = None,
     """
     if _has_enough_words(text):
         return
-    body = MARKDOWN_LINK_TARGET.sub("]", text)
+    body = LINK_TARGET.sub("]", text)
     # The "# title" line is ours, not the page's text.
     body_lines = body.split("\n", 1)
     words = word_count(body_lines[1]) if len(body_lines) > 1 else 0
@@ -92,29 +89,6 @@ def _found_around(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) ->
 
 def _has_enough_words(text: str) -> bool:
     """True when the text after its first line, link targets dropped, holds at least
-    ENOUGH_WORDS words (what ``check_policy`` counts), counted between the targets and only
-    as far as needed: most texts reach the count in their first paragraphs."""
-    count = 0
-    pos = 0
-    first_line = True
-    for target in chain(MARKDOWN_LINK_TARGET.finditer(text), (None,)):
-        end = target.start() if target is not None else len(text)
-        if first_line:
-            # The first line ends at the first newline outside a link target.
-            newline = text.find("\n", pos, end)
-            if newline >= 0:
-                first_line = False
-                pos = newline + 1
-        # A target's "](" and ")" are not word characters, nor is the space a chunk is cut
-        # at: no word runs across either.
-        while not first_line and pos < end:
-            cut = text.find(" ", pos + COUNT_CHUNK, end) if end - pos > COUNT_CHUNK else -1
-            stop = end if cut < 0 else cut
-            count += word_count(text[pos:stop])
-            if count >= ENOUGH_WORDS:
-                return True
-            pos = stop
-        if target is None:
-            return False
-        pos = target.end()
-    return False
+    ENOUGH_WORDS words (what ``check_policy`` counts); most texts reach the count in their
+    first paragraphs."""
+    return has_words(text, ENOUGH_WORDS, after_first_line=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.extract.textsize import WORD, text_size, word_count
+from crawler.extract import textsize
+from crawler.extract.textsize import LINK_TARGET, WORD, has_words, text_size, word_count
 
 BLANKS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
@@ -28,3 +29,14 @@ def test_word_count_is_the_runs_of_word_characters(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_words_are_counted_like_the_pattern(text: str) -> None:
     assert word_count(text) == len(WORD.findall(text))
+
+
+@given(st.lists(st.sampled_from(["word", "wordword", " ", "\n", "](", ")", "![](x y)", "é"]),
+                max_size=40).map("".join))
+def test_words_outside_link_targets_are_counted_like_the_pattern(text: str) -> None:
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textsize, "COUNT_CHUNK", 3)       # chunks cut inside segments too
+        words = len(WORD.findall(LINK_TARGET.sub("]", text)))
+        assert has_words(text, 4) == (words >= 4), text

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from crawler.errors import NotAPolicy
 from crawler.extract import heuristics as H
-from crawler.extract import verdict
+from crawler.extract import textsize, verdict
 from crawler.extract.textsize import WORD
 from crawler.extract.verdict import check_policy
 
@@ -97,7 +97,7 @@ def test_enough_words_is_counted_like_the_rule(text: str) -> None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(verdict, "ENOUGH_WORDS", 4)
-        patch.setattr(verdict, "COUNT_CHUNK", 3)        # chunks cut inside segments too
-        lines = verdict.MARKDOWN_LINK_TARGET.sub("]", text).split("\n", 1)
+        patch.setattr(textsize, "COUNT_CHUNK", 3)       # chunks cut inside segments too
+        lines = textsize.LINK_TARGET.sub("]", text).split("\n", 1)
         words = len(WORD.findall(lines[1])) if len(lines) > 1 else 0
         assert verdict._has_enough_words(text) == (words >= 4), text
