@@ -295,22 +295,16 @@ def _text_len(text: str | None) -> int:
 def _longer_than(text: str, limit: int) -> bool:
     """``_text_len(text) > limit``, counting only as far as needed (an ancestor's text can
     hold a whole page with its scripts)."""
-    if len(text) <= limit:
-        return False
-    count = 0
-    for start in range(0, len(text), 8192):
-        count += text_size(text[start:start + 8192])
-        if count > limit:
-            return True
-    return False
+    return len(text) > limit and TextSize(lambda: text).upto(limit + 1) > limit
 
 
-class PageSize:
-    """A page's text size (characters without whitespace), counted only as far as a rule
-    needs: the text can be megabytes of inline scripts."""
+class TextSize:
+    """A text's size (characters without whitespace), counted only as far as a rule needs:
+    a page's text can be megabytes of inline scripts. ``read``: gives the text, called on
+    first use."""
 
-    def __init__(self, body: etree._Element) -> None:
-        self._body = body
+    def __init__(self, read: Callable[[], str]) -> None:
+        self._read_text = read
         self._text: str | None = None
         self._read = 0          # characters of the text counted so far
         self._size = 0          # and how many of them are not whitespace
@@ -318,7 +312,7 @@ class PageSize:
     def upto(self, limit: int) -> int:
         """``min(size, limit)``."""
         if self._text is None:
-            self._text = self._body.text_content()
+            self._text = self._read_text()
         text = self._text
         while self._size < limit and self._read < len(text):
             # Whitespace goes character by character: chunks' counts add up.
@@ -376,7 +370,7 @@ def _remove_overlays(body: etree._Element, marked: Marked) -> None:
     ``marked``'s controls and tabs inside them go from its lists."""
     actions, modals = marked.actions, marked.modals
     # Nothing is dropped before the page's size is last read.
-    page = PageSize(body).upto
+    page = TextSize(body.text_content).upto
     # (A page of 13,334 characters or more gives the largest cap.)
     cap = min(4000, max(800, int(page(13334) * 0.3))) if actions else 0
     doomed: list[etree._Element] = []
@@ -472,7 +466,7 @@ def _preference_centres(boxes: list[etree._Element], seen: set[etree._Element],
     dialog ...; ``boxes``, see ``_mark``) offering consent actions and per-purpose toggles,
     or two distinct consent actions and no section heading (a policy's own Cookies section
     has one), that does not hold the page's ``<h1>`` and leaves text outside it. ``page``:
-    ``PageSize.upto``."""
+    ``TextSize.upto``."""
     found: list[etree._Element] = []
     for el in boxes:
         if el in seen or any(a in seen for a in el.iterancestors()):

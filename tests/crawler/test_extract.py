@@ -626,7 +626,7 @@ def test_page_size_counted_up_to_a_limit_is_exact_below_it() -> None:
 
     import lxml.html
 
-    from crawler.extract.html import PageSize
+    from crawler.extract.html import TextSize
 
     rng = random.Random(5)
     for _ in range(50):
@@ -634,7 +634,7 @@ def test_page_size_counted_up_to_a_limit_is_exact_below_it() -> None:
                              "x" * 9000]) for _ in range(rng.randint(0, 40))]
         body = lxml.html.fromstring(f"<div><p>{''.join(words[:20])}</p>{''.join(words[20:])}</div>")
         size = len("".join(body.text_content().split()))
-        page = PageSize(body)
+        page = TextSize(body.text_content)
         for limit in [rng.randint(0, 2 * size + 10) for _ in range(6)]:
             assert page.upto(limit) == min(size, limit)
 
