@@ -139,7 +139,7 @@ def detect_language(text: str) -> str | None:
 
 
 def _letters(text: str) -> int:
-    """How many letters (``[^\W\d_]``) ``text`` holds: what is left once the runs of
+    """How many letters (``[^\\W\\d_]``) ``text`` holds: what is left once the runs of
     everything else are removed (a list of every letter cost twice as much); an ASCII text
     (most English ones) is counted on its bytes."""
     if text.isascii():

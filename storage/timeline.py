@@ -94,10 +94,8 @@ def rebuild_timeline(session: Session, policy_id: int, *, since: datetime | None
         if key not in keep:
             session.delete(row)
     session.flush()
-    created = [_new_version(session, snap, known) for snap in wanted
-               if (snap.id, snap.text_sha256) not in existing]
-    session.flush()
-    return created
+    return [_new_version(session, snap, known) for snap in wanted
+            if (snap.id, snap.text_sha256) not in existing]
 
 
 def append_to_timeline(session: Session, snapshot: tables.Snapshot,

@@ -57,7 +57,7 @@ WORD_BYTES = {True: _ASCII_WORD + b"w" * 128, False: _ASCII_WORD + b" " * 128}
 
 
 def count_words(text: str) -> int:
-    """What a version's ``words`` counts: the runs of word characters in its text (``\w+``),
+    """What a version's ``words`` counts: the runs of word characters in its text (``\\w+``),
     counted on a byte map of the text instead of listing them when the text's characters
     beyond ASCII are all word characters or all not."""
     kinds = {WORD.match(c) is not None for c in set(NON_ASCII.findall(text))}

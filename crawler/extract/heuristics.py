@@ -111,7 +111,6 @@ SKIP_LINK_TEXT = re.compile(r"^(?:skip\s+to\s+(?:main\s+)?content|skip\s+navigat
                             r"back\s+to\s+top|top\s+of\s+page|return\s+to\s+top)$", re.I)
 
 
-
 def _starting_with(first: str, phrases: str) -> re.Pattern[str]:
     """``phrases`` (re.I) tried only where one of ``first``, the characters its matches start
     with, stands: a look-ahead for one character costs a fraction of trying every

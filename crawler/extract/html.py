@@ -424,7 +424,8 @@ class Marked:
 
 
 def _mark(body: etree._Element) -> Marked:
-    """Modals, consent actions, overlay-named boxes, controls and tabs, in one pass.
+    """Modals, consent actions, overlay-named boxes, controls, tabs, the Wayback toolbar
+    and main landmarks (``Marked``), in one pass.
 
     (A loop over the elements, as in every scan here: while extract_policy keeps their
     proxies alive, it is faster than an XPath selecting the few candidates. One call reads
