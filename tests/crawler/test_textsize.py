@@ -1,7 +1,8 @@
-"""text_size counts what str.split() keeps, on ASCII and on any other text."""
+"""text_size, word_count and has_words count what str.split() and the plain patterns count."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,8 +35,6 @@ def test_ascii_words_are_counted_like_the_pattern(text: str) -> None:
 @given(st.lists(st.sampled_from(["word", "wordword", " ", "\n", "](", ")", "![](x y)", "é"]),
                 max_size=40).map("".join))
 def test_words_outside_link_targets_are_counted_like_the_pattern(text: str) -> None:
-    import pytest
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(textsize, "COUNT_CHUNK", 3)       # chunks cut inside segments too
         words = len(WORD.findall(LINK_TARGET.sub("]", text)))

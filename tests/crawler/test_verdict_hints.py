@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -93,8 +94,6 @@ def test_every_phrase_starts_with_a_character_of_its_look_ahead(
 def test_enough_words_is_counted_like_the_rule(text: str) -> None:
     """The early count agrees with the rule's own: words after the first line, link
     targets dropped (a smaller threshold and chunk, so that short texts reach them)."""
-    import pytest
-
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(verdict, "ENOUGH_WORDS", 4)
         patch.setattr(textsize, "COUNT_CHUNK", 3)       # chunks cut inside segments too
